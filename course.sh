@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# One entry point for trainees, instructors and CI.
+#   ./course.sh open    set up (first time only) and open the course in JupyterLab
+#   ./course.sh test    set up (first time only) and run the whole test suite
+#   ./course.sh bench   time each notebook (a benchmark, not a test)
+# Everything is installed into .venv/ inside this folder; nothing global.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+
+find_python() {
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  say "This course needs Python 3.11. Install it (e.g. from python.org or your package manager) and run this again."
+  exit 1
+}
+
+# ensure_env EXTRAS: create .venv and install the course with EXTRAS ("" or "test"),
+# skipping pip when pyproject.toml has not changed since the last install.
+ensure_env() {
+  local extras="$1" spec="." stamp
+  [ -n "$extras" ] && spec=".[$extras]"
+  stamp="$VENV/.installed${extras:+-$extras}"
+  if [ ! -x "$PY" ]; then
+    say "Creating the course's virtual environment in $VENV ..."
+    "$(find_python)" -m venv "$VENV"
+  fi
+  local want; want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing the course's packages (first run only; a few minutes) ..."
+    "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$PY" -m pip install --quiet --disable-pip-version-check -e "$spec"
+    echo "$want" > "$stamp"
+  fi
+  # JupyterLab: no news pop-up or update check for trainees.
+  local overrides="$VENV/share/jupyter/lab/settings"
+  mkdir -p "$overrides"
+  cp jupyterlab-overrides.json "$overrides/overrides.json"
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  open)
+    ensure_env ""
+    "$PY" -m course.student
+    say "Opening the course. Stop it with Ctrl+C in this window."
+    args=(--ServerApp.root_dir="$PWD/student" --LabApp.news_url=None)
+    [ "$(id -u)" = 0 ] && args+=(--allow-root)
+    exec "$VENV/bin/jupyter" lab "${args[@]}" "$@" "$PWD/student/START-HERE.ipynb"
+    ;;
+  test)
+    ensure_env "test"
+    exec "$PY" -m pytest "$@"
+    ;;
+  bench)
+    ensure_env "test"
+    exec "$PY" benchmarks/notebook_times.py "$@"
+    ;;
+  *)
+    echo "usage: ./course.sh open | test [pytest options] | bench" >&2
+    exit 2
+    ;;
+esac

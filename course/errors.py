@@ -1,0 +1,47 @@
+"""Errors that explain themselves to a trainee in one or two sentences.
+
+IPython shows an exception's ``_render_traceback_()`` instead of a full
+traceback when the method exists, so a learner who loads a bad file or
+fails a check sees a plain message, not forty lines of library internals.
+The exception is still raised, so nbgrader and pytest still see a failure.
+"""
+
+from __future__ import annotations
+
+
+class CourseError(Exception):
+    """Base class for problems the course explains in plain language."""
+
+    heading = "Problem"
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\nHint: {self.hint}"
+        return self.message
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython prints instead of a traceback (a list of lines)."""
+        return [f"{self.heading}: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+
+
+class DataError(CourseError, ValueError):
+    """A data file or array that cannot be used as it is."""
+
+    heading = "Data problem"
+
+
+class CheckFailed(CourseError, AssertionError):
+    """A learner's answer that does not pass a check yet."""
+
+    heading = "Not yet"
+
+
+class NotAttempted(CheckFailed):
+    """The exercise still holds its stub."""
+
+    heading = "Not answered yet"

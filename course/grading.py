@@ -1,0 +1,69 @@
+"""Thin helpers around nbgrader's Python API, shared by tests and tools.
+
+nbgrader reads ``nbgrader_config.py`` from the current folder only and its
+command line spends seconds on imports per call, so course tooling builds a
+configuration in-process instead (see ../shared notes on the stack).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from .paths import MODULES_DIR, REPO_ROOT
+
+ASSIGNMENT_NAME = re.compile(r"^\d\d-[a-z0-9-]+$")
+
+
+def assignments(modules_dir: Path = MODULES_DIR) -> list[str]:
+    """Names of the assignments: folders ``NN-name`` in ``modules/`` holding notebooks."""
+    return sorted(
+        p.name for p in Path(modules_dir).iterdir()
+        if p.is_dir() and ASSIGNMENT_NAME.match(p.name) and any(p.glob("*.ipynb"))
+    )
+
+
+def load_config(root: Path):
+    """Read ``nbgrader_config.py`` from ``root`` exactly as nbgrader would."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
+    """Create a throw-away copy of the course at ``root`` and return its config.
+
+    The copy has the repository's own ``nbgrader_config.py`` and ``modules/``,
+    so anything done there (generate, autograde, gradebook) behaves as in the
+    real course without touching the real ``grading/`` folder.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO_ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(modules_dir, root / "modules", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    (root / "grading").mkdir(exist_ok=True)
+    return load_config(root)
+
+
+def api(config):
+    """An ``NbGraderAPI`` bound to ``config``."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def release_dir(config, assignment: str) -> Path:
+    """Folder where ``generate_assignment`` writes the student version."""
+    cd = config.CourseDirectory
+    return Path(cd.root) / cd.release_directory / assignment
+
+
+def generate(config, assignment: str) -> Path:
+    """Generate the student version of ``assignment``; raise with nbgrader's log if it fails."""
+    result = api(config).generate_assignment(assignment, force=True)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error') or result.get('log')}")
+    return release_dir(config, assignment)

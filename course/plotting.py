@@ -1,0 +1,108 @@
+"""Figure defaults for the course: a colour-blind-safe palette and alt text.
+
+Every figure reaches the learner through :func:`show`, which refuses to
+display a figure without a text alternative and embeds it as an ``<img>``
+with an ``alt`` attribute (screen readers read it), plus a PNG and a text
+version for other front ends.
+
+References
+----------
+Okabe M, Ito K (2008). Color universal design (CUD). [@okabe2008]
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+
+# Okabe–Ito palette (black omitted from the cycle; used for text and axes).
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
+
+MIN_ALT_LENGTH = 20
+
+
+def use_course_style() -> None:
+    """Apply the course's figure defaults (palette, sizes, readable fonts)."""
+    plt.rcParams.update({
+        "axes.prop_cycle": cycler(color=CYCLE),
+        "figure.figsize": (7.0, 3.0),
+        "figure.dpi": 100,
+        "font.size": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "lines.linewidth": 1.6,
+    })
+
+
+class AltFigure:
+    """A rendered figure with its text alternative, displayable by IPython."""
+
+    def __init__(self, png: bytes, alt: str, caption: str | None = None):
+        self.png = png
+        self.alt = alt
+        self.caption = caption
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        encoded = base64.b64encode(self.png).decode("ascii")
+        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        figure = (f'<figure style="margin:0"><img src="data:image/png;base64,{encoded}" '
+                  f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%"/>{caption}</figure>')
+        return {"text/html": figure, "image/png": encoded, "text/plain": f"[Figure] {self.alt}"}
+
+
+def render(fig, alt: str, caption: str | None = None, close: bool = True) -> AltFigure:
+    """Render ``fig`` to PNG with its alt text; close it unless ``close=False`` (widgets reuse it)."""
+    if not isinstance(alt, str) or len(alt.strip()) < MIN_ALT_LENGTH:
+        raise ValueError("Every figure needs alt text: one or two sentences saying what it shows "
+                         f"(at least {MIN_ALT_LENGTH} characters).")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    if close:
+        plt.close(fig)
+    return AltFigure(buffer.getvalue(), alt.strip(), caption)
+
+
+def show(fig, alt: str, caption: str | None = None) -> AltFigure:
+    """Display ``fig`` with its alt text in a notebook, close it, and return the displayed object."""
+    from IPython.display import display
+
+    shown = render(fig, alt, caption)
+    display(shown)
+    return shown
+
+
+def tachogram(nn_ms, ax=None, label: str | None = None):
+    """Plot NN intervals (ms) against time (s) and return the axes."""
+    nn = np.asarray(nn_ms, dtype=float)
+    t = np.cumsum(nn) / 1000.0
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot(t, nn, label=label)
+    ax.set_xlabel("Time (s)")
+    ax.set_ylabel("NN interval (ms)")
+    return ax
+
+
+def describe_tachogram(nn_ms) -> str:
+    """Alt text for a tachogram, written from the data it shows."""
+    nn = np.asarray(nn_ms, dtype=float)
+    return (f"Line chart of {nn.size} NN intervals over {nn.sum() / 1000:.0f} seconds. "
+            f"Intervals range from {nn.min():.0f} to {nn.max():.0f} ms around a mean of {nn.mean():.0f} ms, "
+            "rising and falling from beat to beat.")

@@ -1,0 +1,108 @@
+"""Interactive demos: ipywidgets wired to tested, pure functions.
+
+Each demo keeps one matplotlib figure and updates its artists in place when
+a control moves. Under nbgrader (``NBGRADER_EXECUTION``) or with
+``COURSE_HEADLESS`` set, a demo draws once with its defaults and shows no
+controls, so grading and CI never wait on a widget.
+"""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import hrv, plotting
+
+
+def headless() -> bool:
+    """True when notebooks run without a person at the controls (grading, CI)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSE_HEADLESS"))
+
+
+class WindowLengthPlot:
+    """SDNN and RMSSD in consecutive windows of one recording, for a chosen window length."""
+
+    def __init__(self, nn_ms, window_s: int = 300, shortest_s: int = 30):
+        self.nn = hrv.as_nn_array(nn_ms, min_length=10)
+        self.whole = hrv.time_domain(self.nn)
+        widest = hrv.windowed_time_domain(self.nn, shortest_s)
+        top = 1.1 * max(widest["sdnn_ms"].max(), widest["rmssd_ms"].max(), self.whole["sdnn_ms"])
+        self.fig, self.ax = plt.subplots(figsize=(7.5, 3.2))
+        (self.sdnn_line,) = self.ax.plot([], [], "o", label="SDNN in each window")
+        (self.rmssd_line,) = self.ax.plot([], [], "s", label="RMSSD in each window", alpha=0.8)
+        self.ax.axhline(self.whole["sdnn_ms"], color=plotting.PALETTE["black"], linestyle="--",
+                        label=f"SDNN of the whole {self.whole['duration_s'] / 60:.0f}-min recording")
+        self.ax.set_xlim(0, self.whole["duration_s"] / 60)
+        self.ax.set_ylim(0, top)
+        self.ax.set_xlabel("Start of window (minutes into the recording)")
+        self.ax.set_ylabel("ms")
+        self.ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
+        self.table = None
+        self.update(window_s)
+
+    def update(self, window_s: int) -> None:
+        """Recompute the windows and move the points; the figure is reused."""
+        self.window_s = int(window_s)
+        self.table = hrv.windowed_time_domain(self.nn, self.window_s)
+        start_min = self.table["start_s"] / 60
+        self.sdnn_line.set_data(start_min, self.table["sdnn_ms"])
+        self.rmssd_line.set_data(start_min, self.table["rmssd_ms"])
+        self.ax.set_title(f"{len(self.table)} windows of {self.window_s} s")
+
+    def summary(self) -> str:
+        """One sentence per metric: how much the windows disagree."""
+        t = self.table
+        return (f"With {self.window_s}-second windows there are {len(t)} windows. "
+                f"SDNN ranges from {t['sdnn_ms'].min():.0f} to {t['sdnn_ms'].max():.0f} ms "
+                f"(median {t['sdnn_ms'].median():.0f} ms); RMSSD from {t['rmssd_ms'].min():.0f} "
+                f"to {t['rmssd_ms'].max():.0f} ms. Over the whole recording SDNN is "
+                f"{self.whole['sdnn_ms']:.0f} ms.")
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure as a displayable image with alt text."""
+        alt = "Dot chart of SDNN and RMSSD for each window across the recording. " + self.summary()
+        return plotting.render(self.fig, alt, close=False)
+
+
+def window_length_demo(nn_ms, window_s: int = 300):
+    """Slider for window length; shows how SDNN and RMSSD vary between windows.
+
+    Returns the widget box (or ``None`` when :func:`headless`).
+    """
+    from IPython.display import display
+
+    plot = WindowLengthPlot(nn_ms, window_s)
+    if headless():
+        display(plot.render())
+        print(plot.summary())
+        plt.close(plot.fig)
+        return None
+
+    import ipywidgets as widgets
+
+    slider = widgets.IntSlider(
+        value=window_s, min=30, max=600, step=30,
+        description="Window length (seconds)",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="480px"),
+        continuous_update=False,
+    )
+    out = widgets.Output()
+    caption = widgets.HTML()
+
+    def redraw(change=None):
+        if change is not None:
+            plot.update(change["new"])
+        caption.value = f"<p>{plot.summary()}</p>"
+        with out:
+            out.clear_output(wait=True)
+            display(plot.render())
+
+    slider.observe(redraw, names="value")
+    redraw()
+    plt.close(plot.fig)  # keep the figure object, stop the inline backend from showing it again
+    box = widgets.VBox([slider, caption, out])
+    display(box)
+    return box

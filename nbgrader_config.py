@@ -1,0 +1,46 @@
+"""nbgrader configuration for the course (read from the repository root).
+
+``modules/<assignment>/`` is the source of each assignment; every other
+nbgrader folder, the gradebook and the grade export live under ``grading/``,
+which git ignores because they hold learners' names and work.
+See grading/README.md for the instructor's commands.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
+
+_here = os.path.dirname(os.path.abspath(__file__))
+_grading = os.path.join(_here, "grading")
+
+c.CourseDirectory.course_id = "clinician-course"
+c.CourseDirectory.root = _here
+c.CourseDirectory.source_directory = "modules"
+c.CourseDirectory.release_directory = os.path.join("grading", "release")
+c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
+c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
+c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
+c.CourseDirectory.solution_directory = os.path.join("grading", "solution")
+# Only the lesson notebooks are converted; data and helpers come from the
+# installed `course` package, never copied into a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_grading, "gradebook.db")
+c.ExportPlugin.to = os.path.join(_grading, "grades.csv")
+
+# Local file exchange for a single machine; JupyterHub deployments override it.
+c.Exchange.root = os.path.join(_grading, "exchange")
+
+# A learner's infinite loop is stopped after this many seconds per cell;
+# later cells still run. Both names are read by different nbgrader steps.
+c.Execute.timeout = 120
+c.ExecutePreprocessor.timeout = 120
+
+# A deleted test cell is restored from the gradebook, so it is still graded.
+c.OverwriteCells.add_missing_cells = True
+
+# Stubs left in the student version.
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -67,3 +67,38 @@ def generate(config, assignment: str) -> Path:
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result.get('error') or result.get('log')}")
     return release_dir(config, assignment)
+
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def solution_text(source: str) -> str:
+    """The instructor's code with the solution markers removed (what a correct learner writes)."""
+    return "\n".join(line for line in source.splitlines() if line.strip() not in SOLUTION_MARKERS)
+
+
+def fill_answers(student_nb, source_nb, grade_ids=None, written_answer="A written answer."):
+    """Return a copy of a student notebook answered with the instructor's solutions.
+
+    Only answer cells whose ``grade_id`` is in ``grade_ids`` are filled (all when
+    ``None``); the rest keep their stubs. Used to make fixture submissions.
+    """
+    import copy
+
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source_nb.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    answered = copy.deepcopy(student_nb)
+    for cell in answered.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not meta.get("solution") or (grade_ids is not None and gid not in grade_ids):
+            continue
+        cell.source = solution_text(solutions[gid]) if cell.cell_type == "code" else written_answer
+    return answered
+
+
+def autograded_points(nb) -> float:
+    """Points available from autograded test cells of a notebook."""
+    return float(sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
+                     if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+                     and not c.metadata["nbgrader"].get("solution")))

@@ -1,0 +1,65 @@
+"""Learner feedback: plain sentences for every way an answer can go wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course import feedback
+from course.errors import CheckFailed, NotAttempted
+
+
+def mean_ok(x):
+    return float(np.mean(x))
+
+
+def stub(x):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("func,words", [
+    (stub, "not written `stub` yet"),
+    (lambda x: None, "returned nothing"),
+    (lambda x: "60 bpm", "returned the text"),
+    (lambda x: [1.0, 2.0], "returned 2 values"),
+    (lambda x: float("nan"), "NaN"),
+    (lambda x: True, "True/False"),
+    (lambda x: 1 / 0, "stopped with an error: ZeroDivisionError"),
+    (lambda x: 999.0, "but the expected value is 2"),
+])
+def test_each_wrong_answer_gets_its_own_sentence(func, words):
+    with pytest.raises(CheckFailed) as caught:
+        feedback.check_value(func, [[1, 2, 3]], 2.0)
+    assert words in str(caught.value)
+
+
+def test_stub_is_reported_as_not_attempted_with_a_hint():
+    with pytest.raises(NotAttempted) as caught:
+        feedback.check_value(stub, [[1]], 1.0)
+    assert "raise NotImplementedError()" in caught.value.hint
+
+
+def test_hidden_checks_do_not_reveal_the_answer():
+    with pytest.raises(CheckFailed) as caught:
+        feedback.check_value(lambda x: 3.0, [[1, 2, 3]], 2.0, reveal=False)
+    assert "2" not in str(caught.value).split("gave 3")[1]
+
+
+def test_correct_answers_pass_and_numpy_scalars_count_as_numbers():
+    assert feedback.check_value(mean_ok, [[1, 2, 3]], 2.0) == 2.0
+    assert feedback.check_value(lambda x: np.float32(2.0), [[1]], 2.0) == 2.0
+    assert feedback.check_against(mean_ok, np.mean, [([1, 2],), (np.arange(10),)]) == 2
+
+
+def test_check_against_needs_inputs():
+    with pytest.raises(ValueError):
+        feedback.check_against(mean_ok, np.mean, [])
+
+
+def test_failures_render_as_sentences_not_tracebacks():
+    with pytest.raises(CheckFailed) as caught:
+        feedback.check_value(lambda x: None, [[1]], 1.0)
+    lines = caught.value._render_traceback_()
+    assert lines[0].startswith("Not yet: `<lambda>` returned nothing")
+    assert lines[-1].startswith("Hint:")
+    assert not any("Traceback" in line for line in lines)

@@ -1,0 +1,74 @@
+"""Figures carry alt text and use a colour-blind-safe palette."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+
+import colorspacious
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+from course import plotting
+
+
+# Smallest perceptual distance (CAM02-UCS, about 1 = just noticeable) between any two
+# palette colours as seen with full protan, deutan or tritan colour-vision deficiency,
+# simulated with Machado et al. (2009) as implemented in colorspacious.
+MIN_DISTANCE = 10.0
+CVD_TYPES = ["protanomaly", "deuteranomaly", "tritanomaly"]
+
+
+def smallest_distance(colours, cvd_type):
+    space = {"name": "sRGB1+CVD", "cvd_type": cvd_type, "severity": 100}
+    seen = [colorspacious.cspace_convert(to_rgb(c), space, "CAM02-UCS") for c in colours]
+    return min(np.linalg.norm(a - b) for a, b in itertools.combinations(seen, 2))
+
+
+def test_palette_is_okabe_ito():
+    assert set(plotting.CYCLE) <= set(plotting.PALETTE.values())
+    assert plotting.CYCLE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+def test_style_uses_the_palette():
+    plotting.use_course_style()
+    assert plt.rcParams["axes.prop_cycle"].by_key()["color"] == plotting.CYCLE
+
+
+@pytest.mark.parametrize("cvd_type", CVD_TYPES)
+def test_palette_stays_distinct_with_colour_vision_deficiency(cvd_type):
+    assert smallest_distance(plotting.CYCLE, cvd_type) >= MIN_DISTANCE
+
+
+def test_red_green_palette_would_fail_the_check():
+    assert smallest_distance(["#d62728", "#2ca02c"], "deuteranomaly") < MIN_DISTANCE
+
+
+@pytest.mark.parametrize("alt", [None, "", "   ", "a plot"])
+def test_missing_or_token_alt_text_is_refused(alt):
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="alt text"):
+        plotting.render(fig, alt)
+    plt.close(fig)
+
+
+def test_rendered_figure_has_img_with_alt_and_png():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3])
+    shown = plotting.render(fig, 'Line rising from 1 to 3 with "quotes" & ampersand.', caption="A caption")
+    bundle = shown._repr_mimebundle_()
+    assert 'alt="Line rising from 1 to 3 with &quot;quotes&quot; &amp; ampersand."' in bundle["text/html"]
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert bundle["text/plain"].startswith("[Figure] Line rising")
+    assert "<figcaption>A caption</figcaption>" in bundle["text/html"]
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_tachogram_alt_text_is_written_from_the_data():
+    nn = np.array([800.0, 900.0, 1000.0])
+    assert plotting.describe_tachogram(nn).startswith("Line chart of 3 NN intervals over 3 seconds")
+    ax = plotting.tachogram(nn)
+    assert ax.get_ylabel() == "NN interval (ms)"
+    plt.close(ax.figure)

@@ -1,0 +1,43 @@
+"""The single reference list and citation-by-key."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from course import references
+
+
+def test_every_entry_has_what_a_reader_needs():
+    table = references.load()
+    assert len(table) >= 5
+    for key, entry in table.items():
+        assert entry.get("title"), key
+        assert entry.get("author"), key
+        assert entry.get("issued", {}).get("date-parts"), key
+        assert entry.get("DOI") or entry.get("URL"), key
+
+
+def test_cited_keys_reads_single_and_grouped_citations():
+    text = "HRV [@taskforce1996]. Norms [@nunan2010; @shaffer2017]. An email a@b.com and [a link](x)."
+    assert references.cited_keys(text) == ["taskforce1996", "nunan2010", "shaffer2017"]
+
+
+def test_format_entry_gives_authors_year_journal_and_doi():
+    line = references.format_entry(references.load()["nunan2010"])
+    assert line.startswith("Nunan D, Sandercock GRH, Brodie DA (2010).")
+    assert "*Pacing and Clinical Electrophysiology* 33(11):1407–1417." in line
+    assert "https://doi.org/10.1111/j.1540-8159.2010.02841.x" in line
+
+
+def test_bibliography_rejects_unknown_keys():
+    with pytest.raises(KeyError, match="nosuch2000"):
+        references.bibliography(["nunan2010", "nosuch2000"])
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([{"id": "a", "title": "x"}, {"id": "a", "title": "y"}]))
+    with pytest.raises(ValueError, match="appears twice"):
+        references.load(path)

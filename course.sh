@@ -52,7 +52,8 @@ case "$cmd" in
     ensure_env ""
     "$PY" -m course.student
     say "Opening the course. Stop it with Ctrl+C in this window."
-    args=(--ServerApp.root_dir="$PWD/student" --LabApp.news_url=None)
+    # The whole repository is visible, as on Binder; trainees work in student/.
+    args=(--ServerApp.root_dir="$PWD" --LabApp.news_url=None)
     [ "$(id -u)" = 0 ] && args+=(--allow-root)
     exec "$VENV/bin/jupyter" lab "${args[@]}" "$@" "$PWD/student/START-HERE.ipynb"
     ;;

@@ -40,7 +40,7 @@ def _nbgrader(cell) -> dict:
 
 def check_outputs_stripped(nb) -> list[str]:
     """Outputs are committed only in cells whose output nbval compares."""
-    problems = []
+    problems = ["saved widget state in the notebook metadata; strip it"] if "widgets" in nb.metadata else []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
@@ -49,8 +49,8 @@ def check_outputs_stripped(nb) -> list[str]:
             problems.append(f"cell {i}: has stored output; strip it (python -m course.authoring strip)")
         if checked and not cell.outputs:
             problems.append(f"cell {i}: is tagged {CHECK_OUTPUT_TAG} but has no stored output to compare")
-        if cell.get("execution_count") is not None and not checked:
-            problems.append(f"cell {i}: has an execution count; strip it")
+        if (cell.get("execution_count") is not None and not checked) or "execution" in cell.metadata:
+            problems.append(f"cell {i}: has an execution count or timing; strip it")
     return problems
 
 
@@ -175,11 +175,17 @@ def check_datasheets(folder: Path | None = None) -> list[str]:
 def strip_outputs(path: Path) -> None:
     """Remove outputs and execution counts, except in nbval-checked cells."""
     nb = nbformat.read(path, as_version=4)
+    _strip(nb)
+    nbformat.write(nb, path)
+
+
+def _strip(nb) -> None:
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)
         if cell.cell_type == "code" and CHECK_OUTPUT_TAG not in _tags(cell):
             cell.outputs = []
             cell.execution_count = None
-    nbformat.write(nb, path)
 
 
 def refresh_checked_outputs(path: Path, timeout: int = 300) -> None:
@@ -187,12 +193,9 @@ def refresh_checked_outputs(path: Path, timeout: int = 300) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and CHECK_OUTPUT_TAG not in _tags(cell):
-            cell.outputs = []
-            cell.execution_count = None
+    _strip(nb)
     nbformat.write(nb, path)
 
 

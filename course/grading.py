@@ -7,8 +7,10 @@ configuration in-process instead (see ../shared notes on the stack).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from .paths import MODULES_DIR, REPO_ROOT
@@ -47,8 +49,16 @@ def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
     return load_config(root)
 
 
+def _put_environment_on_path() -> None:
+    """nbgrader runs ``alembic`` as a command: make this environment's scripts findable."""
+    scripts = os.path.dirname(sys.executable)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
 def api(config):
     """An ``NbGraderAPI`` bound to ``config``."""
+    _put_environment_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 

@@ -91,6 +91,25 @@ def check_against(func: Callable, reference: Callable, inputs: Iterable[Sequence
     return count
 
 
+def check_own_work(func: Callable, forbidden: Iterable[str], *, name: str | None = None) -> None:
+    """Fail if the learner's function calls a ready-made answer (e.g. ``hrv.rmssd``) instead of the formula.
+
+    Reads the function's source; where Python cannot show it (a built-in or
+    compiled function), the check is skipped rather than guessing.
+    """
+    import inspect
+
+    name = name or getattr(func, "__name__", "your function")
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return
+    used = [word for word in forbidden if word in source]
+    if used:
+        raise CheckFailed(f"`{name}` uses {', '.join(f'`{w}`' for w in used)}, which does the whole job for you.",
+                          hint="This exercise asks you to write the formula yourself with NumPy.")
+
+
 def passed(message: str) -> None:
     """Tell the learner a check passed."""
     print(f"Well done: {message}")

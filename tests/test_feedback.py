@@ -63,3 +63,17 @@ def test_failures_render_as_sentences_not_tracebacks():
     assert lines[0].startswith("Not yet: `<lambda>` returned nothing")
     assert lines[-1].startswith("Hint:")
     assert not any("Traceback" in line for line in lines)
+
+
+def test_calling_the_ready_made_answer_is_caught():
+    from course import hrv
+
+    def lazy_rmssd(nn_ms):
+        return hrv.rmssd(nn_ms)
+
+    def own_rmssd(nn_ms):
+        return float(np.sqrt(np.mean(np.diff(nn_ms) ** 2)))
+
+    with pytest.raises(CheckFailed, match="`hrv.rmssd`"):
+        feedback.check_own_work(lazy_rmssd, ["hrv.rmssd", "neurokit2"])
+    feedback.check_own_work(own_rmssd, ["hrv.rmssd", "neurokit2"])

@@ -1,24 +1,10 @@
-"""Interactive demos: ipywidgets wired to tested, pure functions.
-
-Each demo keeps one matplotlib figure and updates its artists in place when
-a control moves. Under nbgrader (``NBGRADER_EXECUTION``) or with
-``COURSE_HEADLESS`` set, a demo draws once with its defaults and shows no
-controls, so grading and CI never wait on a widget.
-"""
+"""Demo: how SDNN and RMSSD vary between windows of one recording (lesson 01-hrv-basics)."""
 
 from __future__ import annotations
 
-import os
-
 import matplotlib.pyplot as plt
-import numpy as np
 
-from . import hrv, plotting
-
-
-def headless() -> bool:
-    """True when notebooks run without a person at the controls (grading, CI)."""
-    return bool(os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSE_HEADLESS"))
+from .. import hrv, plotting
 
 
 class WindowLengthPlot:
@@ -74,6 +60,8 @@ def window_length_demo(nn_ms, window_s: int = 300):
     from IPython.display import display
 
     plot = WindowLengthPlot(nn_ms, window_s)
+    from . import headless
+
     if headless():
         display(plot.render())
         print(plot.summary())

@@ -34,6 +34,14 @@ def call(func: Callable, *args: Any, name: str | None = None) -> Any:
                           hint="Run the cell with your function on a small list of numbers to see where it fails.") from None
 
 
+def answer(name: str, namespace: dict) -> Any:
+    """The learner's variable ``name`` from ``namespace`` (pass ``globals()``), or a plain explanation."""
+    if name not in namespace:
+        raise NotAttempted(f"There is no `{name}` yet.",
+                           hint=f"Run the answer cell above; it should create `{name}`. " + STUB_HINT)
+    return namespace[name]
+
+
 def as_number(value: Any, name: str) -> float:
     """The learner's result as a float, or a plain explanation of why it is not a number."""
     if value is None:

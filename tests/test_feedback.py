@@ -77,3 +77,9 @@ def test_calling_the_ready_made_answer_is_caught():
     with pytest.raises(CheckFailed, match="`hrv.rmssd`"):
         feedback.check_own_work(lazy_rmssd, ["hrv.rmssd", "neurokit2"])
     feedback.check_own_work(own_rmssd, ["hrv.rmssd", "neurokit2"])
+
+
+def test_missing_variable_is_reported_as_not_attempted():
+    with pytest.raises(NotAttempted, match="There is no `verdicts` yet"):
+        feedback.answer("verdicts", {})
+    assert feedback.answer("verdicts", {"verdicts": {"a": 1}}) == {"a": 1}

@@ -27,36 +27,35 @@ VERDICTS = {
 # Short forms of the seed's citations (titles shortened) and what checking found.
 SEED_001_REFERENCES = [
     ("delooff2018",
-     "de Looff, Cornet, Embregts, Nijman & Didden (2018). Associations of sympathetic and parasympathetic "
-     "activity in job stress and burnout (systematic review). PLoS ONE 13(10), e0205741.",
+     "de Looff, Cornet, Embregts, Nijman & Didden (2018). 'Associations of sympathetic and parasympathetic "
+     "activity ...' (a systematic review). PLoS ONE 13(10), e0205741.",
      "A review with these authors, title, journal, volume and DOI exists. For burnout specifically, its authors "
      "say no firm conclusion could be drawn; the links with heart rate and HRV were for job stress."),
     ("grossi2015",
-     "Grossi, Perski, Evengård, Blomkvist & Orth-Gomér (2015). Burnout ... reduced parasympathetic activity "
-     "and reduced HPA-axis responsiveness, predominantly in males. BioMed Research International, 431725.",
+     "Grossi, Perski, Evengård, Blomkvist & Orth-Gomér (2015). 'Burnout is associated with reduced "
+     "parasympathetic activity ...'. BioMed Res Int 2015, article 431725.",
      "The title, journal, article number and DOI belong to a 2015 paper by de Vente, van Amsterdam, Olff, "
      "Kamphuis and Emmelkamp. The five names listed did write a paper together, in 2003, on physiological "
      "correlates of burnout in women (J Psychosom Res), about inflammation and HbA1c."),
     ("olff2007",
-     "Olff, Langeland, Draijer & Gersons (2007). Gender differences in posttraumatic stress disorder. "
-     "Psychological Bulletin 133(2), 183-204.",
+     "Olff, Langeland, Draijer & Gersons (2007). 'Gender differences in ...'. Psychol Bull 133(2), 183-204.",
      "The paper exists with these details. It reviews PTSD, not burnout; the article itself calls it a "
      "general reference."),
     ("sertoz2008",
-     "Sertöz, Binbay & Koylu (2008). The role of BDNF and HPA axis in the neurobiology of burnout syndrome. "
+     "Sertöz, Binbay & Koylu (2008). 'The role of BDNF and HPA axis ...'. "
      "Prog Neuropsychopharmacol Biol Psychiatry 32(6), 1459-1465.",
      "A paper with this title, journal, volume, pages and DOI exists, but it has six authors (Onen Sertoz, "
      "Binbay, Koylu, Noyan, Yıldırım, Elbi Mete). It found no HPA-axis difference in burnout, and lower BDNF."),
     ("steptoe2004",
-     "Steptoe & Willemsen (2004). Cholinergic anti-inflammatory pathway in stress-related diseases. "
-     "Behavioral Brain Research 146(1-2), 11-21.",
+     "Steptoe & Willemsen (2004). 'Cholinergic anti-inflammatory pathway ...'. "
+     "Behav Brain Res 146(1-2), 11-21.",
      "No paper with this title by these authors turns up. Their real 2004 paper is about job control and "
      "ambulatory blood pressure (J Hypertens). The pathway named in the title comes from Tracey's group."),
     ("verywell_mind2025",
-     "Verywell Mind (2025). How the parasympathetic nervous system influences your mental health.",
+     "Verywell Mind (2025). A web article on the parasympathetic nervous system and mental health.",
      "A consumer health website article, with no authors or study data given in the citation."),
     ("verywell_health2022",
-     "Verywell Health (2022). What is the hypothalamic-pituitary-adrenal (HPA) axis?",
+     "Verywell Health (2022). A web article explaining the HPA axis.",
      "A consumer health website article; the citation also contains leftover fragments of web addresses."),
 ]
 

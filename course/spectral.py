@@ -96,7 +96,13 @@ def lomb_psd(nn_ms, freqs_hz=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def band_power(freqs_hz, psd, band: str | tuple[float, float]) -> float:
-    """Power (ms²) in a band: the area under the spectrum between its bounds."""
+    """Power (ms²) in a band: the area under the spectrum between its bounds.
+
+    The trapezoid rule runs over the spectrum's own frequency points that lie
+    inside the band (lower bound included, upper excluded), without
+    extrapolating to the exact bounds; with a coarse spectrum this slightly
+    underestimates a band's power, the convention of most HRV software.
+    """
     low, high = BANDS[band] if isinstance(band, str) else band
     freqs_hz = np.asarray(freqs_hz, dtype=float)
     inside = (freqs_hz >= low) & (freqs_hz < high)
@@ -110,7 +116,10 @@ def frequency_domain(nn_ms, method: str = "welch") -> dict:
 
     ``lf_nu = 100 · LF / (LF + HF)`` (Task Force normalised units).
     """
-    freqs, psd = welch_psd(nn_ms) if method == "welch" else lomb_psd(nn_ms)
+    estimators = {"welch": welch_psd, "lomb": lomb_psd}
+    if method not in estimators:
+        raise ValueError(f"method must be 'welch' or 'lomb', not {method!r}")
+    freqs, psd = estimators[method](nn_ms)
     powers = {name: band_power(freqs, psd, name) for name in BANDS}
     lf, hf = powers["LF"], powers["HF"]
     hf_band = (freqs >= BANDS["HF"][0]) & (freqs < BANDS["HF"][1])

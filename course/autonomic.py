@@ -1,0 +1,832 @@
+"""A teaching simulator of autonomic influence on heart rhythm, and a simulated dataset.
+
+The RR-interval process follows the one inside ECGSYN (McSharry et al.,
+2003): the power spectrum of the RR series is the sum of two Gaussian
+peaks, one at the low-frequency (LF, Mayer-wave) centre of 0.10 Hz and
+one at the breathing frequency (respiratory sinus arrhythmia, RSA), each
+with a standard deviation of 0.01 Hz. Random phases and an inverse FFT
+turn the spectrum into a time series, which is rescaled to the target
+SDNN and added to the mean RR interval. Beats are then placed one RR
+interval after another, so the series is sampled at the heartbeats, as a
+real tachogram is. A fixed seed gives the same series every time.
+
+Three controls steer it (:func:`autonomic_parameters`):
+
+* **vagal tone** (1 = a typical resting adult) lengthens the mean RR
+  interval and scales the breathing-linked (HF) power with its square;
+  it also adds a little to LF power, because LF carries both branches;
+* **sympathetic drive** (1 = typical rest) shortens the mean RR interval
+  and reduces variability, HF more than LF;
+* **breathing rate** (breaths/min) moves the respiratory peak: at 15/min
+  it sits at 0.25 Hz in the HF band; at about 6/min it sits at 0.1 Hz in
+  the LF band, where the baroreflex amplifies it, so LF/HF rises even
+  though the person is relaxed (Lehrer & Gevirtz 2014; Steffen et al. 2017).
+
+The resting defaults are anchored to published figures: mean RR 926 ms and
+SDNN 50 ms (Nunan et al., 2010), breathing 15/min at 0.25 Hz (the ECGSYN
+default), and an LF:HF ratio of 2, inside both the Task Force's 5-minute
+range (1.5-2.0) and Nunan's range (1.1-11.6). **The mapping from the three
+controls to these parameters is illustrative**: its coefficients
+(:data:`MAPPING`) were chosen to show the direction of each effect, not
+measured in any study. The model has no very-low-frequency component, so
+all of SDNN² sits in the LF and HF peaks and LF and HF power come out
+higher than Nunan's pooled means (closer to the Task Force's values).
+
+References
+----------
+.. [1] McSharry PE, Clifford GD, Tarassenko L, Smith LA (2003). A dynamical
+   model for generating synthetic electrocardiogram signals. *IEEE Trans
+   Biomed Eng* 50(3):289-294. doi:10.1109/TBME.2003.808805
+.. [2] Nunan D, Sandercock GRH, Brodie DA (2010). A quantitative systematic
+   review of normal values for short-term heart rate variability in healthy
+   adults. *Pacing Clin Electrophysiol* 33(11):1407-1417.
+   doi:10.1111/j.1540-8159.2010.02841.x
+.. [3] Task Force of the ESC and NASPE (1996). Heart rate variability:
+   standards of measurement, physiological interpretation and clinical use.
+   *Circulation* 93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+.. [4] Lehrer PM, Gevirtz R (2014). Heart rate variability biofeedback: how
+   and why does it work? *Front Psychol* 5:756. doi:10.3389/fpsyg.2014.00756
+.. [5] Steffen PR et al. (2017). The impact of
+   resonance frequency breathing on measures of heart rate variability,
+   blood pressure, and mood. *Front Public Health* 5:222.
+   doi:10.3389/fpubh.2017.00222
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import hrv, spectral
+from .errors import DataError
+from .paths import datasets_dir
+
+# --------------------------------------------------------------------------
+# Anchors (cited) and the illustrative mapping (not measured)
+# --------------------------------------------------------------------------
+
+#: Mean RR interval of healthy adults at rest, ms (Nunan et al. 2010: 926 ± 90).
+REST_MEAN_RR_MS = 926.0
+#: Between-person SD of mean RR, ms (Nunan et al. 2010).
+REST_MEAN_RR_SD_MS = 90.0
+#: SDNN of healthy adults at rest, ms (Nunan et al. 2010: 50 ± 16, range 32-93).
+REST_SDNN_MS = 50.0
+#: Between-person SD of SDNN, ms (Nunan et al. 2010).
+REST_SDNN_SD_MS = 16.0
+#: Resting LF:HF ratio of the two spectral peaks (Task Force 1.5-2.0; Nunan range 1.1-11.6).
+REST_LF_HF = 2.0
+#: Spontaneous breathing rate used at rest, breaths/min (0.25 Hz, the ECGSYN default HF centre).
+REST_BREATHS_PER_MIN = 15.0
+#: Centre of the LF (Mayer-wave / baroreflex) peak, Hz (ECGSYN default).
+LF_CENTRE_HZ = 0.10
+#: Standard deviation of each spectral peak, Hz (ECGSYN C-source default).
+PEAK_SD_HZ = 0.01
+#: Length of a standard short-term recording, s (Task Force 1996).
+RECORDING_S = 300.0
+
+#: Allowed ranges of the three controls (inclusive).
+VAGAL_RANGE = (0.25, 2.0)
+SYMPATHETIC_RANGE = (0.25, 2.0)
+BREATHING_RANGE = (4.0, 24.0)
+
+#: Illustrative coefficients of the control mapping (chosen for teaching; not measured).
+MAPPING = {
+    "rr_per_vagal": 0.15,        # ln(mean RR) rises by this per unit of vagal tone
+    "rr_per_sympathetic": 0.20,  # ln(mean RR) falls by this per unit of sympathetic drive
+    "hf_per_sympathetic": 1.0,   # ln(HF power) falls by this per unit of sympathetic drive
+    "lf_per_sympathetic": 0.5,   # ln(LF power) falls by this per unit of sympathetic drive
+    "lf_vagal_share": 0.5,       # share of resting LF power that scales with vagal tone
+    "resonance_gain": 2.0,       # extra respiratory power when breathing at 0.1 Hz (x rest)
+    "resonance_width_hz": 0.03,  # width of the baroreflex resonance around 0.1 Hz
+    "hf_floor_share": 0.25,      # share of resting HF power that is not tied to breathing
+}
+
+#: Illustrative autonomic settings of the simulated "mental_stress" condition (no pooled effect size exists).
+STRESS_SETTINGS = {"vagal": 0.7, "sympathetic": 1.5}
+#: Breathing rate of the "paced_6bpm" condition, breaths/min (0.1 Hz; Lehrer & Gevirtz 2014).
+PACED_BREATHS_PER_MIN = 6.0
+
+#: Seed used by the lesson's demo: its 5-minute spectrum lies close to the design values.
+DEMO_SEED = 4
+
+CONDITIONS = ("rest_spontaneous", "paced_6bpm", "mental_stress")
+DATASET_FILE = "hrv_sim_rr.csv"
+DATASET_COLUMNS = ["subject_id", "condition", "beat_index", "t_s", "rr_ms", "sim_seed", "simulated"]
+DATASET_SEED = 20100826
+DATASET_SUBJECTS = 10
+
+
+# --------------------------------------------------------------------------
+# The ECGSYN-style RR process
+# --------------------------------------------------------------------------
+
+def _positive(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be a number, not {value!r}.") from None
+    if not math.isfinite(number) or number <= 0:
+        raise DataError(f"{name} must be a positive number, but it is {value!r}.")
+    return number
+
+
+def _in_range(value, name: str, bounds: tuple[float, float], unit: str = "") -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be a number, not {value!r}.") from None
+    low, high = bounds
+    if not (math.isfinite(number) and low <= number <= high):
+        unit_text = f" {unit}" if unit else ""
+        raise DataError(f"{name} is {value!r}{unit_text}, outside the simulator's range "
+                        f"{low:g}-{high:g}{unit_text}.",
+                        hint=f"Choose a value from {low:g} to {high:g}.")
+    return number
+
+
+def rr_spectrum(freqs_hz, lf_power_ms2: float, resp_power_ms2: float, resp_hz: float,
+                lf_hz: float = LF_CENTRE_HZ, sd_hz: float = PEAK_SD_HZ) -> np.ndarray:
+    """Two-Gaussian power spectral density of the RR process (ECGSYN).
+
+    Parameters
+    ----------
+    freqs_hz : array_like
+        Frequencies in Hz.
+    lf_power_ms2, resp_power_ms2 : float
+        Area (power, ms²) under the LF peak and under the respiratory peak.
+    resp_hz : float
+        Centre of the respiratory peak (the breathing frequency), Hz.
+    lf_hz, sd_hz : float
+        Centre of the LF peak and the standard deviation of both peaks, Hz.
+
+    Returns
+    -------
+    numpy.ndarray
+        One-sided power spectral density in ms²/Hz.
+
+    References
+    ----------
+    .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
+       doi:10.1109/TBME.2003.808805
+    """
+    f = np.asarray(freqs_hz, dtype=float)
+    norm = 1.0 / (math.sqrt(2 * math.pi) * sd_hz)
+    return norm * (lf_power_ms2 * np.exp(-0.5 * ((f - lf_hz) / sd_hz) ** 2)
+                   + resp_power_ms2 * np.exp(-0.5 * ((f - resp_hz) / sd_hz) ** 2))
+
+
+def ecgsyn_rr(duration_s: float, mean_rr_ms: float, sdnn_ms: float, lf_hf: float,
+              hf_hz: float = 0.25, lf_hz: float = LF_CENTRE_HZ, sd_hz: float = PEAK_SD_HZ,
+              seed: int = 0, fs: float = 4.0, hf_floor: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate a series of RR intervals with the ECGSYN RR process.
+
+    The spectrum is the sum of two Gaussians (areas in the ratio
+    ``lf_hf : 1``); each frequency gets a random phase; an inverse FFT gives
+    a continuous RR signal on a grid of ``fs`` Hz, rescaled to standard
+    deviation ``sdnn_ms`` and added to ``mean_rr_ms``. Beats are placed by
+    stepping forward one RR interval at a time from t = 0 until
+    ``duration_s`` is filled.
+
+    Parameters
+    ----------
+    duration_s : float
+        Length of the recording in seconds (at least 30).
+    mean_rr_ms, sdnn_ms : float
+        Target mean and standard deviation of the RR intervals, ms.
+    lf_hf : float
+        Ratio of the power in the LF peak to the power in the second
+        (respiratory) peak; positive.
+    hf_hz : float
+        Centre of the second peak, Hz (the breathing frequency; 0.25 Hz
+        is 15 breaths/min).
+    lf_hz, sd_hz : float
+        Centre of the LF peak and SD of both peaks, Hz.
+    seed : int
+        Seed of the random phases; the same seed gives the same series.
+    fs : float
+        Rate of the continuous grid, Hz.
+    hf_floor : float
+        Area of a flat floor across the HF band (0.15-0.40 Hz), relative to
+        the second peak's area (0 = the original two-peak ECGSYN spectrum).
+        It stands for beat-to-beat variation not tied to breathing.
+
+    Returns
+    -------
+    t_s, rr_ms : numpy.ndarray
+        Time of the beat that ends each interval (s, from the first beat at
+        0) and the RR intervals (ms).
+
+    Raises
+    ------
+    course.errors.DataError
+        If a parameter is not a positive number, or the duration is shorter
+        than 30 s.
+
+    References
+    ----------
+    .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
+       doi:10.1109/TBME.2003.808805
+    """
+    duration_s = _positive(duration_s, "The duration (s)")
+    if duration_s < 30:
+        raise DataError(f"A recording of {duration_s:g} s is too short to simulate.",
+                        hint="Use at least 30 s; 300 s is the standard short-term length.")
+    mean_rr_ms = _positive(mean_rr_ms, "The mean RR interval (ms)")
+    sdnn_ms = _positive(sdnn_ms, "SDNN (ms)")
+    lf_hf = _positive(lf_hf, "The LF/HF ratio")
+    hf_hz = _positive(hf_hz, "The respiratory frequency (Hz)")
+    # Enough grid to hold every beat, even if the heart runs slow.
+    n = int(2 * math.ceil((duration_s + 5 * mean_rr_ms / 1000 + 10) * fs / 2))
+    freqs = np.fft.rfftfreq(n, d=1.0 / fs)
+    psd = rr_spectrum(freqs, lf_hf, 1.0, hf_hz, lf_hz, sd_hz)
+    if hf_floor < 0:
+        raise DataError(f"The HF floor must not be negative (got {hf_floor}).")
+    low, high = spectral.BANDS["HF"]
+    psd = psd + np.where((freqs >= low) & (freqs < high), hf_floor / (high - low), 0.0)
+    rng = np.random.default_rng(seed)
+    phases = rng.uniform(0.0, 2 * np.pi, freqs.size)
+    phases[0] = phases[-1] = 0.0
+    signal = np.fft.irfft(np.sqrt(psd) * np.exp(1j * phases), n)
+    signal = mean_rr_ms + signal * (sdnn_ms / signal.std())
+    grid = np.arange(n) / fs
+    times, intervals = [], []
+    t = 0.0
+    while True:
+        rr = float(np.interp(t, grid, signal))
+        if t + rr / 1000.0 > duration_s:
+            break
+        t += rr / 1000.0
+        times.append(t)
+        intervals.append(rr)
+    return np.array(times), np.array(intervals)
+
+
+# --------------------------------------------------------------------------
+# From the three controls to the RR-process parameters
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Baseline:
+    """One person's resting RR-process parameters.
+
+    Attributes
+    ----------
+    mean_rr_ms : float
+        Mean RR interval at rest, ms.
+    sdnn_ms : float
+        SDNN at rest, ms.
+    lf_hf : float
+        Resting ratio of LF to HF power.
+
+    References
+    ----------
+    .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+    """
+
+    mean_rr_ms: float = REST_MEAN_RR_MS
+    sdnn_ms: float = REST_SDNN_MS
+    lf_hf: float = REST_LF_HF
+
+    @property
+    def lf_ms2(self) -> float:
+        """Resting LF power, ms²."""
+        return self.sdnn_ms ** 2 * self.lf_hf / (1 + self.lf_hf)
+
+    @property
+    def hf_ms2(self) -> float:
+        """Resting HF power, ms²."""
+        return self.sdnn_ms ** 2 / (1 + self.lf_hf)
+
+
+#: The typical resting adult (Nunan et al. 2010; Task Force 1996).
+TYPICAL = Baseline()
+
+
+def resonance_gain(breaths_per_min: float) -> float:
+    """Illustrative amplification of the breathing-linked oscillation near 0.1 Hz.
+
+    Equals 1 at 15 breaths/min and peaks (``1 + MAPPING["resonance_gain"]``,
+    about 3) at 6 breaths/min, where breathing and the baroreflex rhythm
+    coincide (Lehrer & Gevirtz 2014). The size of the gain is illustrative.
+
+    Parameters
+    ----------
+    breaths_per_min : float
+        Breathing rate.
+
+    Returns
+    -------
+    float
+        Factor applied to the respiratory power (dimensionless).
+
+    References
+    ----------
+    .. [1] Lehrer PM, Gevirtz R (2014). *Front Psychol* 5:756.
+       doi:10.3389/fpsyg.2014.00756
+    """
+    def raw(bpm):
+        f = bpm / 60.0
+        return 1.0 + MAPPING["resonance_gain"] * math.exp(-0.5 * ((f - LF_CENTRE_HZ) / MAPPING["resonance_width_hz"]) ** 2)
+
+    return raw(breaths_per_min) / raw(REST_BREATHS_PER_MIN)
+
+
+def autonomic_parameters(vagal: float = 1.0, sympathetic: float = 1.0,
+                         breaths_per_min: float = REST_BREATHS_PER_MIN,
+                         baseline: Baseline = TYPICAL) -> dict:
+    """Translate the three controls into RR-process parameters (illustrative mapping).
+
+    Parameters
+    ----------
+    vagal : float
+        Vagal (parasympathetic) tone relative to typical rest (1.0), from
+        0.25 to 2.
+    sympathetic : float
+        Sympathetic drive relative to typical rest (1.0), from 0.25 to 2.
+    breaths_per_min : float
+        Breathing rate, 4-24 breaths/min.
+    baseline : Baseline
+        The person's resting parameters.
+
+    Returns
+    -------
+    dict
+        ``mean_rr_ms`` (ms), ``lf_ms2``, ``resp_ms2`` and ``floor_ms2`` (power
+        in the LF peak, the breathing peak and the HF floor, ms²), ``sdnn_ms``
+        (ms), ``lf_hf`` (the designed LF/HF: power in the LF band over power in
+        the HF band), ``resp_hz`` (Hz).
+
+    Raises
+    ------
+    course.errors.DataError
+        If a control is outside its range.
+
+    Notes
+    -----
+    With ``v`` = vagal and ``s`` = sympathetic (coefficients in
+    :data:`MAPPING`, chosen for teaching)::
+
+        mean RR  = RR0 · exp(0.15 (v - 1) - 0.20 (s - 1))
+        breathing peak = 0.75 · HF0 · v² · exp(-1.0 (s - 1)) · resonance_gain(breathing)
+        HF floor       = 0.25 · HF0 · v² · exp(-1.0 (s - 1))   (not tied to breathing)
+        LF power = LF0 · (0.5 + 0.5 v) · exp(-0.5 (s - 1))
+
+    The floor keeps some HF power when slow breathing moves the breathing
+    peak into the LF band, so LF/HF rises several-fold rather than without
+    limit; its 25 % share is illustrative.
+
+    References
+    ----------
+    .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+    .. [2] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    .. [3] Steffen PR et al. (2017). *Front Public Health* 5:222.
+       doi:10.3389/fpubh.2017.00222
+    """
+    v = _in_range(vagal, "Vagal tone", VAGAL_RANGE, "x rest")
+    s = _in_range(sympathetic, "Sympathetic drive", SYMPATHETIC_RANGE, "x rest")
+    bpm = _in_range(breaths_per_min, "The breathing rate", BREATHING_RANGE, "breaths/min")
+    m = MAPPING
+    mean_rr = baseline.mean_rr_ms * math.exp(m["rr_per_vagal"] * (v - 1) - m["rr_per_sympathetic"] * (s - 1))
+    share = m["lf_vagal_share"]
+    lf = baseline.lf_ms2 * ((1 - share) + share * v) * math.exp(-m["lf_per_sympathetic"] * (s - 1))
+    vagal_hf = baseline.hf_ms2 * v ** 2 * math.exp(-m["hf_per_sympathetic"] * (s - 1))
+    resp = (1 - m["hf_floor_share"]) * vagal_hf * resonance_gain(bpm)
+    floor = m["hf_floor_share"] * vagal_hf
+    resp_in_hf = spectral.BANDS["HF"][0] <= bpm / 60.0 < spectral.BANDS["HF"][1]
+    return {
+        "mean_rr_ms": mean_rr,
+        "lf_ms2": lf,
+        "resp_ms2": resp,
+        "floor_ms2": floor,
+        "sdnn_ms": math.sqrt(lf + resp + floor),
+        "lf_hf": lf / (resp + floor) if resp_in_hf else (lf + resp) / floor,
+        "resp_hz": bpm / 60.0,
+    }
+
+
+@dataclass
+class Simulation:
+    """A simulated recording and the settings that made it.
+
+    Attributes
+    ----------
+    t_s, rr_ms : numpy.ndarray
+        Beat times (s) and RR intervals (ms).
+    settings : dict
+        ``vagal``, ``sympathetic``, ``breaths_per_min``, ``duration_s``, ``seed``.
+    parameters : dict
+        The RR-process parameters from :func:`autonomic_parameters`.
+    """
+
+    t_s: np.ndarray
+    rr_ms: np.ndarray
+    settings: dict
+    parameters: dict = field(default_factory=dict)
+
+
+def simulate(vagal: float = 1.0, sympathetic: float = 1.0,
+             breaths_per_min: float = REST_BREATHS_PER_MIN, duration_s: float = RECORDING_S,
+             seed: int = 0, baseline: Baseline = TYPICAL) -> Simulation:
+    """Simulate a recording for the given autonomic settings.
+
+    Parameters
+    ----------
+    vagal, sympathetic : float
+        Relative to typical rest (1.0); each from 0.25 to 2.
+    breaths_per_min : float
+        Breathing rate, 4-24 breaths/min.
+    duration_s : float
+        Recording length, s (default 300, the Task Force short-term length).
+    seed : int
+        Seed of the random phases.
+    baseline : Baseline
+        The person's resting parameters (default: typical resting adult).
+
+    Returns
+    -------
+    Simulation
+
+    Raises
+    ------
+    course.errors.DataError
+        If a setting is out of range.
+
+    References
+    ----------
+    .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
+       doi:10.1109/TBME.2003.808805
+    """
+    params = autonomic_parameters(vagal, sympathetic, breaths_per_min, baseline)
+    t, rr = ecgsyn_rr(duration_s, params["mean_rr_ms"], params["sdnn_ms"],
+                      params["lf_ms2"] / params["resp_ms2"], hf_hz=params["resp_hz"], seed=seed,
+                      hf_floor=params["floor_ms2"] / params["resp_ms2"])
+    settings = {"vagal": float(vagal), "sympathetic": float(sympathetic),
+                "breaths_per_min": float(breaths_per_min), "duration_s": float(duration_s), "seed": seed}
+    return Simulation(t, rr, settings, params)
+
+
+def metrics(rr_ms) -> dict:
+    """Mean HR, SDNN, RMSSD, LF, HF and LF/HF of one recording.
+
+    Time-domain values from :func:`course.hrv.time_domain`, spectral values
+    from :func:`course.spectral.frequency_domain` (Welch; Task Force bands).
+
+    Parameters
+    ----------
+    rr_ms : array_like
+        RR (NN) intervals in ms.
+
+    Returns
+    -------
+    dict
+        ``mean_hr_bpm``, ``sdnn_ms``, ``rmssd_ms``, ``lf_ms2``, ``hf_ms2``,
+        ``lf_hf``, ``hf_peak_hz``.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    td = hrv.time_domain(rr_ms)
+    fd = spectral.frequency_domain(rr_ms)
+    return {"mean_hr_bpm": td["mean_hr_bpm"], "sdnn_ms": td["sdnn_ms"], "rmssd_ms": td["rmssd_ms"],
+            "lf_ms2": fd["lf_ms2"], "hf_ms2": fd["hf_ms2"], "lf_hf": fd["lf_hf"],
+            "hf_peak_hz": fd["hf_peak_hz"]}
+
+
+def breathing_band(breaths_per_min: float) -> str | None:
+    """The Task Force frequency band in which a breathing rate falls.
+
+    Converts breaths per minute to Hz (divide by 60) and looks the value up
+    in :data:`course.spectral.BANDS`, lower bound inclusive and upper bound
+    exclusive.
+
+    Parameters
+    ----------
+    breaths_per_min : float
+        Breathing rate.
+
+    Returns
+    -------
+    str or None
+        ``"VLF"``, ``"LF"`` or ``"HF"``; ``None`` below 0.0033 Hz or at or
+        above 0.40 Hz.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    hz = breaths_per_min / 60
+    for name, (low, high) in spectral.BANDS.items():
+        if low <= hz < high:
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------
+# The simulated dataset hrv_sim_rr.csv
+# --------------------------------------------------------------------------
+
+def draw_baselines(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED) -> pd.DataFrame:
+    """Draw simulated people's resting parameters around the published norms.
+
+    * mean RR ~ Normal(926, 90) ms (Nunan et al. 2010), kept within
+      926 ± 2 × 90 ms;
+    * SDNN ~ lognormal with mean 50 and SD 16 ms (Nunan et al. 2010), kept
+      inside Nunan's range 32-93 ms;
+    * LF/HF ~ lognormal with median 2 and mean 2.8 (Task Force 1.5-2.0;
+      Nunan 2.8 ± 2.6), kept inside Nunan's range 1.1-11.6.
+
+    "Kept inside" means redrawn until inside (a truncated distribution),
+    not clipped, so no one piles up at a boundary.
+
+    Parameters
+    ----------
+    n_subjects : int
+        How many people.
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``subject_id`` (``"S01"``...), ``mean_rr_ms``, ``sdnn_ms``,
+        ``lf_hf`` and ``sim_seed`` (the seed of each person's phases).
+
+    References
+    ----------
+    .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+    """
+    rng = np.random.default_rng(seed)
+    sigma = math.sqrt(math.log(1 + (REST_SDNN_SD_MS / REST_SDNN_MS) ** 2))
+    mu = math.log(REST_SDNN_MS) - sigma ** 2 / 2
+    ratio_sigma = math.sqrt(2 * math.log(2.8 / 2.0))
+
+    def within(draw, low, high):
+        # Redraw until the value lies in the published range (a truncated distribution).
+        while True:
+            value = float(draw())
+            if low <= value <= high:
+                return value
+
+    rows = []
+    for i in range(n_subjects):
+        rows.append({
+            "subject_id": f"S{i + 1:02d}",
+            "mean_rr_ms": within(lambda: rng.normal(REST_MEAN_RR_MS, REST_MEAN_RR_SD_MS),
+                                 REST_MEAN_RR_MS - 2 * REST_MEAN_RR_SD_MS, REST_MEAN_RR_MS + 2 * REST_MEAN_RR_SD_MS),
+            "sdnn_ms": within(lambda: rng.lognormal(mu, sigma), 32.0, 93.0),
+            "lf_hf": within(lambda: rng.lognormal(math.log(2.0), ratio_sigma), 1.1, 11.6),
+            "sim_seed": int(rng.integers(1, 2 ** 31 - 1)),
+        })
+    return pd.DataFrame(rows)
+
+
+def condition_settings(condition: str) -> dict:
+    """The controls used for one condition of the simulated dataset.
+
+    ``rest_spontaneous``: typical tone, 15 breaths/min. ``paced_6bpm``:
+    typical tone, 6 breaths/min (0.1 Hz). ``mental_stress``: vagal 0.7 and
+    sympathetic 1.5 (illustrative; no pooled effect size exists), 15
+    breaths/min.
+
+    References
+    ----------
+    .. [1] de Looff PC et al. (2018). *PLoS ONE* 13(10):e0205741.
+       doi:10.1371/journal.pone.0205741
+    """
+    if condition == "rest_spontaneous":
+        return {"vagal": 1.0, "sympathetic": 1.0, "breaths_per_min": REST_BREATHS_PER_MIN}
+    if condition == "paced_6bpm":
+        return {"vagal": 1.0, "sympathetic": 1.0, "breaths_per_min": PACED_BREATHS_PER_MIN}
+    if condition == "mental_stress":
+        return {**STRESS_SETTINGS, "breaths_per_min": REST_BREATHS_PER_MIN}
+    raise DataError(f"Unknown condition {condition!r}.", hint=f"Use one of {', '.join(CONDITIONS)}.")
+
+
+def simulate_dataset(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED,
+                     duration_s: float = RECORDING_S) -> pd.DataFrame:
+    """The SIMULATED dataset: each person in three 5-minute conditions.
+
+    Parameters
+    ----------
+    n_subjects : int
+        How many simulated people.
+    seed : int
+        Seed for the people's parameters (each person's phases get their own
+        seed, stored in ``sim_seed``; a condition adds 0, 1 or 2 to it).
+    duration_s : float
+        Length of each recording, s.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DATASET_COLUMNS`; ``t_s`` in s (3 decimals) and
+        ``rr_ms`` in ms (1 decimal); ``simulated`` is always True.
+
+    References
+    ----------
+    .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
+       doi:10.1109/TBME.2003.808805
+    .. [2] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+    """
+    frames = []
+    for person in draw_baselines(n_subjects, seed).itertuples(index=False):
+        base = Baseline(person.mean_rr_ms, person.sdnn_ms, person.lf_hf)
+        for offset, condition in enumerate(CONDITIONS):
+            sim_seed = int(person.sim_seed) + offset
+            sim = simulate(**condition_settings(condition), duration_s=duration_s, seed=sim_seed, baseline=base)
+            frames.append(pd.DataFrame({
+                "subject_id": person.subject_id,
+                "condition": condition,
+                "beat_index": np.arange(1, sim.rr_ms.size + 1),
+                "t_s": np.round(sim.t_s, 3),
+                "rr_ms": np.round(sim.rr_ms, 1),
+                "sim_seed": sim_seed,
+                "simulated": True,
+            }))
+    return pd.concat(frames, ignore_index=True)[DATASET_COLUMNS]
+
+
+def write_dataset(path=None) -> Path:
+    """Write :func:`simulate_dataset` to ``datasets/hrv_sim_rr.csv`` (or ``path``); return the path."""
+    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
+    simulate_dataset().to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def load_hrv_sim_rr(path=None) -> pd.DataFrame:
+    """Read the SIMULATED dataset and check its columns.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        Defaults to ``datasets/hrv_sim_rr.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DATASET_COLUMNS`, one row per beat.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the file is missing, lacks a column, has an unknown condition,
+        non-positive intervals, or a row not marked simulated.
+    """
+    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
+    if not path.exists():
+        raise DataError(f"The file {path.name} was not found in {path.parent}.",
+                        hint="Regenerate it with course.autonomic.write_dataset().")
+    table = pd.read_csv(path)
+    missing = [c for c in DATASET_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError(f"{path.name} lacks the column(s) {', '.join(missing)}.",
+                        hint="Regenerate it with course.autonomic.write_dataset().")
+    unknown = sorted(set(table["condition"]) - set(CONDITIONS))
+    if unknown:
+        raise DataError(f"{path.name} has unknown condition(s): {', '.join(map(str, unknown))}.")
+    if not (table["rr_ms"] > 0).all():
+        raise DataError(f"{path.name} has RR intervals that are zero or negative.")
+    if not table["simulated"].astype(bool).all():
+        raise DataError(f"{path.name} has rows not marked as simulated.")
+    return table
+
+
+def condition_lf_hf(table: pd.DataFrame, condition: str) -> float:
+    """Median LF/HF across the people in one condition of the simulated dataset.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`load_hrv_sim_rr`.
+    condition : str
+        One of :data:`CONDITIONS`.
+
+    Returns
+    -------
+    float
+        The median of each person's LF/HF (Welch spectrum, Task Force bands).
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    rows = table[table["condition"] == condition]
+    if rows.empty:
+        raise DataError(f"No rows for condition {condition!r}.", hint=f"Use one of {', '.join(CONDITIONS)}.")
+    ratios = [spectral.frequency_domain(group["rr_ms"].to_numpy())["lf_hf"]
+              for _, group in rows.groupby("subject_id")]
+    return float(np.median(ratios))
+
+
+def condition_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Median of each metric from :func:`metrics` per condition, in the order of :data:`CONDITIONS`.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    rows = []
+    for (subject, condition), group in table.groupby(["subject_id", "condition"]):
+        rows.append({"subject_id": subject, "condition": condition, **metrics(group["rr_ms"].to_numpy())})
+    per_person = pd.DataFrame(rows).drop(columns="hf_peak_hz")
+    summary = per_person.drop(columns="subject_id").groupby("condition").median()
+    return summary.loc[[c for c in CONDITIONS if c in summary.index]]
+
+
+def snapshot(vagal: float = 1.0, sympathetic: float = 1.0,
+             breaths_per_min: float = REST_BREATHS_PER_MIN, seed: int = 0,
+             duration_s: float = RECORDING_S) -> dict:
+    """Everything the autonomic demo shows for one set of controls.
+
+    Parameters
+    ----------
+    vagal, sympathetic : float
+        Relative to typical rest (1.0); each from 0.25 to 2.
+    breaths_per_min : float
+        Breathing rate, 4-24 breaths/min.
+    seed : int
+        Seed of the random phases.
+    duration_s : float
+        Recording length, s.
+
+    Returns
+    -------
+    dict
+        ``simulation`` (:class:`Simulation`), ``freqs_hz`` and ``psd``
+        (Welch spectrum, ms²/Hz, from :func:`course.spectral.welch_psd`),
+        ``metrics`` (from :func:`metrics`) and ``breathing_band`` (from
+        :func:`breathing_band`).
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    sim = simulate(vagal, sympathetic, breaths_per_min, duration_s=duration_s, seed=seed)
+    freqs, psd = spectral.welch_psd(sim.rr_ms)
+    return {"simulation": sim, "freqs_hz": freqs, "psd": psd, "metrics": metrics(sim.rr_ms),
+            "breathing_band": breathing_band(breaths_per_min)}
+
+
+def describe_metrics(values: dict) -> str:
+    """One line of the demo's metrics, rounded for reading (units included)."""
+    return (f"Mean HR {values['mean_hr_bpm']:.0f} bpm · SDNN {values['sdnn_ms']:.0f} ms · "
+            f"RMSSD {values['rmssd_ms']:.0f} ms · LF {values['lf_ms2']:,.0f} ms² · "
+            f"HF {values['hf_ms2']:,.0f} ms² · LF/HF {values['lf_hf']:.1f}")
+
+
+def repeat_metrics(seeds=range(10), **settings) -> pd.DataFrame:
+    """Metrics of several recordings that differ only in their random seed.
+
+    Shows how much one 5-minute estimate varies when nothing about the
+    (simulated) person changes.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+        Seeds to simulate.
+    **settings
+        Passed to :func:`simulate` (``vagal``, ``sympathetic``,
+        ``breaths_per_min``, ``duration_s``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seed: ``seed`` and the keys of :func:`metrics`.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    rows = [{"seed": seed, **metrics(simulate(seed=seed, **settings).rr_ms)} for seed in seeds]
+    return pd.DataFrame(rows)
+
+
+def recording(table: pd.DataFrame, subject_id: str, condition: str) -> np.ndarray:
+    """The RR intervals (ms) of one person in one condition of the simulated dataset.
+
+    Raises
+    ------
+    course.errors.DataError
+        If there is no such recording.
+    """
+    rows = table[(table["subject_id"] == subject_id) & (table["condition"] == condition)]
+    if rows.empty:
+        raise DataError(f"No recording for {subject_id!r} in condition {condition!r}.",
+                        hint=f"People are S01-S{DATASET_SUBJECTS:02d}; conditions are {', '.join(CONDITIONS)}.")
+    return rows.sort_values("beat_index")["rr_ms"].to_numpy(dtype=float)

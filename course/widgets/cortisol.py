@@ -1,0 +1,161 @@
+"""Demo: a SIMULATED cortisol day curve, and what a late "waking" sample does to it (lesson 04-hpa-axis-cortisol).
+
+The computation lives in :func:`course.cortisol.compare_true_and_measured`;
+this module only draws it. Everything shown is SIMULATED and relative to the
+level at the moment of waking.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import cortisol, plotting
+
+#: Defaults of the demo: slider name -> value.
+DEFAULTS = {"car_rise_pct": 60, "peak_min": 40, "decline_pct_h": 10, "delay_min": 0}
+WAKE_CLOCK_H = 7.0
+
+
+def _clock(minutes):
+    """Minutes after a 07:00 waking -> clock hours."""
+    return WAKE_CLOCK_H + np.asarray(minutes, dtype=float) / 60.0
+
+
+class CortisolDayPlot:
+    """The true SIMULATED curve, the course's samples, and measured versus true metrics."""
+
+    def __init__(self, car_rise_pct: float = 60, peak_min: float = 40, decline_pct_h: float = 10,
+                 delay_min: float = 0):
+        self.fig, (self.ax_car, self.ax_day) = plt.subplots(
+            1, 2, figsize=(9.0, 3.6), gridspec_kw={"width_ratios": [1.1, 1.0]})
+        blue, orange, black = plotting.PALETTE["blue"], plotting.PALETTE["vermillion"], plotting.PALETTE["black"]
+        self.grid_car = np.arange(0.0, 91.0)
+        self.grid_day = np.arange(0.0, 901.0, 5.0)
+        self.latent = self.ax_car.axvspan(0, cortisol.LATENT_MIN, color=plotting.PALETTE["sky"], alpha=0.2,
+                                          label=f"no rise yet (first ~{cortisol.LATENT_MIN:.0f} min)")
+        (self.true_car,) = self.ax_car.plot([], [], color=blue, label="true curve (simulated)")
+        (self.taken,) = self.ax_car.plot([], [], "o", color=orange, label="samples, when really taken")
+        (self.assumed,) = self.ax_car.plot([], [], "s", mfc="none", color=black,
+                                           label="samples, as the protocol assumes")
+        (self.true_day,) = self.ax_day.plot([], [], color=blue)
+        (self.day_points,) = self.ax_day.plot([], [], "o", color=orange)
+        self.ax_car.set_xlim(-2, 90)
+        self.ax_car.set_xlabel("Minutes after actually waking (07:00)")
+        self.ax_car.set_ylabel("Cortisol relative to waking")
+        self.ax_car.legend(loc="lower right", fontsize=7.5, framealpha=0.9)
+        self.ax_day.set_xlim(6.5, 22.5)
+        self.ax_day.set_xticks([7, 12, 17, 22], ["07:00", "12:00", "17:00", "22:00"])
+        self.ax_day.set_xlabel("Time of day")
+        self.ax_day.set_title("The whole day", fontsize=10)
+        self.table = self.ax_day.text(0.98, 0.97, "", transform=self.ax_day.transAxes, ha="right", va="top",
+                                      fontsize=8, family="monospace",
+                                      bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
+        self.fig.suptitle("SIMULATED cortisol day curve (not real data)", fontsize=11, fontweight="bold")
+        self.fig.tight_layout()
+        self.result = None
+        self.update(car_rise_pct, peak_min, decline_pct_h, delay_min)
+
+    def update(self, car_rise_pct=None, peak_min=None, decline_pct_h=None, delay_min=None) -> None:
+        """Recompute and move the artists; arguments left as None keep their value."""
+        for name, value in dict(car_rise_pct=car_rise_pct, peak_min=peak_min,
+                                decline_pct_h=decline_pct_h, delay_min=delay_min).items():
+            if value is not None:
+                setattr(self, name, float(value))
+        params = dict(car_rise=self.car_rise_pct / 100, peak_min=self.peak_min,
+                      decline_per_h=self.decline_pct_h / 100)
+        self.result = cortisol.compare_true_and_measured(delay_min=self.delay_min, **params)
+        s = self.result["samples"]
+        car = s[s["sample"].isin(cortisol.CAR_SAMPLES)]
+        self.true_car.set_data(self.grid_car, cortisol.true_curve(self.grid_car, **params))
+        self.taken.set_data(car["actual_min"], car["true_rel"])
+        self.assumed.set_data(car["scheduled_min"], car["measured_rel"])
+        self.true_day.set_data(_clock(self.grid_day), cortisol.true_curve(self.grid_day, **params))
+        self.day_points.set_data(_clock(s["actual_min"]), s["true_rel"])
+        top = 1.1 * max(2.0, float(car["measured_rel"].max()), float(car["true_rel"].max()))
+        self.ax_car.set_ylim(0, top)
+        self.ax_day.set_ylim(0, top)
+        self.ax_car.set_title(f"First 90 minutes: waking sample {self.delay_min:.0f} min late", fontsize=10)
+        r = self.result
+        self.table.set_text(
+            "            true on time  late\n"
+            f"CAR rise % {r['true_car_pct']:5.0f} {r['on_time_car_pct']:7.0f} {r['measured_car_pct']:5.0f}\n"
+            f"AUCg 0-60  {r['true_aucg']:5.1f} {r['on_time_aucg']:7.1f} {r['measured_aucg']:5.1f}\n"
+            f"AUCi 0-60  {r['true_auci']:5.1f} {r['on_time_auci']:7.1f} {r['measured_auci']:5.1f}\n"
+            f"slope %/h  {r['true_slope_pct_h']:5.1f} {r['on_time_slope_pct_h']:7.1f} {r['measured_slope_pct_h']:5.1f}")
+
+    def summary(self) -> str:
+        """One or two sentences with the settings and the true versus measured numbers."""
+        r = self.result
+        return (f"SIMULATED day: morning rise {self.car_rise_pct:.0f} % peaking {self.peak_min:.0f} min after "
+                f"waking, falling {self.decline_pct_h:.0f} % per hour, waking sample {self.delay_min:.0f} min late. "
+                f"Measured CAR rise {r['measured_car_pct']:.0f} % (true {r['true_car_pct']:.0f} %; "
+                f"on time it would read {r['on_time_car_pct']:.0f} %); AUCi 0-60 min measured "
+                f"{r['measured_auci']:.1f}, true {r['true_auci']:.1f}; slope measured "
+                f"{r['measured_slope_pct_h']:.1f} % per hour, true {r['true_slope_pct_h']:.1f}.")
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure with alt text written from the numbers."""
+        alt = ("Two line charts of a SIMULATED cortisol curve relative to waking: the first 90 minutes with "
+               "the morning rise and the sampled points, and the whole day from 07:00 to 22:00 falling "
+               "towards evening. " + self.summary())
+        return plotting.render(self.fig, alt, close=False)
+
+
+def cortisol_day_demo(**settings):
+    """Sliders for the SIMULATED cortisol day: morning rise, peak time, daily fall, sampling delay.
+
+    Parameters
+    ----------
+    **settings
+        Start values for ``car_rise_pct``, ``peak_min``, ``decline_pct_h``
+        and ``delay_min`` (see :data:`DEFAULTS`).
+
+    Returns
+    -------
+    ipywidgets.VBox or None
+        The controls and figure, or ``None`` when :func:`course.widgets.headless`.
+    """
+    from IPython.display import display
+
+    from . import headless
+
+    values = {**DEFAULTS, **settings}
+    plot = CortisolDayPlot(**values)
+    if headless():
+        display(plot.render())
+        print(plot.summary())
+        plt.close(plot.fig)
+        return None
+
+    import ipywidgets as widgets
+
+    def slider(name, description, low, high, step):
+        return widgets.IntSlider(value=int(values[name]), min=low, max=high, step=step, description=description,
+                                 style={"description_width": "initial"}, layout=widgets.Layout(width="520px"),
+                                 continuous_update=False)
+
+    sliders = {
+        "car_rise_pct": slider("car_rise_pct", "Morning rise at its peak (% above waking)", 0, 100, 5),
+        "peak_min": slider("peak_min", "Minutes from waking to the morning peak", 20, 45, 1),
+        "decline_pct_h": slider("decline_pct_h", "Fall over the day (% per hour)", 0, 20, 1),
+        "delay_min": slider("delay_min", "Minutes between waking and the 'waking' sample", 0, 30, 1),
+    }
+    out = widgets.Output()
+    caption = widgets.HTML()
+
+    def redraw(change=None):
+        if change is not None:
+            plot.update(**{name: s.value for name, s in sliders.items()})
+        caption.value = f"<p>{plot.summary()}</p>"
+        with out:
+            out.clear_output(wait=True)
+            display(plot.render())
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    plt.close(plot.fig)
+    box = widgets.VBox([*sliders.values(), caption, out])
+    display(box)
+    return box

@@ -1,0 +1,574 @@
+"""The HRV lab (lesson 03): analyse a shipped recording or your own RR/NN file.
+
+The analysis is pure and tested (:func:`analyse`, :func:`read_upload`); the
+widget (:func:`hrv_lab_demo`) only wires controls to it and updates one
+figure in place. Every problem with an uploaded file is shown as a sentence,
+never a traceback.
+
+The module also holds the small spectrum-plotting helpers that lesson 03
+and the breathing demo share (:func:`shade_bands`, :func:`spectrum_figure`,
+:func:`describe_spectrum`), and the Task Force's 10x rule for recording
+length (:func:`shortest_recording_s`, :func:`recording_long_enough`).
+
+References
+----------
+.. [1] Task Force of the ESC and NASPE (1996). Heart rate variability:
+   standards of measurement, physiological interpretation and clinical use.
+   *Circulation* 93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+   [@taskforce1996]
+.. [2] Shaffer F, Meehan ZM, Zerr CL (2020). A critical review of
+   ultra-short-term heart rate variability norms research. *Front Neurosci*
+   14:594880. doi:10.3389/fnins.2020.594880 [@shaffer2020ultra]
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .. import artefacts, data, hrv, plotting, spectral
+from ..errors import DataError
+
+#: The Task Force's rule: record at least this many cycles of the slowest frequency of a band.
+RULE_FACTOR = 10
+#: Standard length (s) of a short-term recording (Task Force 1996).
+SHORT_TERM_S = 300.0
+#: A recording within this many seconds of 5 minutes counts as a 5-minute recording.
+SHORT_TERM_TOLERANCE_S = 10.0
+#: Colours used to shade the bands (Okabe-Ito).
+BAND_COLOURS = {"VLF": plotting.PALETTE["yellow"], "LF": plotting.PALETTE["sky"], "HF": plotting.PALETTE["green"]}
+#: What the dropdown offers, in order: (label, key).
+SOURCES = [("MIT-BIH recording, 5 minutes", "5min"), ("MIT-BIH recording, 60 minutes", "60min"),
+           ("Your uploaded file", "upload")]
+
+
+# --- the 10x rule ----------------------------------------------------------------------
+
+
+def shortest_recording_s(lowest_hz: float) -> float:
+    """Shortest recording (s) for a band whose lower bound is ``lowest_hz``: 10 periods of it.
+
+    The Task Force (1996) asks for at least ten times the wavelength (period,
+    ``1 / frequency``) of the band's lower frequency bound: 67 s for HF
+    (0.15 Hz), 250 s for LF (0.04 Hz), about 50 minutes for VLF (0.0033 Hz).
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    lowest_hz = float(lowest_hz)
+    if not (math.isfinite(lowest_hz) and lowest_hz > 0):
+        raise DataError(f"The lowest frequency must be a positive number of hertz, not {lowest_hz!r}.")
+    return RULE_FACTOR / lowest_hz
+
+
+def recording_long_enough(duration_s: float, lowest_hz: float) -> bool:
+    """True if a recording of ``duration_s`` seconds satisfies the 10x rule for ``lowest_hz``.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    return bool(float(duration_s) >= shortest_recording_s(lowest_hz))
+
+
+#: Shortest recording (s) for each Task Force band.
+MIN_DURATION_S = {name: shortest_recording_s(low) for name, (low, _) in spectral.BANDS.items()}
+
+
+# --- spectrum plotting helpers ---------------------------------------------------------
+
+
+def shade_bands(ax, labels: bool = True) -> None:
+    """Shade the VLF, LF and HF bands on ``ax`` (x axis in Hz) and label them along the top."""
+    for name, (low, high) in spectral.BANDS.items():
+        ax.axvspan(low, high, color=BAND_COLOURS[name], alpha=0.18, lw=0)
+        if labels:
+            ax.text(low + 0.004, 0.97, name, transform=ax.get_xaxis_transform(),
+                    ha="left", va="top", fontsize=9)
+
+
+def spectrum_figure(nn_ms, methods=("welch",), title: str | None = None):
+    """A figure of the power spectrum of ``nn_ms`` with the bands shaded; returns ``(fig, ax)``."""
+    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    shade_bands(ax)
+    labels = {"welch": "Welch (interpolated, averaged)", "lomb": "Lomb-Scargle (uneven beats)"}
+    for method in methods:
+        freqs, psd = spectral.welch_psd(nn_ms) if method == "welch" else spectral.lomb_psd(nn_ms)
+        keep = freqs <= 0.5
+        ax.plot(freqs[keep], psd[keep], label=labels[method])
+    ax.set_xlim(0, 0.5)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Frequency (Hz)")
+    ax.set_ylabel("Power density (ms²/Hz)")
+    if len(methods) > 1:
+        ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def describe_spectrum(nn_ms, method: str = "welch") -> str:
+    """Alt text for a spectrum figure, written from the numbers it shows."""
+    m = spectral.frequency_domain(nn_ms, method)
+    return (f"Power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
+            f"The largest peak in the HF band is at {m['hf_peak_hz']:.2f} Hz and in the LF band at "
+            f"{m['lf_peak_hz']:.2f} Hz. LF power is {m['lf_ms2']:.0f} ms², HF power {m['hf_ms2']:.0f} ms², "
+            f"LF/HF {m['lf_hf']:.2f}.")
+
+
+def flag_figure(nn_ms, threshold: float = artefacts.DEFAULT_THRESHOLD, title: str | None = None):
+    """Tachogram with the intervals the artefact rule flags circled; returns ``(fig, alt_text)``."""
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
+    flagged = artefacts.flag_artefacts(nn, threshold)
+    ax = plotting.tachogram(nn, label="Intervals")
+    t = np.cumsum(nn) / 1000.0
+    ax.scatter(t[flagged], nn[flagged], s=30, facecolors="none", edgecolors=plotting.PALETTE["vermillion"],
+               linewidths=1.4, label=f"Flagged ({int(flagged.sum())})", zorder=3)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    if title:
+        ax.set_title(title)
+    where = ", ".join(f"{v:.0f} ms at {s:.0f} s" for s, v in zip(t[flagged][:4], nn[flagged][:4]))
+    alt = (plotting.describe_tachogram(nn) + f" {int(flagged.sum())} intervals differ from the median of their "
+           f"neighbours by more than {100 * threshold:.0f} % and are circled"
+           + (f", for example {where}." if where else "."))
+    return ax.figure, alt
+
+
+def windowed_frequency(nn_ms, window_s: float) -> pd.DataFrame:
+    """LF, HF and LF/HF in consecutive windows of ``window_s`` seconds (as in hrv.windowed_time_domain).
+
+    Computed whatever the window length, so that the effect of ignoring the
+    10x rule can be seen; the column ``lf_allowed`` says whether the rule
+    permits LF at that length.
+    """
+    nn = hrv.as_nn_array(nn_ms, min_length=4, metric="Windowed spectra")
+    window_s = float(window_s)
+    if not (math.isfinite(window_s) and window_s >= hrv.MIN_WINDOW_S):
+        raise DataError(f"A window of {window_s:g} s is too short; use at least {hrv.MIN_WINDOW_S:g} s.")
+    end_s = np.cumsum(nn) / 1000.0
+    n_windows = int(end_s[-1] // window_s)
+    if n_windows == 0:
+        raise DataError(f"The window ({window_s:g} s) is longer than the recording ({end_s[-1]:.1f} s).")
+    index = np.ceil(end_s / window_s).astype(int) - 1
+    rows = []
+    for k in range(n_windows):
+        m = spectral.frequency_domain(nn[index == k])
+        rows.append({"window": k + 1, "start_s": k * window_s, "lf_ms2": m["lf_ms2"], "hf_ms2": m["hf_ms2"],
+                     "lf_hf": m["lf_hf"]})
+    table = pd.DataFrame(rows)
+    table["lf_allowed"] = recording_long_enough(window_s, spectral.BANDS["LF"][0])
+    return table
+
+
+# --- reading an uploaded file ----------------------------------------------------------
+
+
+def read_nn_csv_bytes(content: bytes, filename: str = "upload.csv", column: str = "nn_ms") -> np.ndarray:
+    """Read an uploaded file's bytes with :func:`course.data.read_nn_csv` (same checks, same messages).
+
+    The bytes are written to a temporary folder under the file's own name, so
+    the messages name the learner's file; the folder is deleted afterwards.
+
+    Parameters
+    ----------
+    content : bytes
+        The file's contents (bytes or memoryview).
+    filename : str
+        The name the file had on the learner's computer.
+    column : str
+        Column holding the intervals in milliseconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Intervals in milliseconds.
+
+    Raises
+    ------
+    course.errors.DataError
+        Whatever :func:`course.data.read_nn_csv` finds wrong with the file.
+    """
+    name = Path(str(filename or "")).name or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="course-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(bytes(content))
+        return data.read_nn_csv(path, column=column or "nn_ms")
+
+
+def problem_sentence(exc: DataError) -> str:
+    """A DataError as one or two sentences for the widget, with hints that fit the widget's controls."""
+    hint = exc.hint
+    if hint and "read_nn_csv(" in hint:  # the loader's hint is written for code; point to the box instead
+        suggested = re.match(r"Use read_nn_csv\(path, column='([^']*)'\)", hint)
+        hint = (f"Type {suggested.group(1)!r} in the 'Column' box above." if suggested else
+                "Type the name of the column that holds the intervals (in milliseconds) in the 'Column' box above.")
+    return exc.message + (f" {hint}" if hint else "")
+
+
+def read_upload(content, filename: str, column: str = "nn_ms") -> tuple[np.ndarray | None, str | None]:
+    """``(intervals, None)`` for a good file, ``(None, sentence)`` for a bad one; never raises."""
+    try:
+        return read_nn_csv_bytes(content, filename, column), None
+    except DataError as exc:
+        return None, problem_sentence(exc)
+    except Exception as exc:  # anything unexpected still becomes a sentence
+        return None, (f"The file '{Path(str(filename)).name}' could not be read "
+                      f"({type(exc).__name__}: {exc}). Check that it is a CSV text file.")
+
+
+def upload_contents(value) -> tuple[bytes, str] | None:
+    """``(bytes, filename)`` of the file in a ``FileUpload.value`` (ipywidgets 7 or 8), or None if empty."""
+    if not value:
+        return None
+    if isinstance(value, dict):  # ipywidgets 7: {name: {"metadata": ..., "content": ...}}
+        name, item = next(iter(value.items()))
+        return bytes(item["content"]), item.get("metadata", {}).get("name", name)
+    item = value[-1]  # ipywidgets 8: a tuple of dicts
+    return bytes(item["content"]), item.get("name", "upload.csv")
+
+
+# --- the analysis ----------------------------------------------------------------------
+
+
+@dataclass
+class LabReport:
+    """Everything the HRV lab shows for one series."""
+
+    source: str
+    original_ms: np.ndarray
+    nn_ms: np.ndarray
+    flagged: np.ndarray
+    corrected: bool
+    threshold: float
+    duration_s: float
+    time_domain: dict
+    frequency: dict
+    freqs_hz: np.ndarray
+    psd: np.ndarray
+    warnings: list = field(default_factory=list)
+
+    @property
+    def n_flagged(self) -> int:
+        """Number of intervals the artefact rule flagged."""
+        return int(self.flagged.sum())
+
+    def rows(self) -> list[tuple[str, str]]:
+        """``(metric, value)`` pairs for display; frequency measures the 10x rule rules out read 'not shown'."""
+        t, f = self.time_domain, self.frequency
+
+        def show(value, fmt):
+            return "not shown (recording too short)" if value is None else format(value, fmt)
+
+        return [
+            ("Intervals analysed", f"{t['n_intervals']}"),
+            ("Duration", f"{self.duration_s:.0f} s ({self.duration_s / 60:.1f} min)"),
+            ("Mean heart rate", f"{t['mean_hr_bpm']:.1f} bpm"),
+            ("SDNN", f"{t['sdnn_ms']:.1f} ms"),
+            ("RMSSD", f"{t['rmssd_ms']:.1f} ms"),
+            ("pNN50", f"{t['pnn50_pct']:.1f} %"),
+            ("VLF power", show(f["vlf_ms2"], ".0f") + (" ms²" if f["vlf_ms2"] is not None else "")),
+            ("LF power", show(f["lf_ms2"], ".0f") + (" ms²" if f["lf_ms2"] is not None else "")),
+            ("HF power", show(f["hf_ms2"], ".0f") + (" ms²" if f["hf_ms2"] is not None else "")),
+            ("LF/HF", show(f["lf_hf"], ".2f")),
+            ("Flagged intervals", f"{self.n_flagged} of {self.original_ms.size}"
+                                  + (" (corrected)" if self.corrected and self.n_flagged else "")),
+        ]
+
+    def summary(self) -> str:
+        """One line: source, length, SDNN, RMSSD, HF, flagged count and number of warnings."""
+        t, f = self.time_domain, self.frequency
+        hf = "not shown" if f["hf_ms2"] is None else f"{f['hf_ms2']:.0f} ms²"
+        return (f"{self.source}: {t['n_intervals']} intervals over {self.duration_s:.0f} s; "
+                f"SDNN {t['sdnn_ms']:.1f} ms, RMSSD {t['rmssd_ms']:.1f} ms, HF {hf}; "
+                f"{self.n_flagged} interval(s) flagged; {len(self.warnings)} warning(s).")
+
+    def html(self) -> str:
+        """The metrics table and the warnings as HTML (text escaped)."""
+        body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.rows())
+        table = f"<table><thead><tr><th>Measure</th><th>Value</th></tr></thead><tbody>{body}</tbody></table>"
+        warnings = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
+        return table + (f"<p><strong>Warnings</strong></p><ul>{warnings}</ul>" if warnings else "")
+
+
+def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAULT_THRESHOLD,
+            source: str = "Recording") -> LabReport:
+    """Time- and frequency-domain HRV, flagged artefacts and plain-language warnings for one series.
+
+    Frequency measures are left out (``None``) when the recording is too short
+    for them by the Task Force's 10x rule: HF needs 67 s, LF and LF/HF 250 s,
+    VLF about 50 minutes.
+
+    Parameters
+    ----------
+    nn_ms : array_like
+        Intervals in milliseconds (at least 10).
+    correct : bool
+        If True, flagged intervals are replaced by interpolation
+        (:func:`course.artefacts.correct_artefacts`) before the metrics.
+    threshold : float
+        Artefact threshold, as a fraction of the local median.
+    source : str
+        A name for the series, used in the summary.
+
+    Returns
+    -------
+    LabReport
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    .. [2] Shaffer F, Meehan ZM, Zerr CL (2020). *Front Neurosci*
+       14:594880. doi:10.3389/fnins.2020.594880
+    """
+    original = hrv.as_nn_array(nn_ms, min_length=data.MIN_INTERVALS, metric="The HRV lab")
+    flagged = artefacts.flag_artefacts(original, threshold)
+    nn = artefacts.correct_artefacts(original, threshold) if correct and flagged.any() else original
+    duration = float(nn.sum() / 1000.0)
+    time_domain = hrv.time_domain(nn)
+    frequency = spectral.frequency_domain(nn)
+    freqs, psd = spectral.welch_psd(nn)
+    warnings = []
+    allowed = {name: duration >= limit for name, limit in MIN_DURATION_S.items()}
+    if not allowed["HF"]:
+        warnings.append(f"The recording lasts only {duration:.0f} s. The 10x rule needs at least "
+                        f"{MIN_DURATION_S['HF']:.0f} s for the HF band and {MIN_DURATION_S['LF']:.0f} s for the "
+                        "LF band, so no frequency-domain values are shown.")
+    elif not allowed["LF"]:
+        warnings.append(f"The recording lasts {duration:.0f} s. The 10x rule needs at least "
+                        f"{MIN_DURATION_S['LF']:.0f} s for the LF band, so LF power and LF/HF are not shown; "
+                        "HF power is.")
+    if not allowed["VLF"]:
+        warnings.append(f"VLF power needs at least {MIN_DURATION_S['VLF']:.0f} s (about "
+                        f"{MIN_DURATION_S['VLF'] / 60:.0f} minutes) by the same rule, so it is not shown.")
+    if duration < SHORT_TERM_S - SHORT_TERM_TOLERANCE_S:
+        warnings.append("The recording is shorter than 5 minutes, the standard length for short-term HRV, so "
+                        "its values cannot be compared with 5-minute norms; few ultra-short measures have been "
+                        "shown to agree with 5-minute values.")
+    for name, key in (("VLF", "vlf_ms2"), ("LF", "lf_ms2"), ("HF", "hf_ms2")):
+        if not allowed[name]:
+            frequency[key] = None
+    if not allowed["LF"]:
+        frequency["lf_hf"] = frequency["lf_nu"] = frequency["hf_nu"] = None
+    n_flagged = int(flagged.sum())
+    if n_flagged:
+        what = ("They were replaced by interpolation from their neighbours before the metrics were computed."
+                if correct else "The metrics use the intervals as they are.")
+        warnings.append(f"{n_flagged} of {original.size} intervals ({100 * n_flagged / original.size:.1f} %) differ "
+                        f"from the median of their neighbours by more than {100 * threshold:.0f} %. They may be "
+                        "missed, extra or premature beats, or large genuine swings: look at the marked points "
+                        f"on the tachogram. {what}")
+    return LabReport(source, original, nn, flagged, bool(correct and flagged.any()), float(threshold), duration,
+                     time_domain, frequency, freqs, psd, warnings)
+
+
+# --- the widget ------------------------------------------------------------------------
+
+
+def _source_label(source: str) -> str:
+    """The dropdown label of a source key, or a DataError naming the options."""
+    labels = {key: label for label, key in SOURCES}
+    if source not in labels:
+        raise DataError(f"There is no recording called {source!r}; choose one of "
+                        f"{', '.join(repr(k) for k in labels)}.")
+    return labels[source]
+
+
+class HRVLab:
+    """One figure (tachogram above, spectrum below) for whichever series is chosen; updated in place."""
+
+    def __init__(self, source: str = "5min", correct: bool = False):
+        _source_label(source)  # refuse an unknown source before drawing anything
+        self.correct = bool(correct)
+        self.source = source
+        self.uploaded: np.ndarray | None = None
+        self.upload_name: str | None = None
+        self.upload_bytes: bytes | None = None
+        self.column = "nn_ms"
+        self.problem: str | None = None
+        self.report: LabReport | None = None
+        self.fig, (self.ax_t, self.ax_f) = plt.subplots(2, 1, figsize=(7.5, 5.4))
+        (self.tacho,) = self.ax_t.plot([], [], lw=1.0, label="Intervals")
+        self.marks = self.ax_t.scatter([], [], s=28, marker="o", facecolors="none", linewidths=1.4,
+                                       edgecolors=plotting.PALETTE["vermillion"], label="Flagged", zorder=3)
+        self.ax_t.set_xlabel("Time (s)")
+        self.ax_t.set_ylabel("Interval (ms)")
+        self.ax_t.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        shade_bands(self.ax_f)
+        (self.spec,) = self.ax_f.plot([], [], color=plotting.PALETTE["blue"])
+        self.ax_f.set_xlim(0, 0.5)
+        self.ax_f.set_xlabel("Frequency (Hz)")
+        self.ax_f.set_ylabel("ms²/Hz")
+        self.fig.tight_layout()
+        self.select(source)
+
+    # state changes -------------------------------------------------------------------
+
+    def select(self, source: str) -> None:
+        """Analyse a shipped recording ("5min", "60min") or the uploaded file ("upload")."""
+        self.source = source
+        if source == "upload":
+            if self.uploaded is None:
+                self.problem = self.problem or ("No file uploaded yet. Use the Upload button to choose a CSV "
+                                                "file with one column of intervals in milliseconds.")
+                return
+            self.problem = None
+            self._show(self.uploaded, f"Your file '{self.upload_name}'")
+        else:
+            self.problem = None
+            self._show(data.load_nsrdb_nn(source), _source_label(source))
+
+    def load_bytes(self, content, filename: str, column: str | None = None) -> str | None:
+        """Read an uploaded file; on success analyse it, otherwise keep the sentence. Returns the problem or None."""
+        if column is not None:
+            self.column = column.strip() or "nn_ms"
+        self.upload_bytes, self.upload_name = bytes(content), Path(str(filename)).name
+        nn, problem = read_upload(self.upload_bytes, self.upload_name, self.column)
+        if problem:
+            self.uploaded, self.problem = None, problem
+            return problem
+        self.uploaded = nn
+        self.select("upload")
+        return None
+
+    def set_column(self, column: str) -> str | None:
+        """Use another column of the last uploaded file."""
+        self.column = column.strip() or "nn_ms"
+        if self.upload_bytes is None:
+            return None
+        return self.load_bytes(self.upload_bytes, self.upload_name)
+
+    def set_correct(self, correct: bool) -> None:
+        """Switch interpolation of flagged intervals on or off and re-analyse."""
+        self.correct = bool(correct)
+        if self.report is not None and not (self.source == "upload" and self.uploaded is None):
+            self._show(self.report.original_ms, self.report.source)
+
+    def _show(self, nn, label: str) -> None:
+        try:
+            r = analyse(nn, correct=self.correct, source=label)
+        except DataError as exc:  # a sentence in the widget, never a traceback
+            self.problem = problem_sentence(exc)
+            return
+        self.report = r
+        t = np.cumsum(r.nn_ms) / 1000.0
+        self.tacho.set_data(t, r.nn_ms)
+        t_orig = np.cumsum(r.original_ms) / 1000.0
+        self.marks.set_offsets(np.column_stack([t_orig[r.flagged], r.original_ms[r.flagged]])
+                               if r.n_flagged else np.empty((0, 2)))
+        both = np.concatenate([r.nn_ms, r.original_ms])
+        pad = 0.05 * (both.max() - both.min() + 1)
+        self.ax_t.set_xlim(0, max(t[-1], t_orig[-1]))
+        self.ax_t.set_ylim(both.min() - pad, both.max() + pad)
+        self.ax_t.set_title(label, fontsize=10)
+        keep = r.freqs_hz <= 0.5
+        self.spec.set_data(r.freqs_hz[keep], r.psd[keep])
+        self.ax_f.set_ylim(0, 1.1 * float(r.psd[keep].max()) if keep.any() and r.psd[keep].max() > 0 else 1)
+
+    # output --------------------------------------------------------------------------
+
+    def message_html(self) -> str:
+        """The current problem (if any) and the report, as HTML."""
+        parts = []
+        if self.problem:
+            parts.append(f"<p><strong>Problem with the file:</strong> {html.escape(self.problem)}</p>")
+        if self.report is not None and not (self.source == "upload" and self.uploaded is None):
+            parts.append(self.report.html())
+        return "".join(parts)
+
+    def alt_text(self) -> str:
+        """Alt text for the figure, from the current report."""
+        r = self.report
+        f = r.frequency
+        peak = f"The HF peak is at {f['hf_peak_hz']:.2f} Hz." if f["hf_ms2"] is not None else ""
+        return (f"Two charts for {r.source}. Top: tachogram of {r.nn_ms.size} intervals over {r.duration_s:.0f} s, "
+                f"from {r.nn_ms.min():.0f} to {r.nn_ms.max():.0f} ms, with {r.n_flagged} flagged interval(s) "
+                f"circled. Bottom: power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. {peak}")
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure as a displayable image with alt text."""
+        return plotting.render(self.fig, self.alt_text(), close=False)
+
+
+def hrv_lab_demo(source: str = "5min"):
+    """Choose a recording or upload your own RR/NN CSV; see metrics, warnings and flagged beats.
+
+    Returns the widget box (or ``None`` when :func:`course.widgets.headless`).
+    """
+    from IPython.display import display
+
+    from . import headless
+
+    lab = HRVLab(source)
+    if headless():
+        display(lab.render())
+        print(lab.report.summary())
+        plt.close(lab.fig)
+        return None
+
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    chooser = widgets.Dropdown(options=SOURCES, value=source, description="Recording", style=style)
+    upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Upload CSV",
+                                tooltip="Choose a CSV or text file with one column of intervals in milliseconds")
+    column = widgets.Text(value="nn_ms", description="Column", style=style, continuous_update=False,
+                          tooltip="Name of the column that holds the intervals (ms)")
+    correct = widgets.Checkbox(value=False, description="Correct flagged intervals (interpolate)", style=style,
+                               indent=False)
+    report = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw():
+        report.value = lab.message_html()
+        with out:
+            out.clear_output(wait=True)
+            if lab.report is not None and not (lab.source == "upload" and lab.uploaded is None):
+                display(lab.render())
+
+    def on_source(change):
+        lab.select(change["new"])
+        redraw()
+
+    def on_upload(change):
+        contents = upload_contents(change["new"])
+        if contents is None:
+            return
+        problem = lab.load_bytes(*contents, column=column.value)
+        if problem is None and chooser.value != "upload":
+            chooser.value = "upload"  # triggers on_source, which redraws
+        else:
+            redraw()
+
+    def on_column(change):
+        lab.set_column(change["new"])
+        if lab.uploaded is not None and chooser.value != "upload":
+            chooser.value = "upload"
+        else:
+            redraw()
+
+    def on_correct(change):
+        lab.set_correct(change["new"])
+        redraw()
+
+    chooser.observe(on_source, names="value")
+    upload.observe(on_upload, names="value")
+    column.observe(on_column, names="value")
+    correct.observe(on_correct, names="value")
+    redraw()
+    plt.close(lab.fig)  # keep the figure object; stop the inline backend from showing it again
+    box = widgets.VBox([widgets.HBox([chooser, upload]), widgets.HBox([column, correct]), report, out])
+    box.lab = lab
+    display(box)
+    return box

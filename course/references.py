@@ -66,7 +66,8 @@ def _authors(entry: dict) -> str:
 def format_entry(entry: dict) -> str:
     """One reference as a Markdown line (Vancouver-like, with DOI or URL)."""
     year = entry.get("issued", {}).get("date-parts", [[""]])[0][0]
-    parts = [f"{_authors(entry)} ({year}). {entry['title'].rstrip('.')}."]
+    title = entry["title"].rstrip(".")
+    parts = [f"{_authors(entry)} ({year}). {title}{'' if title.endswith(('?', '!')) else '.'}"]
     if entry.get("container-title"):
         source = f"*{entry['container-title']}*"
         if entry.get("volume"):

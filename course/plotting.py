@@ -35,6 +35,9 @@ CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple",
 
 MIN_ALT_LENGTH = 20
 
+#: One colour per Task Force HRV band, the same in every figure of the course.
+BAND_COLOURS = {"VLF": PALETTE["purple"], "LF": PALETTE["orange"], "HF": PALETTE["sky"]}
+
 
 def use_course_style() -> None:
     """Apply the course's figure defaults (palette, sizes, readable fonts)."""
@@ -106,3 +109,13 @@ def describe_tachogram(nn_ms) -> str:
     return (f"Line chart of {nn.size} NN intervals over {nn.sum() / 1000:.0f} seconds. "
             f"Intervals range from {nn.min():.0f} to {nn.max():.0f} ms around a mean of {nn.mean():.0f} ms, "
             "rising and falling from beat to beat.")
+
+
+def shade_bands(ax, labels: bool = True) -> None:
+    """Shade the Task Force VLF, LF and HF bands on ``ax`` (x axis in Hz), labelled along the top."""
+    from .spectral import BANDS
+
+    for name, (low, high) in BANDS.items():
+        ax.axvspan(low, high, color=BAND_COLOURS[name], alpha=0.18, linewidth=0)
+        if labels:
+            ax.text(low + 0.004, 0.97, name, transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=9)

@@ -21,10 +21,9 @@ import html
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import autonomic, plotting, spectral
+from .. import autonomic, plotting
 
 #: Colours of the shaded bands (Okabe-Ito).
-BAND_COLOURS = {"VLF": "purple", "LF": "orange", "HF": "sky"}
 #: Highest frequency shown in the spectrum, Hz.
 MAX_HZ = 0.5
 
@@ -43,11 +42,7 @@ class AutonomicPlot:
         self.ax_rr.set_xlabel("Time (s)")
         self.ax_rr.set_ylabel("RR interval (ms)")
         self.ax_rr.legend(loc="upper right", fontsize=9, framealpha=0.9)
-        for name, (low, high) in spectral.BANDS.items():
-            colour = plotting.PALETTE[BAND_COLOURS[name]]
-            self.ax_psd.axvspan(low, high, color=colour, alpha=0.18, linewidth=0)
-            self.ax_psd.text(low + 0.004, 0.95, name, ha="left", va="top",
-                             transform=self.ax_psd.get_xaxis_transform(), fontsize=10)
+        plotting.shade_bands(self.ax_psd)
         (self.psd_line,) = self.ax_psd.plot([], [], color=plotting.PALETTE["vermillion"])
         self.breath_line = self.ax_psd.axvline(0.25, color=plotting.PALETTE["black"], linestyle=":",
                                                linewidth=1.2, label="breathing frequency")

@@ -19,7 +19,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import breathing, plotting
-from .hrv_lab import shade_bands
 
 #: Slider range (breaths per minute).
 SLIDER_RANGE = (4, 20)
@@ -41,7 +40,7 @@ class BreathingPlot:
         self.ax_t.set_ylim(nn_bottom - 20, nn_top + 20)
         self.ax_t.set_xlabel("Time (s), first minute of 5 simulated minutes")
         self.ax_t.set_ylabel("Interval (ms)")
-        shade_bands(self.ax_f)
+        plotting.shade_bands(self.ax_f)
         (self.spec,) = self.ax_f.plot([], [], color=plotting.PALETTE["blue"])
         self.marker = self.ax_f.axvline(0.25, color=plotting.PALETTE["black"], linestyle="--", lw=1.0,
                                         label="Breathing frequency")
@@ -88,7 +87,7 @@ def breathing_demo(breaths_per_min: int = 15):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import headless, slider_demo
 
     plot = BreathingPlot(breaths_per_min)
     if headless():
@@ -107,20 +106,4 @@ def breathing_demo(breaths_per_min: int = 15):
         layout=widgets.Layout(width="480px"),
         continuous_update=False,
     )
-    caption = widgets.HTML()
-    out = widgets.Output()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(change["new"])
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    slider.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)  # keep the figure object; stop the inline backend from showing it again
-    box = widgets.VBox([slider, caption, out])
-    display(box)
-    return box
+    return slider_demo(plot, slider)

@@ -6,7 +6,7 @@ figure in place. Every problem with an uploaded file is shown as a sentence,
 never a traceback.
 
 The module also holds the small spectrum-plotting helpers that lesson 03
-and the breathing demo share (:func:`shade_bands`, :func:`spectrum_figure`,
+and the breathing demo share (:func:`spectrum_figure`,
 :func:`describe_spectrum`), and the Task Force's 10x rule for recording
 length (:func:`shortest_recording_s`, :func:`recording_long_enough`).
 
@@ -44,7 +44,6 @@ SHORT_TERM_S = 300.0
 #: A recording within this many seconds of 5 minutes counts as a 5-minute recording.
 SHORT_TERM_TOLERANCE_S = 10.0
 #: Colours used to shade the bands (Okabe-Ito).
-BAND_COLOURS = {"VLF": plotting.PALETTE["yellow"], "LF": plotting.PALETTE["sky"], "HF": plotting.PALETTE["green"]}
 #: What the dropdown offers, in order: (label, key).
 SOURCES = [("MIT-BIH recording, 5 minutes", "5min"), ("MIT-BIH recording, 60 minutes", "60min"),
            ("Your uploaded file", "upload")]
@@ -89,19 +88,10 @@ MIN_DURATION_S = {name: shortest_recording_s(low) for name, (low, _) in spectral
 # --- spectrum plotting helpers ---------------------------------------------------------
 
 
-def shade_bands(ax, labels: bool = True) -> None:
-    """Shade the VLF, LF and HF bands on ``ax`` (x axis in Hz) and label them along the top."""
-    for name, (low, high) in spectral.BANDS.items():
-        ax.axvspan(low, high, color=BAND_COLOURS[name], alpha=0.18, lw=0)
-        if labels:
-            ax.text(low + 0.004, 0.97, name, transform=ax.get_xaxis_transform(),
-                    ha="left", va="top", fontsize=9)
-
-
 def spectrum_figure(nn_ms, methods=("welch",), title: str | None = None):
     """A figure of the power spectrum of ``nn_ms`` with the bands shaded; returns ``(fig, ax)``."""
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
-    shade_bands(ax)
+    plotting.shade_bands(ax)
     labels = {"welch": "Welch (interpolated, averaged)", "lomb": "Lomb-Scargle (uneven beats)"}
     for method in methods:
         freqs, psd = spectral.welch_psd(nn_ms) if method == "welch" else spectral.lomb_psd(nn_ms)
@@ -405,7 +395,7 @@ class HRVLab:
         self.ax_t.set_xlabel("Time (s)")
         self.ax_t.set_ylabel("Interval (ms)")
         self.ax_t.legend(loc="upper right", fontsize=8, framealpha=0.9)
-        shade_bands(self.ax_f)
+        plotting.shade_bands(self.ax_f)
         (self.spec,) = self.ax_f.plot([], [], color=plotting.PALETTE["blue"])
         self.ax_f.set_xlim(0, 0.5)
         self.ax_f.set_xlabel("Frequency (Hz)")

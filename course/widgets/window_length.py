@@ -60,7 +60,7 @@ def window_length_demo(nn_ms, window_s: int = 300):
     from IPython.display import display
 
     plot = WindowLengthPlot(nn_ms, window_s)
-    from . import headless
+    from . import headless, slider_demo
 
     if headless():
         display(plot.render())
@@ -77,20 +77,4 @@ def window_length_demo(nn_ms, window_s: int = 300):
         layout=widgets.Layout(width="480px"),
         continuous_update=False,
     )
-    out = widgets.Output()
-    caption = widgets.HTML()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(change["new"])
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    slider.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)  # keep the figure object, stop the inline backend from showing it again
-    box = widgets.VBox([slider, caption, out])
-    display(box)
-    return box
+    return slider_demo(plot, slider)

@@ -313,3 +313,46 @@ def _check_values(values: np.ndarray, lines, column, name) -> None:
 
 def _format_ms(value: float) -> str:
     return f"{value:g} ms"
+
+
+# --- small published tables ------------------------------------------------------
+
+_KINDS = {"text": "text", "integer": "whole numbers", "number": "numbers"}
+
+
+def read_table(path, columns: dict[str, str]) -> "pd.DataFrame":
+    """Read a small CSV table and check it has ``columns`` of the stated kinds.
+
+    ``columns`` maps each required column to ``"text"``, ``"integer"`` or
+    ``"number"``; blank cells are allowed (missing values) in numeric columns.
+    Problems raise :class:`course.errors.DataError` naming the file, the
+    column and the first offending line.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"The file {path.name} is missing from {path.parent}.",
+                        hint="Restore it from the course repository (git checkout -- datasets/).")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path.name} could not be read as a CSV table: {exc}") from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(f"{path.name} lacks the column(s) {', '.join(missing)}; "
+                        f"it has {', '.join(table.columns)}.")
+    for column, kind in columns.items():
+        if kind == "text":
+            continue
+        cells = table[column].str.strip()
+        numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
+        bad = cells[(cells != "") & numbers.isna()]
+        if kind == "integer":
+            bad = pd.concat([bad, cells[numbers.notna() & (numbers % 1 != 0)]])
+        if len(bad):
+            line = int(bad.index[0]) + 2  # header is line 1
+            raise DataError(f"{path.name}, line {line}: column '{column}' should hold {_KINDS[kind]}, "
+                            f"not {bad.iloc[0]!r}.")
+        table[column] = numbers.astype("Int64") if kind == "integer" else numbers.astype(float)
+    return table

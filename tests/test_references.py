@@ -16,8 +16,9 @@ def test_every_entry_has_what_a_reader_needs():
         assert entry.get("title"), key
         assert entry.get("author"), key
         assert entry.get("issued", {}).get("date-parts"), key
-        # Something that lets a reader find it: a DOI, a link, or journal and volume.
-        assert entry.get("DOI") or entry.get("URL") or (entry.get("container-title") and entry.get("volume")), key
+        # Something that lets a reader find it: a DOI, a link, journal and volume, or a book's publisher.
+        assert (entry.get("DOI") or entry.get("URL") or (entry.get("container-title") and entry.get("volume"))
+                or entry.get("publisher")), key
 
 
 def test_cited_keys_reads_single_and_grouped_citations():

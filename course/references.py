@@ -77,6 +77,8 @@ def format_entry(entry: dict) -> str:
         if entry.get("page"):
             source += f":{entry['page'].replace('-', '–')}"
         parts.append(source + ".")
+    elif entry.get("publisher"):
+        parts.append(f"{entry['publisher']}.")
     if entry.get("DOI"):
         parts.append(f"[doi:{entry['DOI']}](https://doi.org/{entry['DOI']})")
     elif entry.get("URL"):

@@ -43,3 +43,9 @@ def test_duplicate_ids_are_refused(tmp_path):
     path.write_text(json.dumps([{"id": "a", "title": "x"}, {"id": "a", "title": "y"}]))
     with pytest.raises(ValueError, match="appears twice"):
         references.load(path)
+
+
+def test_books_show_their_publisher():
+    book = {"id": "b", "title": "A Book", "author": [{"family": "Smith", "given": "J"}],
+            "issued": {"date-parts": [[2001]]}, "publisher": "Wiley"}
+    assert references.format_entry(book) == "Smith J (2001). A Book. Wiley."

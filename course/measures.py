@@ -1,0 +1,347 @@
+"""Scoring questionnaires used to follow change in an MBRP programme.
+
+Used in module 03, lesson 03 ("Measuring change"). Every function checks its
+input and explains a problem in one plain sentence (a :class:`ValueError`,
+more precisely :class:`course.errors.DataError`), because a total computed
+from a missing or mistyped answer looks just as convincing as a real one.
+
+* :func:`score_pacs`: the Penn Alcohol Craving Scale, 5 items scored 0-6,
+  total 0-30.
+* :func:`reverse_score`, :func:`score_scale` and :func:`facet_scores`: any
+  scale with reverse-keyed items, with the scoring key passed in as a
+  parameter. The course does not ship the item key of the Five Facet
+  Mindfulness Questionnaire; use the published key with the published form.
+* :data:`ILLUSTRATIVE_SCALE`: a six-item scale **made up for teaching**. It
+  is not the FFMQ or any validated questionnaire.
+* :func:`check_rejects`: a check for graded exercises that a learner's
+  scoring function refuses bad input with a ``ValueError``.
+
+References
+----------
+.. [1] Flannery BA, Volpicelli JR, Pettinati HM (1999). Psychometric properties
+   of the Penn Alcohol Craving Scale. *Alcohol Clin Exp Res* 23(8):1289-1295.
+.. [2] Hartwell EE, Bujarski S, Green R, Ray LA (2019). Convergent validity of
+   the Penn Alcohol Craving Scale in a sample of non-treatment-seeking heavy
+   drinkers. *Addict Behav Rep* 10:100198. doi:10.1016/j.abrep.2019.100198
+.. [3] Baer RA, Smith GT, Hopkins J, Krietemeyer J, Toney L (2006). Using
+   self-report assessment methods to explore facets of mindfulness.
+   *Assessment* 13(1):27-45. doi:10.1177/1073191105283504
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Real
+
+from .errors import CheckFailed, DataError, NotAttempted
+
+#: Penn Alcohol Craving Scale: number of items and the range of each item (Flannery et al. 1999).
+PACS_ITEMS = 5
+PACS_ITEM_RANGE = (0, 6)
+
+#: Research cut-offs for the PACS total (Hartwell et al. 2019): rule, sensitivity, specificity, where derived.
+PACS_CUTOFFS = (
+    {"rule": "total >= 15", "threshold": 15, "strict": False, "sensitivity": 0.67, "specificity": 0.81,
+     "note": "best balance in 338 non-treatment-seeking heavy drinkers"},
+    {"rule": "total > 20", "threshold": 20, "strict": True, "sensitivity": 0.41, "specificity": 0.95,
+     "note": "used as a stand-in for the DSM-5 craving criterion"},
+)
+
+#: FFMQ-39 structure (Baer et al. 2006): items rated 1-5; facet name -> number of items.
+FFMQ_RESPONSE_RANGE = (1, 5)
+FFMQ_FACET_SIZES = {"observing": 8, "describing": 8, "acting with awareness": 8,
+                    "non-judging of inner experience": 8, "non-reactivity to inner experience": 7}
+
+#: A six-item scale MADE UP FOR TEACHING (not the FFMQ, not validated): items, range, reverse key, facets.
+ILLUSTRATIVE_SCALE = {
+    "name": "Illustrative present-moment scale (made up for this course; not validated)",
+    "items": (
+        "I notice the feel of my feet on the ground when I walk.",
+        "I do things on autopilot, without paying attention to them.",
+        "I notice sounds around me, such as birds or traffic.",
+        "My attention stays with what I am doing right now.",
+        "When an urge comes, I notice where in my body I feel it.",
+        "I get so caught up in my thoughts that I miss what is going on around me.",
+    ),
+    "low": 1,
+    "high": 5,
+    "reverse_items": (2, 6),
+    "facets": {"noticing": (1, 3, 5), "attending": (2, 4, 6)},
+}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _check_responses(responses, low: int, high: int, what: str, n_items: int | None = None) -> list[float]:
+    """The responses as a list of numbers, or a DataError naming the first problem (items counted from 1)."""
+    if isinstance(responses, (str, bytes, Mapping)) or not isinstance(responses, Iterable):
+        raise DataError(f"The {what} answers should be a list of numbers, not {type(responses).__name__}.")
+    values = list(responses)
+    if n_items is not None and len(values) != n_items:
+        raise DataError(f"The {what} has {n_items} items, but {len(values)} answers were given.",
+                        hint=f"Give exactly one answer per item, in item order ({n_items} in all).")
+    if not values:
+        raise DataError(f"There are no {what} answers to score.")
+    for number, value in enumerate(values, start=1):
+        if value is None or (_is_number(value) and math.isnan(value)):
+            raise DataError(f"Item {number} of the {what} has no answer (it is missing).",
+                            hint="Do not fill in a guess: follow the scale's rule for missing answers, "
+                                 "or leave the total unscored.")
+        if not _is_number(value):
+            raise DataError(f"Item {number} of the {what} is {value!r}, which is not a number.")
+        if not low <= value <= high:
+            raise DataError(f"Item {number} of the {what} is {value:g}, but answers run from {low} to {high}.",
+                            hint="Check for a typing error, or a form that used a different scale.")
+        if value != int(value):
+            raise DataError(f"Item {number} of the {what} is {value:g}, but answers are whole numbers.")
+    return [int(v) for v in values]
+
+
+def score_pacs(items: Sequence[int]) -> int:
+    """Total score of the Penn Alcohol Craving Scale (PACS).
+
+    Parameters
+    ----------
+    items : sequence of int
+        The five answers in item order, each a whole number from 0 to 6
+        (covering the frequency, intensity and duration of craving, the
+        ability to resist drinking, and overall craving in the past week).
+
+    Returns
+    -------
+    int
+        The total, 0 to 30; higher means more craving.
+
+    Raises
+    ------
+    course.errors.DataError
+        (a ``ValueError``) if there are not exactly five answers, or an
+        answer is missing, not a number, not a whole number, or outside 0-6.
+
+    References
+    ----------
+    .. [1] Flannery BA, Volpicelli JR, Pettinati HM (1999). *Alcohol Clin Exp
+       Res* 23(8):1289-1295.
+    """
+    return sum(_check_responses(items, *PACS_ITEM_RANGE, what="PACS", n_items=PACS_ITEMS))
+
+
+def pacs_cutoffs(total: int) -> list[str]:
+    """Which published research cut-offs a PACS total reaches, as plain sentences.
+
+    The cut-offs come from one study of non-treatment-seeking heavy drinkers
+    (Hartwell et al. 2019). They are research thresholds, not a diagnostic
+    test for an individual.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``total`` is not a whole number from 0 to 30.
+    """
+    _check_responses([total], 0, PACS_ITEMS * PACS_ITEM_RANGE[1], what="PACS total")
+    lines = []
+    for cut in PACS_CUTOFFS:
+        reached = total > cut["threshold"] if cut["strict"] else total >= cut["threshold"]
+        lines.append(f"{cut['rule']}: {'reached' if reached else 'not reached'} "
+                     f"(sensitivity {100 * cut['sensitivity']:.0f} %, specificity {100 * cut['specificity']:.0f} %; "
+                     f"{cut['note']})")
+    return lines
+
+
+def cutoff_counts(per: int = 100) -> list[dict]:
+    """What each PACS cut-off would do in ``per`` people with and ``per`` without the craving criterion.
+
+    Returns one dict per cut-off: ``rule``, ``flagged_with`` (true positives
+    among ``per`` people who meet the criterion), ``missed_with`` (false
+    negatives among them) and ``flagged_without`` (false positives among
+    ``per`` who do not), from the published sensitivity and specificity
+    (Hartwell et al. 2019).
+    """
+    rows = []
+    for c in PACS_CUTOFFS:
+        flagged = round(per * c["sensitivity"])
+        rows.append({"rule": c["rule"], "flagged_with": flagged, "missed_with": per - flagged,
+                     "flagged_without": round(per * (1 - c["specificity"]))})
+    return rows
+
+
+def score_range(n_items: int, low: int, high: int) -> tuple[int, int]:
+    """Lowest and highest possible total of ``n_items`` items each scored ``low`` to ``high``.
+
+    For the FFMQ-39 (39 items, 1-5) this gives (39, 195); for an 8-item facet
+    (8, 40) and for the 7-item non-reactivity facet (7, 35) (Baer et al. 2006).
+    """
+    if not (isinstance(n_items, int) and n_items >= 1):
+        raise DataError(f"The number of items must be a whole number of at least 1, not {n_items!r}.")
+    _check_bounds(low, high)
+    return n_items * low, n_items * high
+
+
+def _check_bounds(low, high) -> None:
+    if not (_is_number(low) and _is_number(high)) or low != int(low) or high != int(high):
+        raise DataError(f"The lowest and highest answers must be whole numbers, not {low!r} and {high!r}.")
+    if low >= high:
+        raise DataError(f"The lowest answer ({low}) must be below the highest ({high}).")
+
+
+def reverse_score(response: int, low: int, high: int) -> int:
+    """Reverse one answer on a scale from ``low`` to ``high``: ``low + high - response``.
+
+    On a 1-5 scale, 1 becomes 5, 2 becomes 4, 3 stays 3 (that is, 6 - r).
+
+    Raises
+    ------
+    course.errors.DataError
+        If the bounds are not whole numbers with ``low < high``, or the answer
+        is missing or outside them.
+    """
+    _check_bounds(low, high)
+    (value,) = _check_responses([response], low, high, what="answer")
+    return int(low + high - value)
+
+
+def _check_key(reverse_items, n_items: int, what: str) -> set[int]:
+    if isinstance(reverse_items, (str, bytes)) or not isinstance(reverse_items, Iterable):
+        raise DataError(f"The reverse-keyed items of the {what} should be a list of item numbers.")
+    key = list(reverse_items)
+    for item in key:
+        if not (isinstance(item, int) and not isinstance(item, bool)) or not 1 <= item <= n_items:
+            raise DataError(f"Reverse-keyed item {item!r} is not an item number of the {what} "
+                            f"(items are numbered 1 to {n_items}).",
+                            hint="Item numbers count from 1, as on the printed form.")
+    if len(set(key)) != len(key):
+        raise DataError(f"The reverse-keyed items of the {what} list an item twice: {key}.")
+    return set(key)
+
+
+def score_scale(responses: Sequence[int], reverse_items: Iterable[int], low: int, high: int,
+                what: str = "scale") -> int:
+    """Total of a scale after reversing its reverse-keyed items.
+
+    Parameters
+    ----------
+    responses : sequence of int
+        Answers in item order, whole numbers from ``low`` to ``high``.
+    reverse_items : iterable of int
+        Item numbers **counted from 1** (as on the printed form) that are
+        reverse-keyed. Take them from the scale's published scoring key.
+    low, high : int
+        Lowest and highest possible answer (1 and 5 for a five-point scale).
+    what : str
+        The scale's name, used in error messages.
+
+    Returns
+    -------
+    int
+        The total, between ``n * low`` and ``n * high`` for ``n`` items.
+
+    Raises
+    ------
+    course.errors.DataError
+        If an answer is missing or out of range, or the key names an item
+        that does not exist.
+
+    References
+    ----------
+    .. [1] Baer RA et al. (2006). *Assessment* 13(1):27-45 (a questionnaire
+       with reverse-keyed items, scored this way with its own key).
+    """
+    _check_bounds(low, high)
+    values = _check_responses(responses, low, high, what=what)
+    key = _check_key(reverse_items, len(values), what)
+    return int(sum(low + high - v if number in key else v for number, v in enumerate(values, start=1)))
+
+
+def facet_scores(responses: Sequence[int], facets: Mapping[str, Iterable[int]], reverse_items: Iterable[int],
+                 low: int, high: int, what: str = "scale") -> dict[str, int]:
+    """Facet (subscale) totals after reversing reverse-keyed items.
+
+    Parameters
+    ----------
+    responses : sequence of int
+        Answers in item order.
+    facets : mapping of str to iterable of int
+        Facet name -> its item numbers, counted from 1. Every item must
+        belong to exactly one facet.
+    reverse_items, low, high, what
+        As in :func:`score_scale`.
+
+    Returns
+    -------
+    dict of str to int
+        Facet name -> total. The facet totals add up to :func:`score_scale`.
+
+    Raises
+    ------
+    course.errors.DataError
+        As :func:`score_scale`, and if an item is in no facet or in two.
+    """
+    _check_bounds(low, high)
+    values = _check_responses(responses, low, high, what=what)
+    key = _check_key(reverse_items, len(values), what)
+    seen: dict[int, str] = {}
+    for name, items in facets.items():
+        for item in _check_key(items, len(values), f"{what} facet '{name}'"):
+            if item in seen:
+                raise DataError(f"Item {item} is in two facets of the {what}: '{seen[item]}' and '{name}'.")
+            seen[item] = name
+    unassigned = sorted(set(range(1, len(values) + 1)) - set(seen))
+    if unassigned:
+        raise DataError(f"Item(s) {', '.join(map(str, unassigned))} of the {what} belong to no facet.")
+    scored = {n: (low + high - v if n in key else v) for n, v in enumerate(values, start=1)}
+    return {name: int(sum(scored[i] for i in items)) for name, items in facets.items()}
+
+
+def check_rejects(func: Callable, args: Sequence, *, problem: str, name: str | None = None) -> str:
+    """Check that a learner's function refuses bad input with a ``ValueError`` that explains itself.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    args : sequence
+        Arguments that the function should refuse.
+    problem : str
+        What is wrong with the arguments, for the feedback ("an answer of 7").
+    name : str, optional
+        The function's name in messages.
+
+    Returns
+    -------
+    str
+        The learner's error message.
+
+    Raises
+    ------
+    course.errors.NotAttempted
+        If the function still holds its stub.
+    course.errors.CheckFailed
+        If the function returns a value, raises something other than a
+        ``ValueError``, or raises one without a message of a few words.
+    """
+    name = name or getattr(func, "__name__", "your function")
+    if not callable(func):
+        raise CheckFailed(f"`{name}` should be a function, but it is a {type(func).__name__}.")
+    try:
+        result = func(*args)
+    except NotImplementedError:
+        raise NotAttempted(f"You have not written `{name}` yet.",
+                           hint="Replace the line `raise NotImplementedError()` with your code, run that cell, "
+                                "then run this one again.") from None
+    except ValueError as exc:
+        message = str(exc).strip()
+        if len(message.split()) < 3:
+            raise CheckFailed(f"`{name}` raised a ValueError for {problem}, but its message ({message!r}) does not "
+                              "explain the problem.",
+                              hint='Write a sentence, e.g. raise ValueError("Item 2 is 7, but answers run from 0 to 6.")'
+                              ) from None
+        return message
+    except Exception as exc:  # any other error is the wrong kind
+        raise CheckFailed(f"`{name}` stopped with {type(exc).__name__} for {problem}; it should raise a ValueError "
+                          "with a sentence saying what is wrong.",
+                          hint="Check the input yourself first, then `raise ValueError(\"...\")`.") from None
+    raise CheckFailed(f"`{name}` accepted {problem} and returned {result!r}; it should refuse it with a ValueError.",
+                      hint="Check the length and the range of the answers before adding them up.")

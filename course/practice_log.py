@@ -1,0 +1,267 @@
+"""A SIMULATED eight-week home-practice log: daily practice minutes, craving ratings and group sessions.
+
+Used in module 03, lesson 03 ("Measuring change"), with the demo in
+:mod:`course.widgets.practice_log`. No openly licensed real dataset of
+meditation-practice logs was found (the course's evidence file, part 2,
+section 5), so the course simulates one from a fixed seed:
+
+* ``datasets/practice_log_sim.csv`` holds 12 made-up people x 56 days, and
+  says SIMULATED in its ``simulated`` column and in its datasheet
+  ``datasets/practice_log_sim.md``;
+* the design follows the MBRP format of 8 weekly group sessions
+  (Bowen et al. 2014; trial registry NCT01159535);
+* the link between practice and craving is a **weak, noisy, invented
+  dose-response** (:data:`CRAVING_PER_MINUTE`). It is NOT an effect size
+  from any study: it is there so the lesson can show what such a link looks
+  like in one person's noisy data.
+
+References
+----------
+.. [1] Bowen S, Witkiewitz K, Clifasefi SL, et al. (2014). Relative efficacy of
+   mindfulness-based relapse prevention, standard relapse prevention, and
+   treatment as usual for substance use disorders: a randomized clinical
+   trial. *JAMA Psychiatry* 71(5):547-556. doi:10.1001/jamapsychiatry.2013.4546
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .paths import datasets_dir
+
+DATASET_FILE = "practice_log_sim.csv"
+DATASET_SEED = 20240613
+N_PEOPLE = 12
+WEEKS = 8
+DAYS = 7 * WEEKS
+#: Group sessions fall on days 1, 8, 15, ... (one a week for 8 weeks, as in the MBRP protocol).
+SESSION_DAYS = tuple(1 + 7 * k for k in range(WEEKS))
+COLUMNS = ["person_id", "day", "week", "practice_min", "craving_0_10", "group_session", "simulated"]
+
+# Invented, illustrative parameters (none is a study result; see the datasheet).
+PRACTICE_PROB_RANGE = (0.35, 0.90)     # chance of practising on a day in week 1, per person
+PRACTICE_PROB_FALL_PER_WEEK = (0.0, 0.05)
+TYPICAL_MINUTES_RANGE = (8.0, 25.0)    # usual length of a practice, per person
+MINUTES_SD = 5.0
+ATTEND_PROB_RANGE = (0.60, 0.95)       # chance of attending a group session, per person
+BASELINE_CRAVING_RANGE = (3.5, 7.0)    # 0-10 rating in week 1 without practice
+CRAVING_FALL_PER_WEEK = 0.12
+#: Invented weak dose-response: craving points per minute of practice that day (NOT from a study).
+CRAVING_PER_MINUTE = -0.04
+CRAVING_NOISE_SD = 1.5
+
+
+def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) -> pd.DataFrame:
+    """Generate the SIMULATED practice log of ``datasets/practice_log_sim.csv``.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the random generator; :data:`DATASET_SEED` gives the
+        committed file.
+    n_people : int
+        Number of made-up people (``P01``, ``P02``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person and day, columns :data:`COLUMNS`:
+        ``practice_min`` (whole minutes of home practice that day, 0 if none),
+        ``craving_0_10`` (a single 0-10 craving rating for the day, an
+        illustrative item, not a validated scale), ``group_session``
+        (``"attended"``, ``"missed"`` or ``"none"`` on days without a
+        session) and ``simulated`` (always True).
+
+    Notes
+    -----
+    Per person: a chance of practising that falls a little each week, a
+    usual practice length, a chance of attending each weekly session, and a
+    starting craving level. Each day's craving is the starting level, minus
+    a slow fall over the weeks, plus :data:`CRAVING_PER_MINUTE` times that
+    day's minutes of practice, plus noise (SD :data:`CRAVING_NOISE_SD`),
+    rounded and kept within 0-10. All of these numbers are invented for
+    teaching.
+    """
+    if not (isinstance(n_people, int) and 1 <= n_people <= 99):
+        raise DataError(f"n_people must be a whole number from 1 to 99, not {n_people!r}.")
+    rng = np.random.default_rng(seed)
+    days = np.arange(1, DAYS + 1)
+    weeks = (days - 1) // 7 + 1
+    frames = []
+    for i in range(n_people):
+        p_start = rng.uniform(*PRACTICE_PROB_RANGE)
+        p_fall = rng.uniform(*PRACTICE_PROB_FALL_PER_WEEK)
+        typical = rng.uniform(*TYPICAL_MINUTES_RANGE)
+        p_attend = rng.uniform(*ATTEND_PROB_RANGE)
+        baseline = rng.uniform(*BASELINE_CRAVING_RANGE)
+        p_day = np.clip(p_start - p_fall * (weeks - 1), 0.05, 1.0)
+        practised = rng.random(DAYS) < p_day
+        minutes = np.where(practised, np.maximum(3, np.rint(rng.normal(typical, MINUTES_SD, DAYS))), 0).astype(int)
+        craving = (baseline - CRAVING_FALL_PER_WEEK * (weeks - 1) + CRAVING_PER_MINUTE * minutes
+                   + rng.normal(0.0, CRAVING_NOISE_SD, DAYS))
+        craving = np.clip(np.rint(craving), 0, 10).astype(int)
+        attended = rng.random(WEEKS) < p_attend
+        session = np.full(DAYS, "none", dtype=object)
+        for k, day in enumerate(SESSION_DAYS):
+            session[day - 1] = "attended" if attended[k] else "missed"
+        frames.append(pd.DataFrame({
+            "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
+            "craving_0_10": craving, "group_session": session, "simulated": True,
+        }))
+    return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+def dataset_csv_text(seed: int = DATASET_SEED) -> str:
+    """The exact text of ``practice_log_sim.csv`` for ``seed`` (lines end with ``\\n``)."""
+    buffer = io.StringIO()
+    simulate_practice_log(seed).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def write_dataset(target_dir=None, seed: int = DATASET_SEED) -> Path:
+    """Write ``practice_log_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
+    folder = Path(target_dir) if target_dir is not None else datasets_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / DATASET_FILE
+    path.write_text(dataset_csv_text(seed), encoding="utf-8", newline="")
+    return path
+
+
+def load_practice_log(path=None) -> pd.DataFrame:
+    """Load the SIMULATED practice log and check its columns and labels.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        Defaults to ``datasets/practice_log_sim.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per person-day; see ``datasets/practice_log_sim.md``.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the file is missing, lacks a column, holds a non-number where a
+        number belongs, has values out of range, or has rows not marked
+        simulated.
+    """
+    from .data import read_table
+
+    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
+    table = read_table(path, {"person_id": "text", "day": "integer", "week": "integer", "practice_min": "integer",
+                              "craving_0_10": "integer", "group_session": "text", "simulated": "text"})
+    if not table["simulated"].str.strip().eq("True").all():
+        raise DataError(f"{path.name} has rows not marked simulated; it is not the course's file.",
+                        hint="Regenerate it with course.practice_log.write_dataset().")
+    table["simulated"] = True
+    for column, low, high in (("day", 1, DAYS), ("practice_min", 0, 24 * 60), ("craving_0_10", 0, 10)):
+        bad = table[(table[column] < low) | (table[column] > high)]
+        if len(bad):
+            raise DataError(f"{path.name}, line {int(bad.index[0]) + 2}: {column} is {bad[column].iloc[0]}, "
+                            f"outside {low}-{high}.")
+    for column in ("day", "week", "practice_min", "craving_0_10"):
+        table[column] = table[column].astype(int)
+    return table
+
+
+def rolling_mean(values, window: int) -> np.ndarray:
+    """Trailing rolling mean: each day's value is the mean of that day and the ``window - 1`` before it.
+
+    The first ``window - 1`` days average over the days available so far,
+    so the series starts on day 1. ``window=1`` returns the values unchanged.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``window`` is not a whole number of at least 1.
+    """
+    if not (isinstance(window, (int, np.integer)) and not isinstance(window, bool) and window >= 1):
+        raise DataError(f"The smoothing window must be a whole number of days, at least 1 (got {window!r}).")
+    x = np.asarray(values, dtype=float)
+    sums = np.cumsum(np.insert(x, 0, 0.0))
+    idx = np.arange(1, x.size + 1)
+    start = np.maximum(idx - window, 0)
+    return (sums[idx] - sums[start]) / (idx - start)
+
+
+def person_log(table: pd.DataFrame, person_id: str) -> pd.DataFrame:
+    """One person's rows, in day order; a plain error if the person is not in the table."""
+    rows = table[table["person_id"] == person_id].sort_values("day")
+    if rows.empty:
+        people = ", ".join(sorted(table["person_id"].unique()))
+        raise DataError(f"There is no person '{person_id}' in the practice log; choose one of {people}.")
+    return rows.reset_index(drop=True)
+
+
+def dose_response(practice_min, craving) -> dict:
+    """Least-squares line of craving on practice minutes, and Pearson's r.
+
+    Parameters
+    ----------
+    practice_min, craving : array-like
+        Paired daily values.
+
+    Returns
+    -------
+    dict
+        ``slope_per_10_min`` (craving points per 10 extra minutes),
+        ``intercept``, ``r`` and ``n``.
+
+    Raises
+    ------
+    course.errors.DataError
+        If there are fewer than 3 pairs, or either series does not vary.
+    """
+    x = np.asarray(practice_min, dtype=float)
+    y = np.asarray(craving, dtype=float)
+    if x.size != y.size or x.size < 3:
+        raise DataError("A dose-response line needs at least 3 paired days of practice and craving.")
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        raise DataError("Practice or craving is the same on every day, so no line can be fitted.")
+    slope, intercept = np.polyfit(x, y, 1)
+    r = float(np.corrcoef(x, y)[0, 1])
+    return {"slope_per_10_min": float(10 * slope), "intercept": float(intercept), "r": r, "n": int(x.size)}
+
+
+def person_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: practice, attendance, craving in week 1 and week 8, and the same-day dose-response.
+
+    Columns: ``person_id``, ``days_practised``, ``mean_min_per_day``,
+    ``sessions_attended`` (of 8), ``craving_week1``, ``craving_week8``
+    (weekly means), ``r`` and ``slope_per_10_min``.
+    """
+    rows = []
+    for person, log in table.groupby("person_id", sort=True):
+        fit = dose_response(log["practice_min"], log["craving_0_10"])
+        weekly = log.groupby("week")["craving_0_10"].mean()
+        rows.append({
+            "person_id": person,
+            "days_practised": int((log["practice_min"] > 0).sum()),
+            "mean_min_per_day": float(log["practice_min"].mean()),
+            "sessions_attended": int((log["group_session"] == "attended").sum()),
+            "craving_week1": float(weekly.loc[1]),
+            "craving_week8": float(weekly.loc[WEEKS]),
+            "r": fit["r"],
+            "slope_per_10_min": fit["slope_per_10_min"],
+        })
+    return pd.DataFrame(rows)
+
+
+def describe_person(table: pd.DataFrame, person_id: str, window: int = 7) -> str:
+    """One plain sentence about a SIMULATED person's log, with the numbers the demo shows."""
+    log = person_log(table, person_id)
+    fit = dose_response(log["practice_min"], log["craving_0_10"])
+    smooth = rolling_mean(log["craving_0_10"], window)
+    attended = int((log["group_session"] == "attended").sum())
+    return (f"SIMULATED person {person_id}: practised on {int((log['practice_min'] > 0).sum())} of {DAYS} days "
+            f"(mean {log['practice_min'].mean():.1f} min a day) and attended {attended} of {WEEKS} group sessions. "
+            f"Craving ({window}-day rolling mean) went from {smooth[6]:.1f} on day 7 to {smooth[-1]:.1f} on day "
+            f"{DAYS}. Same-day practice and craving: r = {fit['r']:.2f}, {fit['slope_per_10_min']:+.2f} points per "
+            "10 minutes (an invented link, not a study result).")

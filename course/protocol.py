@@ -1,0 +1,664 @@
+"""Designing an MBRP programme: the session plan, a protocol checker and printable handouts (module 03).
+
+A *plan* is a plain dictionary that a trainee can write by hand (see
+:data:`EXAMPLE_PLAN` and :func:`validate_plan` for the schema).
+:func:`check_protocol` compares it with the published Mindfulness-Based
+Relapse Prevention (MBRP) protocol and with the course's clinical-safety
+guidance, and returns one :class:`ProtocolWarning` per rule that is not met:
+a plain sentence, a severity (``"problem"``, ``"caution"`` or ``"note"``)
+and the citation key it rests on. Where a rule is the course's own
+clinical-safety guidance rather than a research finding, the warning says
+so and its citation is ``"course guidance"``.
+
+:func:`plan_to_markdown`, :func:`plan_to_html` and :func:`plan_to_csv`
+turn a plan into a handout; :func:`export_handout` writes them to a folder
+under new, time-stamped names and never overwrites a file.
+
+References
+----------
+.. [1] Bowen S, Witkiewitz K, Clifasefi SL, et al. (2014). Relative efficacy of
+   mindfulness-based relapse prevention, standard relapse prevention, and
+   treatment as usual for substance use disorders. *JAMA Psychiatry*
+   71(5):547-556. doi:10.1001/jamapsychiatry.2013.4546 [@bowen2014]
+.. [2] ClinicalTrials.gov NCT01159535 (registered protocol of [1]: 8 weekly
+   2-hour sessions, groups of 10-14, two therapists) [@nct01159535]
+.. [3] Zgierska AE et al. (2017), Table 1; Hemenway M et al. (2021),
+   Table 1: MBRP session content [@zgierska2017; @hemenway2021]
+.. [4] Grant S et al. (2017). Mindfulness-based relapse prevention for
+   substance use disorders: a systematic review and meta-analysis.
+   *J Addict Med* 11(5):386-396 [@grant2017]
+.. [5] Britton WB et al. (2021). Defining and measuring meditation-related
+   adverse effects in mindfulness-based programs. *Clin Psychol Sci*
+   9(6):1185-1204. doi:10.1177/2167702621996340 [@britton2021]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .data import read_table
+from .errors import CourseError
+from .paths import datasets_dir
+
+# --- the published session plan ------------------------------------------------------
+
+SESSION_PLAN_FILE = "mbrp_session_plan.csv"
+SESSION_PLAN_COLUMNS = {
+    "session": "integer", "theme": "text", "core_practices": "text", "topics": "text",
+    "home_practice": "text", "duration_min": "integer", "source_keys": "text",
+}
+#: The eight session themes in order (EVIDENCE.md D3; two published tables).
+THEMES = (
+    "Automatic pilot and relapse",
+    "Awareness of triggers and craving",
+    "Mindfulness in daily life",
+    "Mindfulness in high-risk situations",
+    "Acceptance and skilful action",
+    "Seeing thoughts as thoughts",
+    "Self-care and lifestyle balance",
+    "Social support and continuing practice",
+)
+
+
+def load_session_plan() -> pd.DataFrame:
+    """The eight MBRP sessions: theme, core practices, topics, home practice, length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per session (``session`` 1-8) with the columns of
+        ``datasets/mbrp_session_plan.md``; ``duration_min`` is in minutes
+        and ``session`` and ``duration_min`` are integers.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the file is missing or a column is missing or of the wrong kind.
+
+    References
+    ----------
+    .. [1] Zgierska AE et al. (2017). *Evid Based Complement Alternat Med*
+       2017:9716586, Table 1 [@zgierska2017]
+    .. [2] Hemenway M et al. (2021). *Contemp Clin Trials* 106218, Table 1
+       [@hemenway2021]
+    .. [3] ClinicalTrials.gov NCT01159535 [@nct01159535]
+    """
+    table = read_table(datasets_dir() / SESSION_PLAN_FILE, SESSION_PLAN_COLUMNS)
+    for column in ("session", "duration_min"):
+        table[column] = table[column].astype(int)
+    return table
+
+
+def practices(cell: str) -> list[str]:
+    """Split a ``"; "``-separated cell of the session plan into a list."""
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+# --- the plan schema ---------------------------------------------------------------------
+
+#: The trial protocol's values (NCT01159535; Bowen et al. 2014).
+TRIAL_SESSIONS = 8
+TRIAL_SESSION_MIN = 120
+TRIAL_GROUP_SIZE = (10, 14)
+TRIAL_FACILITATORS = 2
+#: Most formal practices listed for any one session in the published tables (datasets/mbrp_session_plan.csv).
+MAX_PUBLISHED_PRACTICES = 4
+
+#: Screening rules a plan can switch on: key -> label.
+SCREENING = {
+    "acute_psychosis": "Exclude (and refer) people with acute psychosis",
+    "acute_withdrawal_or_crisis": "Exclude people in acute withdrawal or acute crisis until stabilised",
+    "trauma_screening_and_referral": "Screen for trauma and dissociation, with a referral pathway",
+}
+#: Assessment time points: key -> label. "post" is the end of the 8 weeks.
+TIME_POINTS = {
+    "baseline": "Baseline (before session 1)",
+    "post": "Post-treatment (week 8)",
+    "3m": "3-month follow-up",
+    "6m": "6-month follow-up",
+    "12m": "12-month follow-up",
+}
+#: Months after baseline at which each time point falls (post = 8 weeks, about 1.8 months).
+TIME_POINT_MONTHS = {"baseline": 0.0, "post": 8 * 7 / 30.4375, "3m": 3.0, "6m": 6.0, "12m": 12.0}
+#: Measures: key -> label.
+MEASURES = {
+    "PACS": "Penn Alcohol Craving Scale (craving, 0-30)",
+    "FFMQ": "Five Facet Mindfulness Questionnaire (39-195)",
+    "time_to_first_use": "Time to first use (days)",
+    "days_of_use": "Days of use in the past 90 days",
+    "attendance": "Sessions attended (0-8)",
+    "practice_log": "Home-practice log (minutes per day)",
+}
+NUMBER_FIELDS = {  # field -> (label, unit, lowest allowed, highest allowed)
+    "sessions": ("Weekly sessions", "sessions", 1, 52),
+    "session_minutes": ("Session length", "minutes", 10, 480),
+    "group_size": ("Group size", "participants", 1, 50),
+    "facilitators": ("Facilitators per group", "people", 0, 10),
+    "practices_per_session": ("Formal practices per session", "practices", 0, 20),
+    "home_practice_min_per_day": ("Home practice", "minutes per day", 0, 240),
+}
+LIST_FIELDS = {"screening": SCREENING, "assessments": TIME_POINTS, "measures": MEASURES}
+TEXT_FIELDS = {"name": "Programme name", "notes": "Notes"}
+FIELDS = (*NUMBER_FIELDS, *LIST_FIELDS, *TEXT_FIELDS)
+
+#: A plan that follows the trial protocol and the course's safety guidance.
+EXAMPLE_PLAN = {
+    "name": "MBRP aftercare group",
+    "sessions": 8,
+    "session_minutes": 120,
+    "group_size": 12,
+    "facilitators": 2,
+    "practices_per_session": 3,
+    "home_practice_min_per_day": 20,
+    "screening": ["acute_psychosis", "acute_withdrawal_or_crisis", "trauma_screening_and_referral"],
+    "assessments": ["baseline", "post", "3m", "6m", "12m"],
+    "measures": ["PACS", "FFMQ", "time_to_first_use", "days_of_use", "attendance", "practice_log"],
+    "notes": "",
+}
+
+SEVERITIES = ("problem", "caution", "note")
+COURSE_GUIDANCE = "course guidance"
+
+
+class PlanError(CourseError, ValueError):
+    """A plan that does not follow the schema (a missing field, a wrong type or an unknown option)."""
+
+    heading = "Plan problem"
+
+
+@dataclass(frozen=True)
+class ProtocolWarning:
+    """One rule a plan does not meet.
+
+    Attributes
+    ----------
+    rule : str
+        Short identifier of the rule, e.g. ``"session-length"``.
+    severity : {"problem", "caution", "note"}
+        ``problem``: departs from the tested protocol or leaves out safety
+        or outcome measurement; ``caution``: worth a second look;
+        ``note``: information, nothing to fix.
+    message : str
+        One plain sentence (or two) for a clinician.
+    citation : str
+        Key(s) in ``references.json``, or ``"course guidance"`` when the rule
+        is the course's clinical-safety guidance rather than a finding.
+    """
+
+    rule: str
+    severity: str
+    message: str
+    citation: str
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.message} ({self.citation})"
+
+
+def validate_plan(plan) -> dict:
+    """Check a plan against the schema and return a clean copy.
+
+    Parameters
+    ----------
+    plan : dict
+        Required numeric fields (whole numbers): ``sessions``,
+        ``session_minutes`` (minutes), ``group_size`` (participants per
+        group), ``facilitators`` (per group), ``practices_per_session``,
+        ``home_practice_min_per_day`` (minutes). Required list fields:
+        ``screening`` (keys of :data:`SCREENING`), ``assessments`` (keys of
+        :data:`TIME_POINTS`), ``measures`` (keys of :data:`MEASURES`); an
+        empty list is allowed. Optional text fields: ``name`` and ``notes``.
+
+    Returns
+    -------
+    dict
+        The plan with every field present, numbers as ``int``, lists in the
+        schema's order without duplicates, text stripped.
+
+    Raises
+    ------
+    PlanError
+        With one sentence naming the first problem found.
+    """
+    if not isinstance(plan, dict):
+        raise PlanError(f"A plan should be a dictionary, not a {type(plan).__name__}.",
+                        hint="Write it as {\"sessions\": 8, \"session_minutes\": 120, ...}.")
+    unknown = [key for key in plan if key not in FIELDS]
+    if unknown:
+        raise PlanError(f"The plan has field(s) the course does not know: {', '.join(map(repr, unknown))}.",
+                        hint="The fields are: " + ", ".join(FIELDS) + ".")
+    missing = [key for key in (*NUMBER_FIELDS, *LIST_FIELDS) if key not in plan]
+    if missing:
+        raise PlanError(f"The plan lacks the field(s) {', '.join(map(repr, missing))}.",
+                        hint="Start from protocol.EXAMPLE_PLAN and change the values.")
+    clean = {}
+    for key, (label, unit, low, high) in NUMBER_FIELDS.items():
+        value = plan[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise PlanError(f"'{key}' ({label.lower()}) should be a whole number, not {value!r}.")
+        if not low <= value <= high:
+            raise PlanError(f"'{key}' is {value:g} {unit}; the designer accepts {low}-{high}.")
+        clean[key] = int(value)
+    for key, options in LIST_FIELDS.items():
+        value = plan[key]
+        if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
+            raise PlanError(f"'{key}' should be a list such as {list(options)[:2]!r}, not {value!r}.")
+        wrong = [item for item in value if item not in options]
+        if wrong:
+            raise PlanError(f"'{key}' holds option(s) the course does not know: {', '.join(map(repr, wrong))}.",
+                            hint="Choose from: " + ", ".join(options) + ".")
+        clean[key] = [option for option in options if option in value]
+    for key in TEXT_FIELDS:
+        value = plan.get(key, "")
+        if not isinstance(value, str):
+            raise PlanError(f"'{key}' should be text, not {value!r}.")
+        clean[key] = value.strip()
+    return clean
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def check_protocol(plan) -> list[ProtocolWarning]:
+    """Compare a plan with the published MBRP protocol and the course's safety guidance.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+
+    Returns
+    -------
+    list of ProtocolWarning
+        One per rule not met, problems first, then cautions, then notes.
+        A plan with no ``"problem"`` follows the trial protocol's format,
+        screens for the three safety risks and measures craving, use and
+        follow-up. The home-practice note is always present when home
+        practice is planned, because no daily dose was verified.
+
+    Raises
+    ------
+    PlanError
+        If the plan does not follow the schema.
+
+    Notes
+    -----
+    Rules and their sources:
+
+    - sessions: fewer than 8 is a problem, more than 8 a caution (8 weekly
+      sessions in [1] and [2]);
+    - session length under 120 minutes is a problem, over 120 a caution
+      (2-hour sessions in [2]; the seed article's 60-90 minutes is shorter);
+    - group size over 14 is a problem; under 6 a caution and 6-9 a note
+      (groups of 10-14 in [2]; the lower limits are course guidance);
+    - fewer than 2 facilitators is a problem ([2]);
+    - no formal practice is a problem, more than 4 a caution (the published
+      session tables list 1-4 practices per session [3]);
+    - no home practice is a problem ([3]: home practice is set and reviewed
+      every session); any amount gets a note that no daily dose was verified;
+      more than 45 minutes a day a caution (course guidance);
+    - each missing safety screen is a problem (course guidance; lasting
+      adverse effects were linked with hyperarousal and dissociation [5]);
+    - no baseline, or no follow-up after the end of treatment, is a problem;
+      follow-up that stops before 12 months a caution ([1] reported its
+      differences at the 6- and 12-month follow-ups);
+    - no craving measure is a problem ([4]: craving was the outcome with an
+      effect); no measure of use (time to first use or days of use) is a
+      problem ([1]); no attendance or practice log a caution, no FFMQ a note.
+
+    References
+    ----------
+    .. [1] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556 [@bowen2014]
+    .. [2] ClinicalTrials.gov NCT01159535 [@nct01159535]
+    .. [3] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
+       each [@zgierska2017; @hemenway2021]
+    .. [4] Grant S et al. (2017). *J Addict Med* 11(5):386-396 [@grant2017]
+    .. [5] Britton WB et al. (2021). *Clin Psychol Sci* 9(6):1185-1204
+       [@britton2021]
+    """
+    p = validate_plan(plan)
+    out: list[ProtocolWarning] = []
+
+    def add(rule, severity, message, citation):
+        out.append(ProtocolWarning(rule, severity, message, citation))
+
+    # format
+    if p["sessions"] < TRIAL_SESSIONS:
+        add("sessions", "problem",
+            f"{p['sessions']} sessions is fewer than the 8 weekly sessions of the tested protocol, "
+            "so some of the eight themes would be dropped.", "bowen2014; nct01159535")
+    elif p["sessions"] > TRIAL_SESSIONS:
+        add("sessions", "caution",
+            f"{p['sessions']} sessions is more than the 8 of the tested protocol; the extra sessions "
+            "are untested additions.", "bowen2014; nct01159535")
+    if p["session_minutes"] < TRIAL_SESSION_MIN:
+        add("session-length", "problem",
+            f"{p['session_minutes']}-minute sessions are shorter than the trial protocol's 2 hours "
+            "(120 minutes).", "nct01159535")
+    elif p["session_minutes"] > TRIAL_SESSION_MIN:
+        add("session-length", "caution",
+            f"{p['session_minutes']}-minute sessions are longer than the trial protocol's 120 minutes.",
+            "nct01159535")
+    low, high = TRIAL_GROUP_SIZE
+    if p["group_size"] > high:
+        add("group-size", "problem",
+            f"A group of {p['group_size']} is larger than the trial's groups of {low}-{high}.", "nct01159535")
+    elif p["group_size"] < 6:
+        add("group-size", "caution",
+            f"A group of {p['group_size']} is much smaller than the trial's groups of {low}-{high}; "
+            "there is less peer support and sharing (course guidance).", "nct01159535; course guidance")
+    elif p["group_size"] < low:
+        add("group-size", "note",
+            f"A group of {p['group_size']} is smaller than the trial's groups of {low}-{high}.", "nct01159535")
+    if p["facilitators"] < TRIAL_FACILITATORS:
+        add("facilitators", "problem",
+            f"{p['facilitators']} facilitator(s) per group: the trial's groups were co-led by two therapists, "
+            "so one can attend to a participant in distress while the other holds the group.", "nct01159535")
+    if p["practices_per_session"] == 0:
+        add("practices", "problem",
+            "No formal practice in the sessions: every MBRP session in the published tables is built "
+            "around practice.", "zgierska2017; hemenway2021")
+    elif p["practices_per_session"] > MAX_PUBLISHED_PRACTICES:
+        add("practices", "caution",
+            f"{p['practices_per_session']} formal practices per session is more than any session in the "
+            f"published tables (at most {MAX_PUBLISHED_PRACTICES}); leave time for inquiry and discussion.",
+            "zgierska2017; hemenway2021")
+    minutes = p["home_practice_min_per_day"]
+    if minutes == 0:
+        add("home-practice", "problem",
+            "No home practice: in the published programme home practice is set and reviewed in every session.",
+            "zgierska2017; hemenway2021")
+    else:
+        if minutes > 45:
+            add("home-practice", "caution",
+                f"{minutes} minutes a day is a lot to ask; long practice can be hard for people with trauma "
+                "or high arousal, so offer shorter options (course guidance).", COURSE_GUIDANCE)
+        add("home-practice-dose", "note",
+            f"{minutes} minutes a day is your choice: the course could not verify any daily dose for MBRP "
+            "(the seed article's 10-20 minutes a day has no traced source), so log what people actually do.",
+            COURSE_GUIDANCE)
+
+    # safety screening (course clinical-safety guidance)
+    if "acute_psychosis" not in p["screening"]:
+        add("screen-psychosis", "problem",
+            "No screening for acute psychosis: the course's safety guidance is to assess and refer, "
+            "not to start group meditation during an acute psychotic episode.", COURSE_GUIDANCE)
+    if "acute_withdrawal_or_crisis" not in p["screening"]:
+        add("screen-withdrawal-crisis", "problem",
+            "No screening for acute withdrawal or acute crisis (including suicide risk): stabilise first; "
+            "the MBRP trials recruited people after initial treatment.", "bowen2014; course guidance")
+    if "trauma_screening_and_referral" not in p["screening"]:
+        add("screen-trauma", "problem",
+            "No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
+            "were linked with hyperarousal and dissociation.", "britton2021; course guidance")
+
+    # measurement schedule
+    follow_ups = [t for t in ("3m", "6m", "12m") if t in p["assessments"]]
+    if "baseline" not in p["assessments"]:
+        add("baseline", "problem", "No baseline assessment: without it no change can be measured.", COURSE_GUIDANCE)
+    if not follow_ups:
+        add("follow-up", "problem",
+            "No follow-up after the end of treatment: the Bowen 2014 trial reported its differences at the "
+            "6- and 12-month follow-ups.", "bowen2014")
+    elif "12m" not in follow_ups:
+        add("follow-up", "caution",
+            "Follow-up stops before 12 months: the Bowen 2014 trial's advantage of MBRP in days of use "
+            "appeared at 12 months.", "bowen2014")
+    if "PACS" not in p["measures"]:
+        add("craving-measure", "problem",
+            "No craving measure: craving is the outcome on which the MBRP meta-analysis found an effect "
+            "(the PACS was used in the MBRP trials).", "grant2017; witkiewitz2010")
+    if not {"time_to_first_use", "days_of_use"} & set(p["measures"]):
+        add("use-measure", "problem",
+            "No measure of substance use (time to first use or days of use), the trials' primary outcomes.",
+            "bowen2014")
+    if "attendance" not in p["measures"]:
+        add("attendance", "caution",
+            "Attendance is not recorded, so you cannot tell who received how much of the programme.",
+            COURSE_GUIDANCE)
+    if "practice_log" not in p["measures"]:
+        add("practice-log", "caution",
+            "Home practice is not logged, so the amount people practise stays unknown.", COURSE_GUIDANCE)
+    if "FFMQ" not in p["measures"]:
+        add("ffmq", "note",
+            "No mindfulness questionnaire (FFMQ): optional, but it shows whether the skill taught changed.",
+            "baer2006")
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(out, key=lambda w: order[w.severity])
+
+
+def problems(warnings) -> list[ProtocolWarning]:
+    """Only the warnings of severity ``"problem"``."""
+    return [w for w in warnings if w.severity == "problem"]
+
+
+def summarise(warnings) -> str:
+    """One sentence: how many problems, cautions and notes."""
+    counts = {s: sum(w.severity == s for w in warnings) for s in SEVERITIES}
+    parts = [f"{counts[s]} {s}{'' if counts[s] == 1 else 's'}" for s in SEVERITIES]
+    return f"{parts[0]}, {parts[1]} and {parts[2]}."
+
+
+# --- checks for the graded exercise --------------------------------------------------------
+
+
+def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
+    """Pass (return the warnings) when ``plan`` has none of the given severities; otherwise explain.
+
+    Raises :class:`course.errors.CheckFailed` listing each offending warning
+    in plain words, or :class:`PlanError` if the plan breaks the schema.
+    """
+    from .errors import CheckFailed
+
+    try:
+        warnings = check_protocol(plan)
+    except PlanError as exc:
+        raise CheckFailed(f"`my_plan` does not follow the schema yet: {exc.message}", hint=exc.hint) from None
+    bad = [w for w in warnings if w.severity in severities]
+    if bad:
+        listed = " ".join(f"({i}) {w.message}" for i, w in enumerate(bad, 1))
+        kinds = " or ".join(f"'{s}'" for s in severities)
+        raise CheckFailed(f"The checker still gives {len(bad)} warning(s) of severity {kinds}: {listed}",
+                          hint="Change the values the warnings name, run your cell again, then this one.")
+    return warnings
+
+
+def require_realistic(plan) -> None:
+    """Pass when a plan keeps to the tested format: 8 x 120 min, groups of 10-14, 2-3 facilitators,
+    1-4 practices, 1-45 minutes of home practice a day, all three screens, baseline and 12-month follow-up."""
+    from .errors import CheckFailed
+
+    p = validate_plan(plan)
+    rules = [
+        (p["sessions"] == TRIAL_SESSIONS and p["session_minutes"] == TRIAL_SESSION_MIN,
+         "keep the trial protocol's 8 sessions of 120 minutes"),
+        (TRIAL_GROUP_SIZE[0] <= p["group_size"] <= TRIAL_GROUP_SIZE[1], "use groups of 10-14"),
+        (2 <= p["facilitators"] <= 3, "plan two (or three) facilitators"),
+        (1 <= p["practices_per_session"] <= MAX_PUBLISHED_PRACTICES, "plan 1-4 formal practices per session"),
+        (1 <= p["home_practice_min_per_day"] <= 45, "ask for 1-45 minutes of home practice a day"),
+        (set(p["screening"]) == set(SCREENING), "switch on all three safety screens"),
+        ({"baseline", "12m"} <= set(p["assessments"]), "assess at baseline and at 12 months"),
+    ]
+    missing = [text for ok, text in rules if not ok]
+    if missing:
+        raise CheckFailed("The plan is not yet realistic for a service running MBRP as tested: "
+                          + "; ".join(missing) + ".")
+
+
+# --- arithmetic ------------------------------------------------------------------------
+
+
+def contact_hours(sessions, minutes_per_session) -> float:
+    """Total group contact time in hours: sessions x minutes per session / 60.
+
+    The trial protocol's 8 sessions of 120 minutes give 16 hours [@nct01159535].
+    """
+    return sessions * minutes_per_session / 60
+
+
+def home_practice_hours(minutes_per_day, weeks: int = 8, days_per_week: int = 7) -> float:
+    """Total planned home practice in hours over the programme (minutes per day x days / 60)."""
+    return minutes_per_day * weeks * days_per_week / 60
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def plan_rows(plan) -> list[tuple[str, str, str]]:
+    """The plan as ``(field, label, value)`` rows of text, in schema order."""
+    p = validate_plan(plan)
+    rows = [("name", TEXT_FIELDS["name"], p["name"])]
+    for key, (label, unit, *_rest) in NUMBER_FIELDS.items():
+        rows.append((key, label if unit in ("sessions", "people", "practices") else f"{label} ({unit})", str(p[key])))
+    for key, options in LIST_FIELDS.items():
+        rows.append((key, key.capitalize(), "; ".join(p[key])))
+    rows.append(("notes", TEXT_FIELDS["notes"], p["notes"]))
+    return rows
+
+
+def plan_to_csv(plan) -> str:
+    """The plan as CSV text with columns ``field,value`` (lists joined with ``"; "``).
+
+    :func:`plan_from_csv` reads it back into the same plan.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["field", "value"])
+    for key, _label, value in plan_rows(plan):
+        writer.writerow([key, value])
+    return buffer.getvalue()
+
+
+def plan_from_csv(text: str) -> dict:
+    """Read a plan written by :func:`plan_to_csv` (a string of CSV text) and check it."""
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames != ["field", "value"]:
+        raise PlanError("A plan file needs exactly two columns, 'field' and 'value'.")
+    raw = {row["field"]: row["value"] for row in reader}
+    plan = {}
+    for key, value in raw.items():
+        if key in NUMBER_FIELDS:
+            try:
+                plan[key] = int(value)
+            except ValueError:
+                raise PlanError(f"'{key}' should be a whole number, not {value!r}.") from None
+        elif key in LIST_FIELDS:
+            plan[key] = [part.strip() for part in value.split(";") if part.strip()]
+        else:
+            plan[key] = value
+    return validate_plan(plan)
+
+
+def _warning_lines(warnings) -> list[tuple[str, str, str]]:
+    return [(w.severity, w.message, w.citation) for w in warnings]
+
+
+def plan_to_markdown(plan, warnings=None) -> str:
+    """A Markdown handout: the plan, the eight sessions, and the checker's warnings with citations."""
+    p = validate_plan(plan)
+    warnings = check_protocol(p) if warnings is None else warnings
+    title = p["name"] or "MBRP programme plan"
+    lines = [f"# {_md(title)}", "", "| Setting | Value |", "|---|---|"]
+    for key, label, value in plan_rows(p)[1:-1]:
+        if key in LIST_FIELDS:
+            value = "; ".join(LIST_FIELDS[key][k] for k in p[key]) or "none"
+        lines.append(f"| {_md(label)} | {_md(value)} |")
+    lines += ["", f"Contact time: {contact_hours(p['sessions'], p['session_minutes']):g} hours in groups.", ""]
+    if p["notes"]:
+        lines += ["## Notes", "", _md(p["notes"]), ""]
+    lines += ["## Sessions (published MBRP themes)", ""]
+    for row in load_session_plan().itertuples():
+        if row.session <= p["sessions"]:
+            lines.append(f"{row.session}. **{row.theme}**: {row.core_practices}")
+    lines += ["", "## Check against the evidence", "", summarise(warnings), ""]
+    lines += [f"- **{s}**: {_md(m)} ({c})" for s, m, c in _warning_lines(warnings)]
+    lines += ["", "_Education, not clinical advice. Produced with the course's protocol designer._", ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell or line (no pipes, no line breaks, no raw HTML)."""
+    return html.escape(str(text).replace("|", "/").replace("\r", " ").replace("\n", " "), quote=False)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; color: #000; line-height: 1.4; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #888; padding: .3em .5em; text-align: left; }
+.problem { border-left: .4em solid #D55E00; padding-left: .5em; } .caution { border-left: .4em solid #E69F00; padding-left: .5em; }
+.note { border-left: .4em solid #56B4E9; padding-left: .5em; } li { margin-bottom: .4em; }
+@media print { body { margin: 0; } }
+"""
+
+
+def plan_to_html(plan, warnings=None) -> str:
+    """A printable, self-contained HTML handout; all user text (name, notes) is escaped."""
+    p = validate_plan(plan)
+    warnings = check_protocol(p) if warnings is None else warnings
+    e = html.escape
+    title = e(p["name"] or "MBRP programme plan")
+    rows = []
+    for key, label, value in plan_rows(p)[1:-1]:
+        if key in LIST_FIELDS:
+            value = "; ".join(LIST_FIELDS[key][k] for k in p[key]) or "none"
+        rows.append(f"<tr><th scope=\"row\">{e(label)}</th><td>{e(value)}</td></tr>")
+    sessions = [f"<li><strong>{e(r.theme)}</strong>: {e(r.core_practices)}</li>"
+                for r in load_session_plan().itertuples() if r.session <= p["sessions"]]
+    items = [f"<li class=\"{e(s)}\"><strong>{e(s)}</strong>: {e(m)} <em>({e(c)})</em></li>"
+             for s, m, c in _warning_lines(warnings)]
+    notes = f"<h2>Notes</h2><p>{e(p['notes'])}</p>" if p["notes"] else ""
+    hours = contact_hours(p["sessions"], p["session_minutes"])
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{title}</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{title}</h1>\n<table><caption>Programme settings</caption>{''.join(rows)}</table>\n"
+        f"<p>Contact time: {hours:g} hours in groups.</p>\n{notes}\n"
+        f"<h2>Sessions (published MBRP themes)</h2><ol>{''.join(sessions)}</ol>\n"
+        f"<h2>Check against the evidence</h2><p>{e(summarise(warnings))}</p><ul>{''.join(items)}</ul>\n"
+        "<p><em>Education, not clinical advice. Produced with the course's protocol designer.</em></p>\n"
+        "</body></html>\n"
+    )
+
+
+def export_handout(plan, folder=".", stem: str = "mbrp_plan", now: _dt.datetime | None = None) -> list[Path]:
+    """Write the plan as Markdown, HTML and CSV files in ``folder``; never overwrite.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+    folder : str or pathlib.Path
+        Where to write (the notebook's folder by default, i.e. the current one).
+    stem : str
+        Start of the file names; a time stamp ``YYYYmmdd-HHMMSS`` follows, and
+        ``-2``, ``-3`` ... if a file of that name already exists.
+    now : datetime, optional
+        The time stamp to use (for tests).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The three files written: ``.md``, ``.html``, ``.csv``.
+    """
+    p = validate_plan(plan)
+    warnings = check_protocol(p)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base, n = f"{stem}-{stamp}", 1
+    while any((folder / f"{base}{ext}").exists() for ext in (".md", ".html", ".csv")):
+        n += 1
+        base = f"{stem}-{stamp}-{n}"
+    contents = {".md": plan_to_markdown(p, warnings), ".html": plan_to_html(p, warnings), ".csv": plan_to_csv(p)}
+    paths = []
+    for ext, text in contents.items():
+        path = folder / f"{base}{ext}"
+        with open(path, "x", encoding="utf-8", newline="") as handle:  # "x": fail rather than overwrite
+            handle.write(text)
+        paths.append(path)
+    return paths

@@ -1,0 +1,242 @@
+"""Demo: a forest plot of the SIMULATED dropout arms, filtered live (module 02, lesson 03).
+
+Pick a therapy, a format and a population, and a method for the
+between-study variance (DerSimonian-Laird or REML). The arms, the pooled
+random-effects diamond and the 95% prediction interval update in one reused
+figure. The computation is :func:`explore` (pure, tested); the pooling is
+:func:`course.meta.pool_proportions`.
+
+References
+----------
+.. [1] Lewis C, Roberts NP, Gibson S, Bisson JI (2020). *Eur J
+   Psychotraumatol* 11(1):1709709 (the anchors of the simulated arms).
+.. [2] Higgins JPT, Thompson SG, Spiegelhalter DJ (2009). *J R Stat Soc
+   Ser A* 172(1):137-159 (prediction interval).
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import dropout_sim, meta, plotting
+
+ALL = "ALL"
+ANY = "any"
+#: Filters' start values.
+DEFAULTS = {"therapy": "PE", "fmt": ANY, "population": ANY, "method": "REML"}
+FORMATS = [("Individual or group", ANY), ("Individual only", "individual"), ("Group only", "group")]
+POPULATIONS = [("Civilian and military", ANY), ("Civilian only", "civilian"), ("Military or veteran only", "military")]
+METHODS = [("DerSimonian–Laird", "DL"), ("REML", "REML")]
+#: Above this many arms the rows are not labelled one by one.
+MAX_LABELLED = 30
+
+
+def therapy_options() -> list:
+    """Dropdown options: (label, value) for every simulated therapy, then all active therapies together."""
+    names = dropout_sim.therapy_names()
+    options = [(f"{name} ({abbr})" if name != abbr else abbr, abbr) for abbr, name in names.items()]
+    return options + [("All active therapies together (no waitlist)", ALL)]
+
+
+def _describe_filters(therapy: str, fmt: str, population: str) -> str:
+    names = dropout_sim.therapy_names()
+    what = "all active therapies" if therapy == ALL else names.get(therapy, therapy)
+    parts = [what]
+    if fmt != ANY:
+        parts.append(f"{fmt} format")
+    if population != ANY:
+        parts.append(f"{population} samples")
+    return ", ".join(parts)
+
+
+def select_arms(table, therapy: str = "PE", fmt: str = ANY, population: str = ANY):
+    """The arms that pass the filters, sorted by observed dropout (lowest first, drawn at the top).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Simulated arms (:func:`course.dropout_sim.load_dropout_trials_sim`).
+    therapy : str
+        Abbreviation, or :data:`ALL` for every therapy except the waitlist.
+    fmt, population : str
+        ``"any"`` or a value of the ``format`` / ``population`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Matching rows with an added ``pct`` column (observed dropout, %).
+    """
+    keep = (table["therapy"] != "WL") if therapy == ALL else (table["therapy"] == therapy)
+    if fmt != ANY:
+        keep &= table["format"] == fmt
+    if population != ANY:
+        keep &= table["population"] == population
+    arms = table[keep].copy()
+    arms["pct"] = 100.0 * arms["n_dropout"] / arms["n_randomised"]
+    return arms.sort_values(["pct", "study_id"]).reset_index(drop=True)
+
+
+def explore(table, therapy: str = "PE", fmt: str = ANY, population: str = ANY, method: str = "REML"):
+    """Filter the arms and pool them.
+
+    Returns
+    -------
+    arms : pandas.DataFrame
+        As :func:`select_arms`, plus each arm's 95% CI (``ci_low_pct``,
+        ``ci_high_pct``).
+    result : course.meta.PooledProportion or None
+        The pooled result, or None when no arm matches.
+    """
+    arms = select_arms(table, therapy, fmt, population)
+    if arms.empty:
+        return arms.assign(ci_low_pct=[], ci_high_pct=[]), None
+    detail = meta.study_table(arms["n_dropout"], arms["n_randomised"])
+    arms["ci_low_pct"] = detail["ci_low_pct"].to_numpy()
+    arms["ci_high_pct"] = detail["ci_high_pct"].to_numpy()
+    return arms, meta.pool_proportions(arms["n_dropout"], arms["n_randomised"], method)
+
+
+class ForestExplorerPlot:
+    """One forest plot whose artists are moved, not rebuilt, when a filter changes."""
+
+    def __init__(self, table=None, **settings):
+        self.table = dropout_sim.load_dropout_trials_sim() if table is None else table
+        values = {**DEFAULTS, **settings}
+        black, blue, red = plotting.PALETTE["black"], plotting.PALETTE["blue"], plotting.PALETTE["vermillion"]
+        self.fig, self.ax = plt.subplots(figsize=(7.5, 6.0))
+        self.cis = self.ax.hlines([], [], [], color=black, lw=0.9)
+        self.points = self.ax.scatter([], [], marker="s", color=blue, zorder=3, label="each arm (size = weight)")
+        (self.diamond,) = self.ax.fill([0, 0, 0, 0], [-1.0, -0.7, -1.0, -1.3], color=red,
+                                       label="pooled (random effects) with 95% CI")
+        (self.pi_line,) = self.ax.plot([], [], color=red, lw=4, alpha=0.55, solid_capstyle="butt",
+                                       label="95% prediction interval")
+        self.pooled_line = self.ax.axvline(0, color=red, lw=0.8, ls=":")
+        self.ax.set_xlim(0, 100)
+        self.ax.set_xlabel("Dropout (%) with 95% confidence intervals")
+        self.ax.grid(axis="y", visible=False)
+        self.ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        self.fig.suptitle("SIMULATED trial arms (not real trials)", fontsize=11, fontweight="bold")
+        self.arms, self.result = None, None
+        self.update(**values)
+
+    def update(self, therapy=None, fmt=None, population=None, method=None) -> None:
+        """Apply the filters (None keeps a value), re-pool, and move the artists."""
+        for name, value in dict(therapy=therapy, fmt=fmt, population=population, method=method).items():
+            if value is not None:
+                setattr(self, name, value)
+        self.arms, self.result = explore(self.table, self.therapy, self.fmt, self.population, self.method)
+        k = len(self.arms)
+        step = max(1.0, k / 15.0)  # keep the diamond and the prediction bar visible when there are many arms
+        pooled_y, pi_y = -1.0 * step, -2.0 * step
+        rows = np.arange(k, 0, -1, dtype=float)
+        self.cis.set_segments([[(lo, y), (hi, y)] for lo, hi, y in
+                               zip(self.arms["ci_low_pct"], self.arms["ci_high_pct"], rows)])
+        if k:
+            w = self.result.logit.weights
+            self.points.set_offsets(np.column_stack([self.arms["pct"], rows]))
+            self.points.set_sizes(12 + 120 * w / w.max())
+        else:
+            self.points.set_offsets(np.empty((0, 2)))
+        r = self.result
+        has_pool = r is not None
+        self.diamond.set_visible(has_pool)
+        self.pooled_line.set_visible(has_pool)
+        has_pi = has_pool and not math.isnan(r.pi_pct[0])
+        self.pi_line.set_visible(has_pi)
+        if has_pool:
+            lo, hi = r.ci_pct
+            self.diamond.set_xy([(lo, pooled_y), (r.estimate_pct, pooled_y + 0.35 * step), (hi, pooled_y),
+                                 (r.estimate_pct, pooled_y - 0.35 * step)])
+            self.pooled_line.set_xdata([r.estimate_pct, r.estimate_pct])
+        if has_pi:
+            self.pi_line.set_data(list(r.pi_pct), [pi_y, pi_y])
+        if k <= MAX_LABELLED:
+            labels = [s.removeprefix("SIM-") for s in self.arms["study_id"]]
+            self.ax.set_yticks(list(rows) + [pooled_y, pi_y], labels + ["pooled", "prediction"], fontsize=7)
+            self.ax.set_ylabel("")
+        else:
+            self.ax.set_yticks([pooled_y, pi_y], ["pooled", "prediction"], fontsize=7)
+            self.ax.set_ylabel(f"{k} arms, sorted by dropout")
+        self.ax.set_ylim(pi_y - 0.8 * step, k + 1.0)
+        self.ax.set_title(f"{_describe_filters(self.therapy, self.fmt, self.population)} ({self.method})",
+                          fontsize=10)
+
+    def summary(self) -> str:
+        """One sentence: which arms, k, pooled %, CI, prediction interval and I²."""
+        what = _describe_filters(self.therapy, self.fmt, self.population)
+        if self.result is None:
+            return f"SIMULATED arms, {what}: no arm matches these filters."
+        return f"SIMULATED arms, {what}: {self.result.summary()}"
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure with alt text written from the numbers."""
+        alt = ("Forest plot of SIMULATED trial arms: each arm's dropout with its 95% confidence interval, "
+               "sorted from lowest to highest, with the pooled diamond and the prediction interval below. "
+               + self.summary())
+        return plotting.render(self.fig, alt, close=False)
+
+
+def forest_explorer_demo(table=None, **settings):
+    """Dropdowns for therapy, format and population, and a DL/REML toggle, driving a live forest plot.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        Simulated arms (default: ``datasets/dropout_trials_sim.csv``).
+    **settings
+        Start values for ``therapy``, ``fmt``, ``population``, ``method``
+        (see :data:`DEFAULTS`).
+
+    Returns
+    -------
+    ipywidgets.VBox or None
+        The controls and figure, or ``None`` when :func:`course.widgets.headless`.
+    """
+    from IPython.display import display
+
+    from . import headless
+
+    values = {**DEFAULTS, **settings}
+    plot = ForestExplorerPlot(table, **values)
+    if headless():
+        display(plot.render())
+        print(plot.summary())
+        plt.close(plot.fig)
+        return None
+
+    import ipywidgets as widgets
+
+    style, layout = {"description_width": "initial"}, widgets.Layout(width="520px")
+    controls = {
+        "therapy": widgets.Dropdown(options=therapy_options(), value=values["therapy"], description="Therapy",
+                                    style=style, layout=layout),
+        "fmt": widgets.Dropdown(options=FORMATS, value=values["fmt"], description="Format",
+                                style=style, layout=layout),
+        "population": widgets.Dropdown(options=POPULATIONS, value=values["population"], description="Population",
+                                       style=style, layout=layout),
+        "method": widgets.ToggleButtons(options=METHODS, value=values["method"],
+                                        description="Estimate of tau² (between-arm variance)", style=style,
+                                        tooltips=["DerSimonian–Laird (method of moments)",
+                                                  "Restricted maximum likelihood"]),
+    }
+    caption = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw(change=None):
+        if change is not None:
+            plot.update(**{name: c.value for name, c in controls.items()})
+        caption.value = f"<p>{plot.summary()}</p>"
+        with out:
+            out.clear_output(wait=True)
+            display(plot.render())
+
+    for c in controls.values():
+        c.observe(redraw, names="value")
+    redraw()
+    plt.close(plot.fig)
+    box = widgets.VBox([*controls.values(), caption, out])
+    display(box)
+    return box

@@ -1,0 +1,234 @@
+"""Demo: design an MBRP programme and check it against the evidence (module 03, lesson 01).
+
+All the rules live in :func:`course.protocol.check_protocol` (pure, tested);
+this module wires labelled controls to it, draws one timeline figure that is
+updated in place, lists the warnings, and exports a printable handout with
+:func:`course.protocol.export_handout` (new time-stamped files, never an
+overwrite).
+
+References
+----------
+.. [1] ClinicalTrials.gov NCT01159535 (8 weekly 2-hour sessions, groups of
+   10-14, two therapists) [@nct01159535]
+.. [2] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556 (assessments
+   at baseline, 3, 6 and 12 months) [@bowen2014]
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import plotting, protocol
+
+DAYS_PER_MONTH = 30.4375
+#: Sliders: field -> (description, min, max, step).
+SLIDERS = {
+    "sessions": ("Sessions (weekly)", 1, 16, 1),
+    "session_minutes": ("Session length (min)", 30, 180, 15),
+    "group_size": ("Group size", 2, 24, 1),
+    "facilitators": ("Facilitators", 1, 3, 1),
+    "practices_per_session": ("Practices per session", 0, 6, 1),
+    "home_practice_min_per_day": ("Home practice (min/day)", 0, 60, 5),
+}
+_SEVERITY_COLOUR = {"problem": plotting.PALETTE["vermillion"], "caution": plotting.PALETTE["orange"],
+                    "note": plotting.PALETTE["sky"]}
+
+
+def session_months(sessions: int) -> np.ndarray:
+    """Months after baseline at which weekly sessions 1..n fall (session 1 in week 1)."""
+    return np.arange(int(sessions)) * 7 / DAYS_PER_MONTH
+
+
+class ProtocolPlot:
+    """A timeline of the plan: weekly sessions and assessment points, with the checker's verdict."""
+
+    def __init__(self, plan=None):
+        self.plan = protocol.validate_plan(plan or protocol.EXAMPLE_PLAN)
+        self.fig, self.ax = plt.subplots(figsize=(8.0, 2.8))
+        blue, black = plotting.PALETTE["blue"], plotting.PALETTE["black"]
+        (self.sessions_line,) = self.ax.plot([], [], "|", color=blue, markersize=16, markeredgewidth=2,
+                                             label="group sessions (weekly)")
+        self.points = {}
+        self.labels = {}
+        for key, month in protocol.TIME_POINT_MONTHS.items():
+            (self.points[key],) = self.ax.plot([month], [0], "D", color=black, markersize=8)
+            above = key == "post"  # post sits near 3m when there are many sessions: label it above
+            self.labels[key] = self.ax.text(month, 0.3 if above else -0.3, key, ha="center",
+                                            va="bottom" if above else "top", fontsize=9)
+        self.ax.set_xlim(-0.5, 13)
+        self.ax.set_ylim(-1.0, 1.6)
+        self.ax.set_yticks([0, 1], ["assessments", "sessions"])
+        self.ax.set_xlabel("Months after baseline")
+        self.ax.grid(axis="y", visible=False)
+        self.verdict = self.ax.text(0.99, 0.97, "", transform=self.ax.transAxes, ha="right", va="top", fontsize=9,
+                                    bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+        self.ax.set_title("contact hours", fontsize=10)  # placeholder so tight_layout leaves room
+        self.fig.tight_layout()
+        self.warnings = []
+        self.update()
+
+    def update(self, **changes) -> None:
+        """Change some fields of the plan (e.g. ``sessions=6``), re-check it and move the artists."""
+        self.plan = protocol.validate_plan({**self.plan, **changes})
+        self.warnings = protocol.check_protocol(self.plan)
+        months = session_months(self.plan["sessions"])
+        self.sessions_line.set_data(months, np.ones_like(months))
+        post = self.plan["sessions"] * 7 / DAYS_PER_MONTH  # the end of the last week of sessions
+        self.points["post"].set_data([post], [0])
+        self.labels["post"].set_x(post)
+        for key in protocol.TIME_POINTS:
+            shown = key in self.plan["assessments"]
+            self.points[key].set_visible(shown)
+            self.labels[key].set_visible(shown)
+        n_problems = len(protocol.problems(self.warnings))
+        worst = "problem" if n_problems else ("caution" if any(w.severity == "caution" for w in self.warnings)
+                                              else "note")
+        self.verdict.set_text(protocol.summarise(self.warnings))
+        self.verdict.get_bbox_patch().set_edgecolor(_SEVERITY_COLOUR[worst])
+        hours = protocol.contact_hours(self.plan["sessions"], self.plan["session_minutes"])
+        self.ax.set_title(f"{self.plan['sessions']} sessions x {self.plan['session_minutes']} min = "
+                          f"{hours:g} contact hours (trial protocol: 16)", fontsize=10)
+
+    def summary(self) -> str:
+        """One sentence with the plan's key numbers and the checker's counts."""
+        p = self.plan
+        hours = protocol.contact_hours(p["sessions"], p["session_minutes"])
+        points = ", ".join(p["assessments"]) or "none"
+        return (f"Plan: {p['sessions']} weekly sessions of {p['session_minutes']} min ({hours:g} contact hours), "
+                f"groups of {p['group_size']} with {p['facilitators']} facilitator(s), assessments at {points}. "
+                f"Check: {protocol.summarise(self.warnings)}")
+
+    def warnings_html(self) -> str:
+        """The warnings as an HTML list (escaped), problems first."""
+        if not self.warnings:
+            return "<p>No warnings.</p>"
+        items = "".join(f"<li><strong>{html.escape(w.severity)}</strong>: {html.escape(w.message)} "
+                        f"<em>({html.escape(w.citation)})</em></li>" for w in self.warnings)
+        return f"<ul>{items}</ul>"
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure with alt text written from the plan."""
+        p = self.plan
+        months = session_months(p["sessions"])
+        alt = (f"Timeline from baseline to 13 months: {p['sessions']} weekly group sessions ending at about "
+               f"{months[-1]:.1f} months, and assessment points at "
+               f"{', '.join(p['assessments']) or 'no time points'}. " + self.summary())
+        return plotting.render(self.fig, alt, close=False)
+
+    def export(self, folder=".") -> list[Path]:
+        """Write the handout files for the current plan (see :func:`course.protocol.export_handout`)."""
+        return protocol.export_handout(self.plan, folder)
+
+
+def protocol_designer_demo(plan=None, folder="."):
+    """Labelled controls for an MBRP plan, a timeline, the checker's warnings and an export button.
+
+    Parameters
+    ----------
+    plan : dict, optional
+        Start values (default :data:`course.protocol.EXAMPLE_PLAN`).
+    folder : str or pathlib.Path
+        Where "Export handout" writes its files (default: the notebook's folder).
+
+    Returns
+    -------
+    ipywidgets.VBox or None
+        The controls and outputs, or ``None`` when :func:`course.widgets.headless`
+        (then the figure and a one-line summary are shown once).
+    """
+    from IPython.display import display
+
+    from . import headless
+
+    plot = ProtocolPlot(plan)
+    if headless():
+        display(plot.render())
+        print(plot.summary())
+        plt.close(plot.fig)
+        return None
+
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    layout = widgets.Layout(width="360px")
+    controls = {}
+    for field, (description, low, high, step) in SLIDERS.items():
+        controls[field] = widgets.IntSlider(value=plot.plan[field], min=low, max=high, step=step,
+                                            description=description, continuous_update=False,
+                                            style=style, layout=layout)
+    checks = {}
+    for group, options in protocol.LIST_FIELDS.items():
+        for key, label in options.items():
+            checks[(group, key)] = widgets.Checkbox(value=key in plot.plan[group], description=label,
+                                                    indent=False, style=style)
+    name = widgets.Text(value=plot.plan["name"], description="Programme name", continuous_update=False,
+                        style=style, layout=widgets.Layout(width="420px"))
+    notes = widgets.Textarea(value=plot.plan["notes"], description="Notes for the handout",
+                             continuous_update=False, style=style, layout=widgets.Layout(width="420px"))
+    button = widgets.Button(description="Export handout", tooltip="Write Markdown, HTML and CSV files",
+                            icon="download")
+    status = widgets.HTML()
+    caption = widgets.HTML()
+    report = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw():
+        caption.value = f"<p>{html.escape(plot.summary())}</p>"
+        report.value = plot.warnings_html()
+        with out:
+            out.clear_output(wait=True)
+            display(plot.render())
+
+    def on_slider(change, field):
+        plot.update(**{field: change["new"]})
+        redraw()
+
+    def on_check(change, group):
+        chosen = [key for (g, key), box in checks.items() if g == group and box.value]
+        plot.update(**{group: chosen})
+        redraw()
+
+    def on_text(change, field):
+        plot.update(**{field: change["new"]})
+        caption.value = f"<p>{html.escape(plot.summary())}</p>"
+
+    def on_export(_button):
+        try:
+            paths = plot.export(folder)
+        except OSError as exc:
+            status.value = f"<p>Could not write the handout: {html.escape(str(exc))}</p>"
+            return
+        names = ", ".join(html.escape(p.name) for p in paths)
+        status.value = (f"<p>Saved {names} in {html.escape(str(Path(folder).resolve()))}. "
+                        "Open the .html file in a browser to print it.</p>")
+
+    for field, slider in controls.items():
+        slider.observe(lambda change, f=field: on_slider(change, f), names="value")
+    for (group, _key), box in checks.items():
+        box.observe(lambda change, g=group: on_check(change, g), names="value")
+    name.observe(lambda change: on_text(change, "name"), names="value")
+    notes.observe(lambda change: on_text(change, "notes"), names="value")
+    button.on_click(on_export)
+    redraw()
+    plt.close(plot.fig)
+
+    def column(title, boxes):
+        return widgets.VBox([widgets.HTML(f"<strong>{title}</strong>"), *boxes])
+
+    box = widgets.VBox([
+        widgets.HTML("<strong>Format</strong>"), *controls.values(),
+        widgets.HBox([column("Safety screening", [b for (g, _), b in checks.items() if g == "screening"]),
+                      column("Assessments", [b for (g, _), b in checks.items() if g == "assessments"]),
+                      column("Measures", [b for (g, _), b in checks.items() if g == "measures"])]),
+        name, notes, caption, out, report, widgets.HBox([button]), status,
+    ])
+    box.plot = plot
+    box.controls = {**controls, **{f"{g}:{k}": b for (g, k), b in checks.items()}, "name": name, "notes": notes,
+                    "export": button, "status": status, "caption": caption, "report": report}
+    display(box)
+    return box
+

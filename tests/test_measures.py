@@ -1,0 +1,217 @@
+"""Scoring PACS and scales with reverse-keyed items: hand examples, bounds, plain-language errors."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from course import measures
+from course.errors import CheckFailed, DataError, NotAttempted
+
+SCALE = measures.ILLUSTRATIVE_SCALE
+
+
+# --- PACS (Flannery et al. 1999: 5 items, each 0-6, total 0-30) -------------------------------------
+
+@pytest.mark.parametrize("items,total", [
+    ([0, 0, 0, 0, 0], 0),
+    ([6, 6, 6, 6, 6], 30),
+    ([3, 2, 4, 1, 5], 15),
+    ((1, 1, 1, 1, 2), 6),
+    (np.array([2, 3, 4, 5, 6]), 20),
+    ([2.0, 3.0, 4.0, 5.0, 6.0], 20),
+])
+def test_pacs_totals_by_hand(items, total):
+    assert measures.score_pacs(items) == total
+    assert isinstance(measures.score_pacs(items), int)
+
+
+def test_pacs_every_valid_answer_set_stays_within_0_to_30():
+    totals = {measures.score_pacs(c) for c in itertools.product(range(7), repeat=5)}
+    assert totals == set(range(31))
+
+
+@pytest.mark.parametrize("items,words", [
+    ([1, 2, 3, 4], "has 5 items, but 4 answers"),
+    ([1, 2, 3, 4, 5, 6], "has 5 items, but 6 answers"),
+    ([1, 2, 7, 4, 5], "Item 3 of the PACS is 7, but answers run from 0 to 6"),
+    ([-1, 2, 3, 4, 5], "Item 1 of the PACS is -1"),
+    ([1, None, 3, 4, 5], "Item 2 of the PACS has no answer"),
+    ([1, 2, float("nan"), 4, 5], "Item 3 of the PACS has no answer"),
+    ([1, 2, "3", 4, 5], "not a number"),
+    ([1, 2, 3.5, 4, 5], "whole numbers"),
+    ([1, True, 3, 4, 5], "not a number"),
+    ("12345", "list of numbers"),
+    (15, "list of numbers"),
+])
+def test_pacs_errors_are_sentences_and_value_errors(items, words):
+    with pytest.raises(ValueError, match=words) as info:
+        measures.score_pacs(items)
+    assert isinstance(info.value, DataError)
+
+
+def test_pacs_cutoffs_follow_hartwell_2019():
+    assert measures.pacs_cutoffs(14)[0].startswith("total >= 15: not reached")
+    assert measures.pacs_cutoffs(15)[0].startswith("total >= 15: reached (sensitivity 67 %, specificity 81 %")
+    assert measures.pacs_cutoffs(20)[1].startswith("total > 20: not reached")
+    assert measures.pacs_cutoffs(21)[1].startswith("total > 20: reached (sensitivity 41 %, specificity 95 %")
+    with pytest.raises(DataError):
+        measures.pacs_cutoffs(31)
+
+
+def test_cutoff_counts_per_hundred():
+    assert measures.cutoff_counts() == [
+        {"rule": "total >= 15", "flagged_with": 67, "missed_with": 33, "flagged_without": 19},
+        {"rule": "total > 20", "flagged_with": 41, "missed_with": 59, "flagged_without": 5},
+    ]
+
+
+# --- ranges (Baer et al. 2006: FFMQ-39 items 1-5, total 39-195; facets 8-40, non-reactivity 7-35) ---------
+
+def test_ffmq_ranges_from_the_structure():
+    assert sum(measures.FFMQ_FACET_SIZES.values()) == 39
+    assert measures.score_range(39, *measures.FFMQ_RESPONSE_RANGE) == (39, 195)
+    assert measures.score_range(8, 1, 5) == (8, 40)
+    assert measures.score_range(7, 1, 5) == (7, 35)
+    assert measures.score_range(5, 0, 6) == (0, 30)  # PACS
+
+
+@pytest.mark.parametrize("args", [(0, 1, 5), (3, 5, 1), (3, 1, 1), (3, 1.5, 5)])
+def test_score_range_rejects_nonsense(args):
+    with pytest.raises(DataError):
+        measures.score_range(*args)
+
+
+# --- reverse scoring --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("response,low,high,expected", [
+    (1, 1, 5, 5), (2, 1, 5, 4), (3, 1, 5, 3), (5, 1, 5, 1), (0, 0, 6, 6), (4, 0, 6, 2), (7, 1, 7, 1),
+])
+def test_reverse_score_by_hand(response, low, high, expected):
+    assert measures.reverse_score(response, low, high) == expected
+
+
+def test_reversing_twice_gives_the_answer_back():
+    for r in range(1, 6):
+        assert measures.reverse_score(measures.reverse_score(r, 1, 5), 1, 5) == r
+        assert measures.reverse_score(r, 1, 5) == 6 - r
+
+
+@pytest.mark.parametrize("args,words", [
+    ((6, 1, 5), "answers run from 1 to 5"), ((None, 1, 5), "missing"), ((3, 5, 1), "must be below"),
+])
+def test_reverse_score_errors(args, words):
+    with pytest.raises(ValueError, match=words):
+        measures.reverse_score(*args)
+
+
+# --- scoring a scale with a key passed in --------------------------------------------------------------
+
+def test_illustrative_scale_by_hand():
+    rev = SCALE["reverse_items"]
+    assert rev == (2, 6)
+    # Someone "very mindful" on every item answers 5 to the plain items and 1 to the reversed ones.
+    assert measures.score_scale([5, 1, 5, 5, 5, 1], rev, 1, 5) == 30
+    assert measures.score_scale([1, 5, 1, 1, 1, 5], rev, 1, 5) == 6
+    assert measures.score_scale([3] * 6, rev, 1, 5) == 18
+    # Worked example: 4 + (6-1) + 4 + 5 + 4 + (6-2) = 26, whereas the naive sum is 20.
+    assert measures.score_scale([4, 1, 4, 5, 4, 2], rev, 1, 5) == 26
+    assert measures.score_scale([4, 1, 4, 5, 4, 2], [], 1, 5) == 20
+
+
+def test_score_scale_matches_an_independent_numpy_version():
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(3, 40))
+        answers = rng.integers(1, 6, n)
+        key = sorted(rng.choice(np.arange(1, n + 1), size=int(rng.integers(0, n)), replace=False).tolist())
+        mask = np.isin(np.arange(1, n + 1), key)
+        expected = int(np.where(mask, 6 - answers, answers).sum())
+        assert measures.score_scale(answers.tolist(), key, 1, 5) == expected
+        low, high = measures.score_range(n, 1, 5)
+        assert low <= expected <= high
+
+
+@pytest.mark.parametrize("responses,key,words", [
+    ([1, 2, 3], [4], "not an item number"),
+    ([1, 2, 3], [0], "numbered 1 to 3"),
+    ([1, 2, 3], [1, 1], "twice"),
+    ([1, 2, 3], "2", "list of item numbers"),
+    ([1, 9, 3], [2], "Item 2 of the scale is 9"),
+    ([1, None, 3], [2], "Item 2 of the scale has no answer"),
+    ([], [], "no scale answers"),
+])
+def test_score_scale_errors(responses, key, words):
+    with pytest.raises(ValueError, match=words):
+        measures.score_scale(responses, key, 1, 5)
+
+
+def test_facet_scores_add_up_to_the_total():
+    answers = [4, 1, 4, 5, 4, 2]
+    facets = measures.facet_scores(answers, SCALE["facets"], SCALE["reverse_items"], 1, 5)
+    assert facets == {"noticing": 4 + 4 + 4, "attending": (6 - 1) + 5 + (6 - 2)}
+    assert sum(facets.values()) == measures.score_scale(answers, SCALE["reverse_items"], 1, 5)
+
+
+@pytest.mark.parametrize("facets,words", [
+    ({"a": (1, 2, 3), "b": (3, 4, 5, 6)}, "two facets"),
+    ({"a": (1, 2, 3), "b": (4, 5)}, "belong to no facet"),
+    ({"a": (1, 2, 3), "b": (4, 5, 6, 7)}, "not an item number"),
+])
+def test_facet_scores_errors(facets, words):
+    with pytest.raises(DataError, match=words):
+        measures.facet_scores([3] * 6, facets, [], 1, 5)
+
+
+def test_illustrative_scale_is_labelled_and_consistent():
+    assert "made up" in SCALE["name"] and "not validated" in SCALE["name"]
+    assert len(SCALE["items"]) == 6
+    items = sorted(i for facet in SCALE["facets"].values() for i in facet)
+    assert items == list(range(1, 7))
+
+
+# --- the grading helper -----------------------------------------------------------------------------
+
+def _good(items):
+    if len(items) != 5:
+        raise ValueError("The PACS has five items.")
+    return sum(items)
+
+
+def _silent(items):
+    return sum(items)
+
+
+def _terse(items):
+    raise ValueError("bad")
+
+
+def _wrong_kind(items):
+    raise TypeError("The PACS has five items.")
+
+
+def _stub(items):
+    raise NotImplementedError()
+
+
+def test_check_rejects_passes_a_function_that_explains():
+    assert measures.check_rejects(_good, [[1, 2, 3]], problem="three answers") == "The PACS has five items."
+
+
+@pytest.mark.parametrize("func,error,words", [
+    (_silent, CheckFailed, "accepted three answers and returned 6"),
+    (_terse, CheckFailed, "does not explain"),
+    (_wrong_kind, CheckFailed, "TypeError"),
+    (_stub, NotAttempted, "not written"),
+    (42, CheckFailed, "should be a function"),
+])
+def test_check_rejects_fails_otherwise(func, error, words):
+    with pytest.raises(error, match=words):
+        measures.check_rejects(func, [[1, 2, 3]], problem="three answers", name="score_pacs")
+
+
+def test_course_score_pacs_passes_its_own_grading_checks():
+    for bad, problem in (([1, 2, 3, 4], "four answers"), ([1, 2, 3, 4, 7], "an answer of 7")):
+        assert len(measures.check_rejects(measures.score_pacs, [bad], problem=problem).split()) >= 5

@@ -32,7 +32,6 @@ import textwrap
 
 import pandas as pd
 
-from .errors import CheckFailed, NotAttempted
 
 #: The stages of the SIMULATED flow, in order, with plain-language labels.
 STAGES = {
@@ -273,31 +272,6 @@ def definition_table(flow: dict[str, int]) -> pd.DataFrame:
     })
 
 
-def expect_value_error(func, args, *, name: str | None = None, hint: str | None = None) -> None:
-    """Check that a learner's ``func(*args)`` raises ValueError; explain in plain words if not.
-
-    Used by the lesson's tests for the "nobody to count" edge case.
-    """
-    name = name or getattr(func, "__name__", "your function")
-    shown = ", ".join(repr(a) for a in args)
-    try:
-        got = func(*args)
-    except ValueError:
-        return
-    except NotImplementedError:
-        raise NotAttempted(f"You have not written `{name}` yet.",
-                           hint="Replace the line `raise NotImplementedError()` with your code, run that cell, "
-                                "then run this one again.") from None
-    except ZeroDivisionError:
-        raise CheckFailed(f"`{name}({shown})` divided by zero and crashed with ZeroDivisionError.",
-                          hint=hint) from None
-    except Exception as exc:
-        raise CheckFailed(f"`{name}({shown})` stopped with {type(exc).__name__}: {exc}, "
-                          "but it should raise a ValueError.", hint=hint) from None
-    raise CheckFailed(f"`{name}({shown})` returned {got!r}, but with nobody to count it should raise a ValueError.",
-                      hint=hint)
-
-
 # --- Figures of the published tables (REAL data from course.dropout_data) -------------------------
 
 CONTROL_GROUPING = "control"
@@ -414,24 +388,3 @@ def plot_headline_estimates(table: pd.DataFrame | None = None):
     ax.grid(axis="y", alpha=0)
     fig.tight_layout()
     return fig
-
-
-def pair_part(func, index: int, part_name: str):
-    """A one-number view of a learner's function that should return a pair, for ``feedback.check_value``.
-
-    ``pair_part(split, 0, "pretreatment")(*args)`` returns ``split(*args)[0]``
-    after checking that ``split`` returned two numbers; anything else raises a
-    TypeError that ``feedback.call`` turns into a sentence. ``NotImplementedError`` passes
-    through, so an untouched stub is reported as "not answered yet".
-    """
-    name = getattr(func, "__name__", "your function")
-
-    def one_part(*args):
-        result = func(*args)
-        if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise TypeError(f"`{name}` should return two numbers, as in `return pretreatment, during`, "
-                            f"but it returned {result!r}")
-        return result[index]
-
-    one_part.__name__ = f"{part_name} part of {name}"
-    return one_part

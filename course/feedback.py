@@ -118,6 +118,60 @@ def check_own_work(func: Callable, forbidden: Iterable[str], *, name: str | None
                           hint="This exercise asks you to write the formula yourself with NumPy.")
 
 
+def check_raises(func: Callable, args: Sequence[Any], *, problem: str, name: str | None = None,
+                 hint: str | None = None, need_message: bool = False) -> str:
+    """Check that a learner's ``func(*args)`` refuses bad input with a ``ValueError``.
+
+    ``problem`` says in words what is wrong with ``args`` ("nobody randomised",
+    "an answer of 7"). With ``need_message=True`` the error must also carry a
+    sentence of a few words. Returns the learner's message.
+    """
+    name = name or getattr(func, "__name__", "your function")
+    if not callable(func):
+        raise CheckFailed(f"`{name}` should be a function, but it is a {type(func).__name__}.")
+    try:
+        result = func(*args)
+    except NotImplementedError:
+        raise NotAttempted(f"You have not written `{name}` yet.", hint=STUB_HINT) from None
+    except ValueError as exc:
+        message = str(exc).strip()
+        if need_message and len(message.split()) < 3:
+            raise CheckFailed(f"`{name}` raised a ValueError for {problem}, but its message ({message!r}) does not "
+                              "explain the problem.",
+                              hint=hint or 'Write a sentence, e.g. raise ValueError("Item 2 is 7, but answers run '
+                                           'from 0 to 6.")') from None
+        return message
+    except ZeroDivisionError:
+        raise CheckFailed(f"`{name}` divided by zero for {problem} and crashed; it should raise a ValueError instead.",
+                          hint=hint) from None
+    except Exception as exc:  # any other error is the wrong kind
+        raise CheckFailed(f"`{name}` stopped with {type(exc).__name__} for {problem}; it should raise a ValueError"
+                          + (" with a sentence saying what is wrong." if need_message else "."),
+                          hint=hint or "Check the input yourself first, then `raise ValueError(\"...\")`.") from None
+    raise CheckFailed(f"`{name}` accepted {problem} and returned {result!r}; it should refuse it with a ValueError.",
+                      hint=hint)
+
+
+def part_of(func: Callable, index: int, part_name: str, size: int = 2) -> Callable:
+    """A one-number view of a learner's function that returns several numbers, for :func:`check_value`.
+
+    ``part_of(split, 0, "pretreatment")(*args)`` returns ``split(*args)[0]``
+    after checking that ``split`` returned ``size`` numbers; a wrong shape
+    becomes a sentence, and an untouched stub is still "not answered yet".
+    """
+    name = getattr(func, "__name__", "your function")
+
+    def one_part(*args):
+        result = func(*args)
+        if not isinstance(result, (tuple, list)) or len(result) != size:
+            raise TypeError(f"`{name}` should return {size} numbers, as in `return first, second`, "
+                            f"but it returned {result!r}")
+        return result[index]
+
+    one_part.__name__ = f"{part_name} part of {name}"
+    return one_part
+
+
 def passed(message: str) -> None:
     """Tell the learner a check passed."""
     print(f"Well done: {message}")

@@ -13,8 +13,8 @@ from a missing or mistyped answer looks just as convincing as a real one.
   Mindfulness Questionnaire; use the published key with the published form.
 * :data:`ILLUSTRATIVE_SCALE`: a six-item scale **made up for teaching**. It
   is not the FFMQ or any validated questionnaire.
-* :func:`check_rejects`: a check for graded exercises that a learner's
-  scoring function refuses bad input with a ``ValueError``.
+* Graded exercises check that a learner's scoring function refuses bad
+  input with :func:`course.feedback.check_raises`.
 
 References
 ----------
@@ -31,10 +31,10 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Real
 
-from .errors import CheckFailed, DataError, NotAttempted
+from .errors import DataError
 
 #: Penn Alcohol Craving Scale: number of items and the range of each item (Flannery et al. 1999).
 PACS_ITEMS = 5
@@ -293,55 +293,3 @@ def facet_scores(responses: Sequence[int], facets: Mapping[str, Iterable[int]], 
         raise DataError(f"Item(s) {', '.join(map(str, unassigned))} of the {what} belong to no facet.")
     scored = {n: (low + high - v if n in key else v) for n, v in enumerate(values, start=1)}
     return {name: int(sum(scored[i] for i in items)) for name, items in facets.items()}
-
-
-def check_rejects(func: Callable, args: Sequence, *, problem: str, name: str | None = None) -> str:
-    """Check that a learner's function refuses bad input with a ``ValueError`` that explains itself.
-
-    Parameters
-    ----------
-    func : callable
-        The learner's function.
-    args : sequence
-        Arguments that the function should refuse.
-    problem : str
-        What is wrong with the arguments, for the feedback ("an answer of 7").
-    name : str, optional
-        The function's name in messages.
-
-    Returns
-    -------
-    str
-        The learner's error message.
-
-    Raises
-    ------
-    course.errors.NotAttempted
-        If the function still holds its stub.
-    course.errors.CheckFailed
-        If the function returns a value, raises something other than a
-        ``ValueError``, or raises one without a message of a few words.
-    """
-    name = name or getattr(func, "__name__", "your function")
-    if not callable(func):
-        raise CheckFailed(f"`{name}` should be a function, but it is a {type(func).__name__}.")
-    try:
-        result = func(*args)
-    except NotImplementedError:
-        raise NotAttempted(f"You have not written `{name}` yet.",
-                           hint="Replace the line `raise NotImplementedError()` with your code, run that cell, "
-                                "then run this one again.") from None
-    except ValueError as exc:
-        message = str(exc).strip()
-        if len(message.split()) < 3:
-            raise CheckFailed(f"`{name}` raised a ValueError for {problem}, but its message ({message!r}) does not "
-                              "explain the problem.",
-                              hint='Write a sentence, e.g. raise ValueError("Item 2 is 7, but answers run from 0 to 6.")'
-                              ) from None
-        return message
-    except Exception as exc:  # any other error is the wrong kind
-        raise CheckFailed(f"`{name}` stopped with {type(exc).__name__} for {problem}; it should raise a ValueError "
-                          "with a sentence saying what is wrong.",
-                          hint="Check the input yourself first, then `raise ValueError(\"...\")`.") from None
-    raise CheckFailed(f"`{name}` accepted {problem} and returned {result!r}; it should refuse it with a ValueError.",
-                      hint="Check the length and the range of the answers before adding them up.")

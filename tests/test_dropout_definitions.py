@@ -127,19 +127,21 @@ def test_full_follow_up_makes_study_dropout_smaller_than_treatment_dropout():
 
 # --- the exercise helper -------------------------------------------------------------------------
 
-def test_expect_value_error_accepts_a_raise_and_explains_everything_else():
-    dd.expect_value_error(dd.dropout_pct, (0, 0))
+def test_check_raises_accepts_a_raise_and_explains_everything_else():
+    from course import feedback
+
+    feedback.check_raises(dd.dropout_pct, (0, 0), problem="nobody randomised")
     with pytest.raises(CheckFailed, match="divided by zero"):
-        dd.expect_value_error(lambda n, c: 100 * (n - c) / n, (0, 0), name="dropout_pct")
+        feedback.check_raises(lambda n, c: 100 * (n - c) / n, (0, 0), problem="nobody randomised", name="dropout_pct")
     with pytest.raises(CheckFailed, match="returned nan"):
-        dd.expect_value_error(lambda n, c: float("nan"), (0, 0))
+        feedback.check_raises(lambda n, c: float("nan"), (0, 0), problem="nobody randomised")
     with pytest.raises(CheckFailed, match="KeyError"):
-        dd.expect_value_error(lambda n, c: {}["x"], (0, 0))
+        feedback.check_raises(lambda n, c: {}["x"], (0, 0), problem="nobody randomised")
 
     def stub(n, c):
         raise NotImplementedError()
     with pytest.raises(NotAttempted):
-        dd.expect_value_error(stub, (0, 0))
+        feedback.check_raises(stub, (0, 0), problem="nobody randomised")
 
 
 # --- figures of the published tables ---------------------------------------------------------------
@@ -179,13 +181,13 @@ def test_headline_plot_and_alt_text():
 def test_pair_part_reads_one_number_and_explains_a_wrong_shape():
     from course import feedback
 
-    pre = dd.pair_part(dd.split_dropout_pct, 0, "pretreatment")
+    pre = feedback.part_of(dd.split_dropout_pct, 0, "pretreatment")
     assert pre.__name__ == "pretreatment part of split_dropout_pct"
     assert pre(100, 84, 62) == pytest.approx(16.0)
-    with pytest.raises(CheckFailed, match="should return two numbers"):
-        feedback.check_value(dd.pair_part(lambda r, s, c: 5.0, 0, "pretreatment"), [100, 84, 62], 16.0)
+    with pytest.raises(CheckFailed, match="should return 2 numbers"):
+        feedback.check_value(feedback.part_of(lambda r, s, c: 5.0, 0, "pretreatment"), [100, 84, 62], 16.0)
 
     def stub(r, s, c):
         raise NotImplementedError()
     with pytest.raises(NotAttempted):
-        feedback.check_value(dd.pair_part(stub, 1, "during-treatment"), [100, 84, 62], 26.2)
+        feedback.check_value(feedback.part_of(stub, 1, "during-treatment"), [100, 84, 62], 26.2)

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from course import measures
+from course import feedback, measures
 from course.errors import CheckFailed, DataError, NotAttempted
 
 SCALE = measures.ILLUSTRATIVE_SCALE
@@ -196,8 +196,8 @@ def _stub(items):
     raise NotImplementedError()
 
 
-def test_check_rejects_passes_a_function_that_explains():
-    assert measures.check_rejects(_good, [[1, 2, 3]], problem="three answers") == "The PACS has five items."
+def test_check_raises_passes_a_function_that_explains():
+    assert feedback.check_raises(_good, [[1, 2, 3]], problem="three answers", need_message=True) == "The PACS has five items."
 
 
 @pytest.mark.parametrize("func,error,words", [
@@ -207,11 +207,11 @@ def test_check_rejects_passes_a_function_that_explains():
     (_stub, NotAttempted, "not written"),
     (42, CheckFailed, "should be a function"),
 ])
-def test_check_rejects_fails_otherwise(func, error, words):
+def test_check_raises_fails_otherwise(func, error, words):
     with pytest.raises(error, match=words):
-        measures.check_rejects(func, [[1, 2, 3]], problem="three answers", name="score_pacs")
+        feedback.check_raises(func, [[1, 2, 3]], problem="three answers", name="score_pacs", need_message=True)
 
 
 def test_course_score_pacs_passes_its_own_grading_checks():
     for bad, problem in (([1, 2, 3, 4], "four answers"), ([1, 2, 3, 4, 7], "an answer of 7")):
-        assert len(measures.check_rejects(measures.score_pacs, [bad], problem=problem).split()) >= 5
+        assert len(feedback.check_raises(measures.score_pacs, [bad], problem=problem, need_message=True).split()) >= 5

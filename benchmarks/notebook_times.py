@@ -38,17 +38,17 @@ def main() -> int:
     args = parser.parse_args()
     notebooks = [MODULES_DIR / "START-HERE.ipynb"] + authoring.lesson_paths()
     total = 0.0
-    print(f"{"notebook":<64} {'seconds':>8}")
+    print(f"{'notebook':<70} {'seconds':>8}")
     for path in notebooks:
         seconds = time_notebook(path)
         total += seconds
-        print(f"{str(path.relative_to(REPO_ROOT)):<64} {seconds:8.1f}")
-    print(f"{'all notebooks':<64} {total:8.1f}")
+        print(f"{str(path.relative_to(REPO_ROOT)):<70} {seconds:8.1f}")
+    print(f"{'all notebooks':<70} {total:8.1f}")
     if args.suite:
         start = time.perf_counter()
         code = subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=REPO_ROOT,
                                stdout=subprocess.DEVNULL)
-        print(f"{'test suite (pytest, exit ' + str(code) + ')':<64} {time.perf_counter() - start:8.1f}")
+        print(f"{'test suite (pytest, exit ' + str(code) + ')':<70} {time.perf_counter() - start:8.1f}")
     return 0
 
 

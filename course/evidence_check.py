@@ -116,7 +116,7 @@ SEED_001 = ReferenceSet("seed001", (
 
 SEED_000 = ReferenceSet("seed000", (
     ("andersen2021",
-     "Andersen & Lambert (2021). 'Dropout rates in exposure-based treatments ...' (a meta-analytic review). "
+     "Andersen & Lambert (2021). 'Dropout rates in exposure-based ...' (a meta-analytic review). "
      "J Clin Psychol 77(1), 1-15, with a DOI ending jclp.23587.",
      "No record, index entry or citing paper with this title or DOI turns up, and none of the dropout "
      "meta-analyses or the 2023 meta-review of 12 dropout meta-analyses mentions it. The DOI's number looks "
@@ -131,12 +131,12 @@ SEED_000 = ReferenceSet("seed000", (
      "Andrew and Starling are co-authors of a different 2020 Lewis paper, on the efficacy of the same "
      "therapies. The dropout paper found 16% pooled dropout."),
     ("rozental2017",
-     "Rozental, Magnusson, Boettcher, Andersson & Carlbring (2017). 'For better or worse ...' (an individual "
-     "patient data meta-analysis of deterioration in internet CBT). J Consult Clin Psychol 85(2), 160-177.",
+     "Rozental, Magnusson, Boettcher, Andersson & Carlbring (2017). 'For better or worse ...' (a pooled "
+     "analysis of deterioration in internet CBT). J Consult Clin Psychol 85(2), 160-177.",
      "The paper exists with these authors and journal details. It is about internet-delivered CBT, not exposure "
      "therapy, and found that untreated controls deteriorated about three times as often as treated patients."),
     ("mills1982",
-     "Mills & Pransky (1982). Three Principles: Mind, Consciousness, and Thought. Gordon Publishers.",
+     "Mills & Pransky (1982). A book on the 'Three Principles'. Gordon Publishers.",
      "A book setting out the 'Three Principles' ideas; it reports no studies."),
     ("banks2009",
      "Banks (2009). The Missing Link. Pransky & Associates.",
@@ -145,10 +145,10 @@ SEED_000 = ReferenceSet("seed000", (
      "Lakhan (2024). 'What is neuroplasticity?' Verywell Mind.",
      "A consumer health website article."),
     ("mckay2016",
-     "McKay (2016). 'Seven principles of neuroscience every coach should know'. A blog post.",
+     "McKay (2016). 'Seven principles of neuroscience ...'. A blog post.",
      "A blog post for coaches."),
     ("siegel2023",
-     "Siegel & Drulis (2023). 'An interpersonal neurobiology perspective on the mind and mental health'. "
+     "Siegel & Drulis (2023). 'An interpersonal neurobiology perspective ...'. "
      "Archives of Psychiatry. PMC9897608.",
      "A paper with these authors, this title and this PubMed Central number exists, but it was published in "
      "Annals of General Psychiatry (22:5). It is a conceptual essay, not a study of exposure therapy."),

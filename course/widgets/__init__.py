@@ -17,36 +17,49 @@ def headless() -> bool:
     return bool(os.environ.get("NBGRADER_EXECUTION") or os.environ.get("COURSE_HEADLESS"))
 
 
-def slider_demo(plot, slider):
-    """Wire one slider to a demo plot and display them with a caption; return the widget box.
+def controls_demo(plot, controls: dict, *, update=None, before=(), after=(), caption=None):
+    """Wire labelled controls to a demo plot, display them with a caption, and return the widget box.
 
-    ``plot`` needs ``update(value)``, ``summary()`` (one plain sentence),
-    ``render()`` (an image with alt text) and ``fig``. The figure is reused
-    on every change, never rebuilt.
+    ``plot`` needs ``summary()`` (one plain sentence), ``render()`` (an image
+    with alt text) and ``fig``; the figure is reused on every change, never
+    rebuilt. On a change, ``update(values)`` is called with ``{name: value}``
+    for every control (default: ``plot.update(**values)``). ``before`` and
+    ``after`` are extra widgets (a scenario menu, a reset button) placed
+    around the controls; ``caption(plot)`` gives the HTML under them.
     """
+    import html
+
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    caption = widgets.HTML()
+    update = update or (lambda values: plot.update(**values))
+    caption = caption or (lambda p: f"<p>{html.escape(p.summary())}</p>")
+    text = widgets.HTML()
     out = widgets.Output()
 
     def redraw(change=None):
         if change is not None:
-            plot.update(change["new"])
-        caption.value = f"<p>{plot.summary()}</p>"
+            update({name: control.value for name, control in controls.items()})
+        text.value = caption(plot)
         with out:
             out.clear_output(wait=True)
             display(plot.render())
 
-    slider.observe(redraw, names="value")
+    for control in controls.values():
+        control.observe(redraw, names="value")
     redraw()
     plt.close(plot.fig)  # keep the figure object; stop the inline backend from showing it again
-    box = widgets.VBox([slider, caption, out])
+    box = widgets.VBox([*before, *controls.values(), *after, text, out])
     display(box)
     return box
 
 
+def slider_demo(plot, slider):
+    """:func:`controls_demo` for one slider whose value is passed to ``plot.update(value)``."""
+    return controls_demo(plot, {"value": slider}, update=lambda values: plot.update(values["value"]))
+
+
 from .window_length import WindowLengthPlot, window_length_demo  # noqa: E402
 
-__all__ = ["headless", "slider_demo", "WindowLengthPlot", "window_length_demo"]
+__all__ = ["headless", "controls_demo", "slider_demo", "WindowLengthPlot", "window_length_demo"]

@@ -16,7 +16,6 @@ References
 
 from __future__ import annotations
 
-import html
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -106,7 +105,7 @@ def autonomic_demo(vagal: float = 1.0, sympathetic: float = 1.0,
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     plot = AutonomicPlot(vagal, sympathetic, breaths_per_min, seed)
     if headless():
@@ -130,27 +129,11 @@ def autonomic_demo(vagal: float = 1.0, sympathetic: float = 1.0,
                                          description="Breathing rate (breaths/min)", **common)
     reset = widgets.Button(description="Back to typical rest",
                            tooltip="Vagal tone 1, sympathetic drive 1, breathing 15 per minute")
-    caption = widgets.HTML()
-    out = widgets.Output()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(vagal_slider.value, sympathetic_slider.value, breathing_slider.value)
-        caption.value = f"<p>{html.escape(plot.summary())}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
     def to_rest(_button=None):
         vagal_slider.value = 1.0
         sympathetic_slider.value = 1.0
         breathing_slider.value = int(autonomic.REST_BREATHS_PER_MIN)
 
-    for slider in (vagal_slider, sympathetic_slider, breathing_slider):
-        slider.observe(redraw, names="value")
     reset.on_click(to_rest)
-    redraw()
-    plt.close(plot.fig)  # keep the figure object, stop the inline backend from showing it again
-    box = widgets.VBox([vagal_slider, sympathetic_slider, breathing_slider, reset, caption, out])
-    display(box)
-    return box
+    controls = {"vagal": vagal_slider, "sympathetic": sympathetic_slider, "breaths_per_min": breathing_slider}
+    return controls_demo(plot, controls, after=[reset])

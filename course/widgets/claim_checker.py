@@ -123,7 +123,7 @@ def claim_checker_demo(claim_id: str = DEFAULT_CLAIM):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     plot = ClaimPlot(claim_id)
     if headless():
@@ -137,20 +137,4 @@ def claim_checker_demo(claim_id: str = DEFAULT_CLAIM):
     dropdown = widgets.Dropdown(options=[(c.short, c.claim_id) for c in claims.CLAIMS], value=claim_id,
                                 description="The article's claim", style={"description_width": "initial"},
                                 layout=widgets.Layout(width="520px"))
-    card = widgets.HTML()
-    out = widgets.Output()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(change["new"])
-        card.value = card_html(plot.claim)
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    dropdown.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([dropdown, card, out])
-    display(box)
-    return box
+    return controls_demo(plot, {"claim_id": dropdown}, caption=lambda p: card_html(p.claim))

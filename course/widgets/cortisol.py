@@ -118,7 +118,7 @@ def cortisol_day_demo(**settings):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     values = {**DEFAULTS, **settings}
     plot = CortisolDayPlot(**values)
@@ -141,21 +141,4 @@ def cortisol_day_demo(**settings):
         "decline_pct_h": slider("decline_pct_h", "Fall over the day (% per hour)", 0, 20, 1),
         "delay_min": slider("delay_min", "Minutes between waking and the 'waking' sample", 0, 30, 1),
     }
-    out = widgets.Output()
-    caption = widgets.HTML()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(**{name: s.value for name, s in sliders.items()})
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([*sliders.values(), caption, out])
-    display(box)
-    return box
+    return controls_demo(plot, sliders)

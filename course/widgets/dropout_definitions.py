@@ -123,7 +123,7 @@ def dropout_definitions_demo(**settings):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     plot = DropoutDefinitionsPlot(**settings)
     if headless():
@@ -140,21 +140,4 @@ def dropout_definitions_demo(**settings):
                                 layout=widgets.Layout(width="560px"), continuous_update=False)
         for name, (label, low, high, step) in CONTROLS.items()
     }
-    out = widgets.Output()
-    caption = widgets.HTML()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(**{name: s.value for name, s in sliders.items()})
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([*sliders.values(), caption, out])
-    display(box)
-    return box
+    return controls_demo(plot, sliders)

@@ -197,7 +197,7 @@ def forest_explorer_demo(table=None, **settings):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     values = {**DEFAULTS, **settings}
     plot = ForestExplorerPlot(table, **values)
@@ -222,21 +222,4 @@ def forest_explorer_demo(table=None, **settings):
                                         tooltips=["DerSimonian–Laird (method of moments)",
                                                   "Restricted maximum likelihood"]),
     }
-    caption = widgets.HTML()
-    out = widgets.Output()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(**{name: c.value for name, c in controls.items()})
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    for c in controls.values():
-        c.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([*controls.values(), caption, out])
-    display(box)
-    return box
+    return controls_demo(plot, controls)

@@ -133,7 +133,7 @@ def practice_log_demo(**settings):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     values = {**DEFAULTS, **settings}
     plot = PracticeLogPlot(person_id=values["person_id"], window=values["window"])
@@ -150,21 +150,4 @@ def practice_log_demo(**settings):
     window = widgets.IntSlider(value=int(values["window"]), min=WINDOW_RANGE[0], max=WINDOW_RANGE[1], step=1,
                                description="Rolling-mean window (days)", continuous_update=False,
                                style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
-    caption = widgets.HTML()
-    out = widgets.Output()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(person.value, window.value)
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    person.observe(redraw, names="value")
-    window.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([person, window, caption, out])
-    display(box)
-    return box
+    return controls_demo(plot, {"person_id": person, "window": window})

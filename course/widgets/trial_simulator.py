@@ -124,7 +124,7 @@ def trial_simulator_demo(**settings):
     """
     from IPython.display import display
 
-    from . import headless
+    from . import controls_demo, headless
 
     values = {**DEFAULTS, **settings}
     plot = TrialSimulatorPlot(**values)
@@ -147,26 +147,11 @@ def trial_simulator_demo(**settings):
     attrition = widgets.FloatSlider(value=values["attrition_pct"], min=0, max=50, step=0.5,
                                     description="Dropout before 12 months (%)", continuous_update=False,
                                     readout_format=".1f", **wide)
-    out = widgets.Output()
-    caption = widgets.HTML()
-
-    def redraw(change=None):
-        if change is not None:
-            plot.update(hr.value, n.value, attrition.value)
-        caption.value = f"<p>{plot.summary()}</p>"
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
     def pick(change):
         if change["new"] is not None and not math.isclose(hr.value, change["new"]):
             hr.value = change["new"]  # the slider's own observer redraws
 
     scenario.observe(pick, names="value")
-    for control in (hr, n, attrition):
-        control.observe(redraw, names="value")
-    redraw()
-    plt.close(plot.fig)
-    box = widgets.VBox([scenario, hr, n, attrition, caption, out])
-    display(box)
-    return box
+    controls = {"hazard_ratio": hr, "n_per_arm": n, "attrition_pct": attrition}
+    return controls_demo(plot, controls, before=[scenario],
+                         update=lambda v: plot.update(v["hazard_ratio"], v["n_per_arm"], v["attrition_pct"]))

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import autonomic, plotting
+from . import _layout
 
 #: Colours of the shaded bands (Okabe-Ito).
 #: Highest frequency shown in the spectrum, Hz.
@@ -52,6 +53,7 @@ class AutonomicPlot:
         self.fig.tight_layout()
         self.state: dict = {}
         self.update(vagal, sympathetic, breaths_per_min)
+        _layout.freeze(self.fig, [(self.ax_rr, "x"), (self.ax_psd, "x")])
 
     def update(self, vagal: float, sympathetic: float, breaths_per_min: float) -> None:
         """Simulate again with new settings and move the lines; the figure is reused."""
@@ -68,7 +70,7 @@ class AutonomicPlot:
         hz = breaths_per_min / 60
         self.breath_line.set_xdata([hz, hz])
         self.ax_rr.set_title(f"Simulated 5-minute recording: vagal ×{vagal:.2f}, sympathetic ×{sympathetic:.2f}, "
-                             f"{breaths_per_min:g} breaths/min", fontsize=10)
+                             f"{breaths_per_min:g} breaths/min", fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """The current metrics in one line, with the breathing frequency and its band."""

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import breathing, plotting
+from . import _layout
 
 #: Slider range (breaths per minute).
 SLIDER_RANGE = (4, 20)
@@ -54,6 +55,7 @@ class BreathingPlot:
         self.fig.tight_layout()
         self.result = None
         self.update(breaths_per_min)
+        _layout.freeze(self.fig, [(self.ax_t, "xy"), (self.ax_f, "xy")])
 
     def update(self, breaths_per_min: int) -> None:
         """Simulate at the new rate and move the lines and the label; the figure is reused."""
@@ -65,7 +67,7 @@ class BreathingPlot:
         self.marker.set_xdata([r.breathing_hz, r.breathing_hz])
         self.ratio.set_text(f"LF/HF = {r.metrics['lf_hf']:.2f}")
         self.ax_t.set_title(f"SIMULATED: breathing {r.breaths_per_min:g} times a minute ({r.breathing_hz:.3f} Hz)",
-                            fontsize=10)
+                            fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence describing the current setting and its LF/HF."""

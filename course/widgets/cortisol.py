@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import cortisol, plotting
+from . import _layout
 
 #: Defaults of the demo: slider name -> value.
 DEFAULTS = {"car_rise_pct": 60, "peak_min": 40, "decline_pct_h": 10, "delay_min": 0}
@@ -47,7 +48,7 @@ class CortisolDayPlot:
         self.ax_day.set_xlim(6.5, 22.5)
         self.ax_day.set_xticks([7, 12, 17, 22], ["07:00", "12:00", "17:00", "22:00"])
         self.ax_day.set_xlabel("Time of day")
-        self.ax_day.set_title("The whole day", fontsize=10)
+        self.ax_day.set_title("The whole day", fontsize=10, y=_layout.TITLE_Y)
         self.table = self.ax_day.text(0.98, 0.97, "", transform=self.ax_day.transAxes, ha="right", va="top",
                                       fontsize=8, family="monospace",
                                       bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
@@ -55,6 +56,7 @@ class CortisolDayPlot:
         self.fig.tight_layout()
         self.result = None
         self.update(car_rise_pct, peak_min, decline_pct_h, delay_min)
+        _layout.freeze(self.fig, [(self.ax_car, "x"), (self.ax_day, "x")])
 
     def update(self, car_rise_pct=None, peak_min=None, decline_pct_h=None, delay_min=None) -> None:
         """Recompute and move the artists; arguments left as None keep their value."""
@@ -75,7 +77,7 @@ class CortisolDayPlot:
         top = 1.1 * max(2.0, float(car["measured_rel"].max()), float(car["true_rel"].max()))
         self.ax_car.set_ylim(0, top)
         self.ax_day.set_ylim(0, top)
-        self.ax_car.set_title(f"First 90 minutes: waking sample {self.delay_min:.0f} min late", fontsize=10)
+        self.ax_car.set_title(f"First 90 minutes: waking sample {self.delay_min:.0f} min late", fontsize=10, y=_layout.TITLE_Y)
         r = self.result
         self.table.set_text(
             "            true on time  late\n"

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 
 from .. import dropout_definitions as dd
 from .. import plotting
+from . import _layout
 
 #: Slider name -> (label a screen reader announces, minimum, maximum, step).
 CONTROLS = {
@@ -42,7 +43,7 @@ class DropoutDefinitionsPlot:
         self.ax_flow.set_yticks(ys, labels, fontsize=9)
         self.ax_flow.set_xlim(0, self.n_randomised * 1.45)
         self.ax_flow.set_xlabel("People")
-        self.ax_flow.set_title(f"{self.n_randomised} people randomised", fontsize=10)
+        self.ax_flow.set_title(f"{self.n_randomised} people randomised", fontsize=10, y=_layout.TITLE_Y)
         self.ax_flow.grid(axis="y", alpha=0)
 
         dys = list(range(len(dd.DEFINITIONS)))[::-1]
@@ -53,13 +54,14 @@ class DropoutDefinitionsPlot:
         self.ax_def.set_yticks(dys, wrapped, fontsize=9)
         self.ax_def.set_xlim(0, 100)
         self.ax_def.set_xlabel("Dropout (%) under this definition")
-        self.ax_def.set_title("Same people, four definitions", fontsize=10)
+        self.ax_def.set_title("Same people, four definitions", fontsize=10, y=_layout.TITLE_Y)
         self.ax_def.grid(axis="y", alpha=0)
         self.fig.suptitle("SIMULATED cohort (not real data): what counts as dropout?", fontsize=11,
                           fontweight="bold")
         self.fig.tight_layout()
         self.flow = self.table = None
         self.update(**values)
+        _layout.freeze(self.fig, [(self.ax_flow, "xy"), (self.ax_def, "xy")])
 
     def update(self, **settings) -> None:
         """Recompute the flow and move the bars and labels; settings left out keep their value."""

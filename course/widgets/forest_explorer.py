@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import dropout_sim, meta, plotting
+from . import _layout
 
 ALL = "ALL"
 ANY = "any"
@@ -121,6 +122,7 @@ class ForestExplorerPlot:
         self.fig.suptitle("SIMULATED trial arms (not real trials)", fontsize=11, fontweight="bold")
         self.arms, self.result = None, None
         self.update(**values)
+        _layout.freeze(self.fig, [(self.ax, "x")])
 
     def update(self, therapy=None, fmt=None, population=None, method=None) -> None:
         """Apply the filters (None keeps a value), re-pool, and move the artists."""
@@ -162,7 +164,7 @@ class ForestExplorerPlot:
             self.ax.set_ylabel(f"{k} arms, sorted by dropout")
         self.ax.set_ylim(pi_y - 0.8 * step, k + 1.0)
         self.ax.set_title(f"{_describe_filters(self.therapy, self.fmt, self.population)} ({self.method})",
-                          fontsize=10)
+                          fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence: which arms, k, pooled %, CI, prediction interval and I²."""

@@ -36,6 +36,7 @@ import pandas as pd
 
 from .. import artefacts, data, hrv, plotting, spectral
 from ..errors import DataError
+from . import _layout
 
 #: The Task Force's rule: record at least this many cycles of the slowest frequency of a band.
 RULE_FACTOR = 10
@@ -388,6 +389,7 @@ class HRVLab:
         self.column = "nn_ms"
         self.problem: str | None = None
         self.report: LabReport | None = None
+        self._shipped: dict = {}  # analyses of the shipped recordings, by (source, correct): they never change
         self.fig, (self.ax_t, self.ax_f) = plt.subplots(2, 1, figsize=(7.5, 5.4))
         (self.tacho,) = self.ax_t.plot([], [], lw=1.0, label="Intervals")
         self.marks = self.ax_t.scatter([], [], s=28, marker="o", facecolors="none", linewidths=1.4,
@@ -402,6 +404,7 @@ class HRVLab:
         self.ax_f.set_ylabel("ms²/Hz")
         self.fig.tight_layout()
         self.select(source)
+        _layout.freeze(self.fig, [(self.ax_f, "x")])
 
     # state changes -------------------------------------------------------------------
 
@@ -417,7 +420,7 @@ class HRVLab:
             self._show(self.uploaded, f"Your file '{self.upload_name}'")
         else:
             self.problem = None
-            self._show(data.load_nsrdb_nn(source), _source_label(source))
+            self._show(None, _source_label(source), shipped=source)
 
     def load_bytes(self, content, filename: str, column: str | None = None) -> str | None:
         """Read an uploaded file; on success analyse it, otherwise keep the sentence. Returns the problem or None."""
@@ -443,11 +446,20 @@ class HRVLab:
         """Switch interpolation of flagged intervals on or off and re-analyse."""
         self.correct = bool(correct)
         if self.report is not None and not (self.source == "upload" and self.uploaded is None):
-            self._show(self.report.original_ms, self.report.source)
+            if self.source == "upload":
+                self._show(self.report.original_ms, self.report.source)
+            else:
+                self.select(self.source)
 
-    def _show(self, nn, label: str) -> None:
+    def _show(self, nn, label: str, shipped: str | None = None) -> None:
+        key = (shipped, self.correct)
         try:
-            r = analyse(nn, correct=self.correct, source=label)
+            if shipped and key in self._shipped:
+                r = self._shipped[key]
+            else:
+                r = analyse(data.load_nsrdb_nn(shipped) if shipped else nn, correct=self.correct, source=label)
+                if shipped:
+                    self._shipped[key] = r
         except DataError as exc:  # a sentence in the widget, never a traceback
             self.problem = problem_sentence(exc)
             return
@@ -461,7 +473,7 @@ class HRVLab:
         pad = 0.05 * (both.max() - both.min() + 1)
         self.ax_t.set_xlim(0, max(t[-1], t_orig[-1]))
         self.ax_t.set_ylim(both.min() - pad, both.max() + pad)
-        self.ax_t.set_title(label, fontsize=10)
+        self.ax_t.set_title(label, fontsize=10, y=_layout.TITLE_Y)
         keep = r.freqs_hz <= 0.5
         self.spec.set_data(r.freqs_hz[keep], r.psd[keep])
         self.ax_f.set_ylim(0, 1.1 * float(r.psd[keep].max()) if keep.any() and r.psd[keep].max() > 0 else 1)

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, practice_log
+from . import _layout
 
 #: Defaults of the demo.
 DEFAULTS = {"person_id": "P01", "window": 7}
@@ -74,6 +75,7 @@ class PracticeLogPlot:
                           fontweight="bold")
         self.person_id, self.window, self.fit, self.log = None, None, None, None
         self.update(person_id, window)
+        _layout.freeze(self.fig, [(self.ax_scatter, "xy"), (self.ax_practice, "y"), (self.ax_craving, "xy")])
 
     def update(self, person_id: str | None = None, window: int | None = None) -> None:
         """Show another person or smoothing window; arguments left as None keep their value."""
@@ -91,7 +93,7 @@ class PracticeLogPlot:
         xs = np.array([0.0, max(40.0, minutes.max())])
         self.fit_line.set_data(xs, self.fit["intercept"] + self.fit["slope_per_10_min"] / 10 * xs)
         self.ax_scatter.set_title(f"{self.person_id}: r = {self.fit['r']:.2f}, "
-                                  f"{self.fit['slope_per_10_min']:+.2f} points per 10 min", fontsize=10)
+                                  f"{self.fit['slope_per_10_min']:+.2f} points per 10 min", fontsize=10, y=_layout.TITLE_Y)
 
         self.bars.set_segments([[(day, 0.0), (day, height)] for day, height in zip(self.days, minutes)])
         self.practice_smooth.set_data(self.days, practice_log.rolling_mean(minutes, self.window))
@@ -103,7 +105,7 @@ class PracticeLogPlot:
         self.missed.set_data(skipped, np.full(skipped.size, marker_y))
         self.craving_raw.set_data(self.days, craving)
         self.craving_smooth.set_data(self.days, practice_log.rolling_mean(craving, self.window))
-        self.ax_practice.set_title(f"Over 8 weeks ({self.window}-day rolling mean)", fontsize=10)
+        self.ax_practice.set_title(f"Over 8 weeks ({self.window}-day rolling mean)", fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One or two sentences with the person, the window and the numbers shown."""

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, protocol
+from . import _layout
 
 DAYS_PER_MONTH = 30.4375
 #: Sliders: field -> (description, min, max, step).
@@ -70,6 +71,7 @@ class ProtocolPlot:
         self.fig.tight_layout()
         self.warnings = []
         self.update()
+        _layout.freeze(self.fig, [(self.ax, "xy")])
 
     def update(self, **changes) -> None:
         """Change some fields of the plan (e.g. ``sessions=6``), re-check it and move the artists."""
@@ -91,7 +93,7 @@ class ProtocolPlot:
         self.verdict.get_bbox_patch().set_edgecolor(_SEVERITY_COLOUR[worst])
         hours = protocol.contact_hours(self.plan["sessions"], self.plan["session_minutes"])
         self.ax.set_title(f"{self.plan['sessions']} sessions x {self.plan['session_minutes']} min = "
-                          f"{hours:g} contact hours (trial protocol: 16)", fontsize=10)
+                          f"{hours:g} contact hours (trial protocol: 16)", fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence with the plan's key numbers and the checker's counts."""

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, survival, trial_sim
+from . import _layout
 
 #: Defaults: a Bowen-sized arm (95), the pooled-meta-analysis hazard ratio, 53 of 286 missing.
 DEFAULTS = {"hazard_ratio": trial_sim.SCENARIOS["pooled_meta_analysis"]["hazard_ratio"],
@@ -62,6 +63,7 @@ class TrialSimulatorPlot:
         self.fig.tight_layout()
         self.result = None
         self.update(hazard_ratio, n_per_arm, attrition_pct)
+        _layout.freeze(self.fig, [(self.ax, "xy")])
 
     def update(self, hazard_ratio=None, n_per_arm=None, attrition_pct=None) -> None:
         """Recompute for new settings (None keeps a value) and move the curves; the figure is reused."""
@@ -86,7 +88,7 @@ class TrialSimulatorPlot:
                           f"expected events: {r['expected_events']:.0f}\n"
                           f"power (Schoenfeld formula): {r['analytic_power']:.0%}\n"
                           f"simulated trials with p < 0.05: {r['simulated_power']:.0%} of {r['replicates']}")
-        self.ax.set_title("Time to first use in one simulated trial", fontsize=10)
+        self.ax.set_title("Time to first use in one simulated trial", fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One or two sentences with the settings and the power."""

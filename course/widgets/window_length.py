@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from .. import hrv, plotting
+from . import _layout
 
 
 class WindowLengthPlot:
@@ -27,6 +28,7 @@ class WindowLengthPlot:
         self.ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
         self.table = None
         self.update(window_s)
+        _layout.freeze(self.fig, [(self.ax, "xy")])
 
     def update(self, window_s: int) -> None:
         """Recompute the windows and move the points; the figure is reused."""
@@ -35,7 +37,7 @@ class WindowLengthPlot:
         start_min = self.table["start_s"] / 60
         self.sdnn_line.set_data(start_min, self.table["sdnn_ms"])
         self.rmssd_line.set_data(start_min, self.table["rmssd_ms"])
-        self.ax.set_title(f"{len(self.table)} windows of {self.window_s} s")
+        self.ax.set_title(f"{len(self.table)} windows of {self.window_s} s", y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence per metric: how much the windows disagree."""

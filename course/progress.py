@@ -1,0 +1,474 @@
+"""Keep a learner's answers when the notebooks themselves do not survive (Binder).
+
+A Binder session is wiped after about 10 idle minutes. ``save`` gathers the
+learner's answers from every notebook in ``student/`` into one small JSON
+file; ``restore`` puts them back into a fresh copy of the student notebooks.
+
+* An answer is the text of a cell whose nbgrader metadata says
+  ``solution: true`` (code answers and written reflections), keyed by the
+  notebook's path inside ``student/`` and the cell's ``grade_id``. The course
+  keeps no other state (its widgets record no choices), so answers are all
+  there is to save.
+* ``restore`` only ever changes answer cells with the same ``grade_id`` and the
+  same cell type. Everything else is reported, per notebook, in plain words:
+  a notebook that is missing, an answer the lesson no longer has, a cell whose
+  type changed. A notebook is copied to ``<name>.before-restore.ipynb`` before
+  it is overwritten.
+* A file that is not a progress file, or is damaged, is refused with a
+  one-sentence :class:`course.errors.DataError`; nothing is written then.
+
+Command line::
+
+    python -m course.progress save my-progress.json [--student-dir student]
+    python -m course.progress restore my-progress.json [--student-dir student]
+
+In a notebook, :func:`panel` shows two buttons: "Download my progress" and
+"Restore from a file" (the start page uses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from . import __version__
+from .errors import CourseError, DataError
+from .paths import MODULES_DIR, STUDENT_DIR
+
+#: Marks a file as ours; a JSON file without it is refused.
+FORMAT = "clinician-course-progress"
+#: Bumped when the layout of the file changes; files from a newer format are refused.
+FORMAT_VERSION = 1
+#: Cell types an answer can have.
+CELL_TYPES = ("code", "markdown", "raw")
+#: Refuse uploads larger than this (a full course of answers is a few tens of kB).
+MAX_BYTES = 5_000_000
+START_PAGE = "START-HERE.ipynb"
+BACKUP_SUFFIX = ".before-restore"
+#: The copy written beside the notebook when the learner presses "Download my progress".
+PANEL_FILE = "course-progress.json"
+
+
+# ---------------------------------------------------------------------------
+# Which notebooks, which cells
+# ---------------------------------------------------------------------------
+
+def _is_learner_notebook(path: Path, root: Path) -> bool:
+    """A notebook the learner works in: not a checkpoint, an offered update or a restore backup."""
+    rel = path.relative_to(root)
+    if any(part.startswith(".") for part in rel.parts):  # .ipynb_checkpoints, hidden folders
+        return False
+    name = path.name
+    return not (name.endswith(".new.ipynb") or BACKUP_SUFFIX in name)
+
+
+def _answer_cells(nb) -> dict:
+    """``{grade_id: cell}`` for the answer cells (nbgrader ``solution: true``) of a notebook."""
+    cells = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id"):
+            cells[meta["grade_id"]] = cell
+    return cells
+
+
+def _check_student_dir(student_dir: Path) -> Path:
+    student_dir = Path(student_dir)
+    if not student_dir.is_dir():
+        raise DataError(f"There is no student folder at {student_dir}; build it first with "
+                        "`python -m course.student`.")
+    resolved = student_dir.resolve()
+    modules = MODULES_DIR.resolve()
+    if resolved == modules or modules in resolved.parents:
+        raise DataError(f"{student_dir} holds the instructor's source notebooks, not a learner's copy; "
+                        "use the student folder (student/) instead.")
+    return student_dir
+
+
+# ---------------------------------------------------------------------------
+# Save
+# ---------------------------------------------------------------------------
+
+@dataclass
+class SaveReport:
+    """What :func:`save` (or :func:`collect`) gathered."""
+
+    notebooks: int = 0
+    answers: int = 0
+    skipped: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    def lines(self) -> list[str]:
+        where = f" in {self.path}" if self.path else ""
+        out = [f"Saved {self.answers} answers from {self.notebooks} notebooks{where}."]
+        out += [f"Not saved: {reason}" for reason in self.skipped]
+        return out
+
+
+def collect(student_dir: Path = STUDENT_DIR) -> tuple[dict, SaveReport]:
+    """The progress data for ``student_dir`` (a dict ready for JSON) and a report of what it holds."""
+    import nbformat
+
+    student_dir = _check_student_dir(student_dir)
+    report = SaveReport()
+    notebooks = {}
+    for path in sorted(student_dir.rglob("*.ipynb")):
+        if not _is_learner_notebook(path, student_dir):
+            continue
+        key = path.relative_to(student_dir).as_posix()
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # a notebook the learner broke must not stop the others being saved
+            report.skipped.append(f"{key} could not be read as a notebook ({type(exc).__name__}).")
+            continue
+        answers = {gid: {"cell_type": cell.cell_type, "source": cell.source}
+                   for gid, cell in _answer_cells(nb).items()}
+        if answers:
+            notebooks[key] = {"answers": answers}
+            report.notebooks += 1
+            report.answers += len(answers)
+    data = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "course_version": __version__,
+        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notebooks": notebooks,
+    }
+    return data, report
+
+
+def dumps(data: dict) -> str:
+    """The progress data as the text of a progress file."""
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def save(student_dir: Path = STUDENT_DIR, out_file: Path | str = "course-progress.json") -> SaveReport:
+    """Write the learner's answers from every notebook in ``student_dir`` to one JSON file."""
+    data, report = collect(student_dir)
+    out_file = Path(out_file)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_text(dumps(data), encoding="utf-8")
+    os.replace(tmp, out_file)
+    report.path = out_file
+    return report
+
+
+# ---------------------------------------------------------------------------
+# Read and check a progress file
+# ---------------------------------------------------------------------------
+
+def _safe_key(key) -> bool:
+    if not isinstance(key, str) or not key.endswith(".ipynb") or "\\" in key:
+        return False
+    parts = PurePosixPath(key).parts
+    return bool(parts) and not PurePosixPath(key).is_absolute() and ".." not in parts
+
+
+def parse(text: str | bytes, name: str = "The file") -> dict:
+    """Check the text of a progress file and return its data; raise a one-sentence DataError if unusable."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raw = bytes(text)
+        if len(raw) > MAX_BYTES:
+            raise DataError(f"{name} is {len(raw) / 1e6:.1f} MB, far too large to be a progress file from this course.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataError(f"{name} is not a progress file: it is not text (UTF-8).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{name} is not a progress file or is damaged: it is not valid JSON "
+                        f"(line {exc.lineno}, column {exc.colno}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataError(f"{name} is not a progress file from this course; choose a file made with "
+                        "\"Download my progress\" (python -m course.progress save).")
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DataError(f"{name} is damaged: its format version is missing.")
+    if version > FORMAT_VERSION:
+        raise DataError(f"{name} was saved by a newer version of the course (progress format {version}); "
+                        f"this copy reads format {FORMAT_VERSION}, so update the course first.")
+    if version < 1:
+        raise DataError(f"{name} is damaged: its format version ({version}) is not one the course ever used.")
+    notebooks = data.get("notebooks")
+    if not isinstance(notebooks, dict):
+        raise DataError(f"{name} is damaged: it has no list of notebooks.")
+    for key, entry in notebooks.items():
+        if not _safe_key(key):
+            raise DataError(f"{name} is damaged: {str(key)[:80]!r} is not a notebook path inside the student folder.")
+        answers = entry.get("answers") if isinstance(entry, dict) else None
+        if not isinstance(answers, dict):
+            raise DataError(f"{name} is damaged: the answers for {key} are missing.")
+        for gid, answer in answers.items():
+            if not (isinstance(answer, dict) and answer.get("cell_type") in CELL_TYPES
+                    and isinstance(answer.get("source"), str)):
+                raise DataError(f"{name} is damaged: the answer {str(gid)[:60]!r} in {key} is not readable.")
+    return data
+
+
+def load(progress_file: Path | str) -> dict:
+    """Read and check a progress file from disk."""
+    progress_file = Path(progress_file)
+    try:
+        raw = progress_file.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"There is no file {progress_file}.") from None
+    except IsADirectoryError:
+        raise DataError(f"{progress_file} is a folder, not a progress file.") from None
+    return parse(raw, name=progress_file.name)
+
+
+# ---------------------------------------------------------------------------
+# Restore
+# ---------------------------------------------------------------------------
+
+@dataclass
+class NotebookRestore:
+    """What happened to one notebook named in the progress file."""
+
+    notebook: str
+    restored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    backup: Path | None = None
+
+    def lines(self) -> list[str]:
+        parts = []
+        if self.restored:
+            parts.append(f"restored {len(self.restored)} answer{'s' * (len(self.restored) != 1)} "
+                         f"({', '.join(self.restored)})")
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} already as saved")
+        if self.backup:
+            parts.append(f"your previous version is in {self.backup.name}")
+        out = [f"{self.notebook}: {'; '.join(parts) if parts else 'nothing restored'}."]
+        return out + [f"  could not restore {p}" for p in self.problems]
+
+
+@dataclass
+class RestoreReport:
+    """Per-notebook results of :func:`restore`, and notes about the file as a whole."""
+
+    notebooks: list[NotebookRestore] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def restored(self) -> int:
+        return sum(len(n.restored) for n in self.notebooks)
+
+    @property
+    def problems(self) -> int:
+        return sum(len(n.problems) for n in self.notebooks)
+
+    def get(self, notebook: str) -> NotebookRestore:
+        return next(n for n in self.notebooks if n.notebook == notebook)
+
+    def lines(self) -> list[str]:
+        out = list(self.notes)
+        for result in self.notebooks:
+            out += result.lines()
+        out.append(f"Restored {self.restored} answers; {self.problems} could not be restored.")
+        return out
+
+
+def _backup_path(target: Path) -> Path:
+    stem = target.name[: -len(".ipynb")]
+    candidate = target.with_name(f"{stem}{BACKUP_SUFFIX}.ipynb")
+    n = 2
+    while candidate.exists():
+        candidate = target.with_name(f"{stem}{BACKUP_SUFFIX}-{n}.ipynb")
+        n += 1
+    return candidate
+
+
+def _restore_notebook(key: str, answers: dict, target: Path) -> NotebookRestore:
+    import nbformat
+
+    result = NotebookRestore(key)
+    if not target.exists():
+        result.problems.append(f"any of its {len(answers)} answers: the notebook {key} is not in the student folder.")
+        return result
+    try:
+        nb = nbformat.read(target, as_version=4)
+    except Exception as exc:
+        result.problems.append(f"any of its answers: {key} could not be read as a notebook ({type(exc).__name__}).")
+        return result
+    cells = _answer_cells(nb)
+    for gid, answer in answers.items():
+        cell = cells.get(gid)
+        if cell is None:
+            result.problems.append(f"{gid}: this lesson has no answer cell with that id (the lesson may have changed).")
+        elif cell.cell_type != answer["cell_type"]:
+            result.problems.append(f"{gid}: the answer cell is now a {cell.cell_type} cell, "
+                                   f"but your saved answer is {answer['cell_type']}.")
+        elif cell.source == answer["source"]:
+            result.unchanged.append(gid)
+        else:
+            cell.source = answer["source"]
+            if cell.cell_type == "code":  # the old output belonged to the old text
+                cell.outputs = []
+                cell.execution_count = None
+            result.restored.append(gid)
+    if result.restored:
+        result.backup = _backup_path(target)
+        shutil.copy2(target, result.backup)
+        tmp = target.with_name(target.name + ".part")
+        nbformat.write(nb, tmp)
+        os.replace(tmp, target)
+    return result
+
+
+def restore_data(data: dict, student_dir: Path = STUDENT_DIR) -> RestoreReport:
+    """Put the answers in checked progress ``data`` (see :func:`parse`) back into ``student_dir``."""
+    student_dir = _check_student_dir(student_dir)
+    report = RestoreReport()
+    saved_version = data.get("course_version")
+    if saved_version != __version__:
+        saved_version = saved_version if isinstance(saved_version, str) else "unknown"
+        report.notes.append(f"Note: the file was saved from course version {saved_version}, this is version "
+                            f"{__version__}; answers are matched by exercise id, and any that no longer fit "
+                            "are listed below.")
+    for key, entry in data["notebooks"].items():
+        report.notebooks.append(_restore_notebook(key, entry["answers"], student_dir / PurePosixPath(key)))
+    return report
+
+
+def restore(progress_file: Path | str, student_dir: Path = STUDENT_DIR) -> RestoreReport:
+    """Put the answers from ``progress_file`` back into the notebooks in ``student_dir``."""
+    data = load(progress_file)
+    return restore_data(data, student_dir)
+
+
+# ---------------------------------------------------------------------------
+# The panel on the start page
+# ---------------------------------------------------------------------------
+
+def _here() -> Path:
+    """The learner's student folder, found from the notebook's folder (the kernel's working folder)."""
+    cwd = Path.cwd()
+    for folder in (cwd, *list(cwd.parents)[:2]):
+        if (folder / START_PAGE).exists():
+            resolved = folder.resolve()
+            if resolved == MODULES_DIR.resolve():  # the instructor's start page: the learner's copy is student/
+                return STUDENT_DIR
+            return folder
+    return STUDENT_DIR
+
+
+def download_link(data: dict, filename: str) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` from the browser (a data: URI; no server needed)."""
+    encoded = base64.b64encode(dumps(data).encode("utf-8")).decode("ascii")
+    name = html.escape(filename, quote=True)
+    return (f'<a download="{name}" href="data:application/json;base64,{encoded}" '
+            f'title="Save {name} on your computer">Download {name}</a>')
+
+
+def _list_html(lines: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def panel(student_dir: Path | None = None):
+    """Show "Download my progress" and "Restore from a file"; return the widget box (None when headless)."""
+    from .widgets import headless
+
+    if headless():
+        print("Progress panel: in JupyterLab this cell shows the buttons \"Download my progress\" "
+              "and \"Restore from a file\".")
+        return None
+
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    folder = Path(student_dir) if student_dir is not None else _here()
+    download = widgets.Button(description="Download my progress", icon="download",
+                              tooltip="Save the answers from all your lessons in one file",
+                              layout=widgets.Layout(width="auto"))
+    upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from a file",
+                                tooltip="Choose a progress file you downloaded earlier",
+                                layout=widgets.Layout(width="auto"))
+    status = widgets.HTML()
+
+    def on_download(_button):
+        try:
+            data, report = collect(folder)
+            stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+            filename = f"course-progress-{stamp}.json"
+            kept = ""
+            try:
+                (folder / PANEL_FILE).write_text(dumps(data), encoding="utf-8")
+                kept = f" A copy is also in {html.escape(PANEL_FILE)} in this folder until the session ends."
+            except OSError:
+                pass
+        except CourseError as exc:
+            status.value = f"<p>{html.escape(str(exc))}</p>"
+            return
+        status.value = (f"<p>{html.escape(report.lines()[0])} {download_link(data, filename)} "
+                        f"(click the link to save the file on your computer).{kept}</p>"
+                        + (_list_html(report.lines()[1:]) if report.skipped else ""))
+
+    def on_upload(change):
+        files = change["new"]
+        if not files:
+            return
+        item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
+        name = item.get("name", "The file")
+        try:
+            report = restore_data(parse(item["content"], name=name), folder)
+        except CourseError as exc:
+            status.value = f"<p>{html.escape(str(exc))}</p>"
+        else:
+            status.value = (_list_html(report.lines())
+                            + "<p>If a lesson is open in another tab, close it without saving and open it again "
+                              "(or use <strong>File &gt; Reload Notebook from Disk</strong>) to see your answers.</p>")
+        finally:
+            upload.value = ()  # the same file can be chosen again
+
+    download.on_click(on_download)
+    upload.observe(on_upload, names="value")
+    box = widgets.VBox([widgets.HBox([download, upload]), status])
+    box.download, box.upload, box.status, box.folder = download, upload, status, folder
+    display(box)
+    return box
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.progress",
+                                     description="Save or restore your answers (for Binder, where sessions are wiped).")
+    sub = parser.add_subparsers(dest="action", required=True)
+    save_cmd = sub.add_parser("save", help="write your answers from the student folder to one JSON file")
+    save_cmd.add_argument("out_file", type=Path, help="the progress file to write, e.g. my-progress.json")
+    restore_cmd = sub.add_parser("restore", help="put the answers from a progress file back into the student folder")
+    restore_cmd.add_argument("progress_file", type=Path)
+    for cmd in (save_cmd, restore_cmd):
+        cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help="the student folder (default: student/)")
+    args = parser.parse_args(argv)
+    try:
+        if args.action == "save":
+            report = save(args.student_dir, args.out_file)
+        else:
+            report = restore(args.progress_file, args.student_dir)
+    except CourseError as exc:
+        print(f"{exc.heading}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Problem: could not write a file ({exc.strerror}: {exc.filename}).", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The read-only HTML edition (course.edition): pages link up, figures keep alt text, no tracebacks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course import edition
+from course.errors import DataError
+
+LESSON = "01-nervous-system/01-hrv-basics.ipynb"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("edition")
+    return out, edition.build(out, lessons=[LESSON], log=lambda line: None)
+
+
+def _hrefs(page: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', page)
+
+
+def test_index_lists_start_page_and_lesson_with_the_course_title(built):
+    out, result = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    start = nbformat.read(edition.MODULES_DIR / "START-HERE.ipynb", as_version=4)
+    assert f"<h1>{edition.html.escape(edition.title_of(start, ''))}</h1>" in index
+    links = [h for h in _hrefs(index) if h.endswith(".html")]
+    assert links == ["START-HERE.html", "01-nervous-system/01-hrv-basics.html"]
+    for link in links:
+        assert (out / link).is_file(), f"index links {link}, which was not written"
+    assert "Module 01: The nervous system under stress" in index
+    assert result["index"] == out / "index.html" and len(result["pages"]) == 2 and result["problems"] == []
+
+
+def test_links_between_pages_resolve(built):
+    out, _ = built
+    start = (out / "START-HERE.html").read_text(encoding="utf-8")
+    assert 'href="01-nervous-system/01-hrv-basics.html"' in start  # rewritten from the notebook link
+    for page in out.rglob("*.html"):
+        for href in _hrefs(page.read_text(encoding="utf-8")):
+            if href.endswith(".html") and "://" not in href:
+                assert (page.parent / href).resolve().is_file(), f"{page.name} links {href}"
+
+
+def test_every_figure_has_alt_text_and_no_traceback_is_shown(built):
+    out, _ = built
+    lesson = (out / "01-nervous-system" / "01-hrv-basics.html").read_text(encoding="utf-8")
+    figures = edition.images(lesson)
+    assert figures, "the lesson's figures are missing from the page"
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert edition.images_without_alt(text) == [], page.name
+        assert all(img["alt"].strip() for img in edition.images(text))
+        assert "Traceback" not in text and "most recent call last" not in text, page.name
+    # Unanswered exercises show the course's one-line message instead.
+    assert "Not answered yet: You have not written `rmssd` yet." in lesson
+    assert "BEGIN SOLUTION" not in lesson and "BEGIN HIDDEN TESTS" not in lesson
+
+
+def test_demos_ran_headless(built):
+    out, _ = built
+    start = (out / "START-HERE.html").read_text(encoding="utf-8")
+    assert "Progress panel: in JupyterLab this cell shows the buttons" in start
+
+
+def test_alt_check_catches_a_figure_without_alt():
+    page = '<p><img src="data:image/png;base64,AAAA" alt="A chart"/><img src="x.png"><img src="y.png" alt=" "></p>'
+    assert len(edition.images_without_alt(page)) == 2
+    # nbconvert's sanitiser would drop <img> (and its alt) entirely; the exporter keeps it off.
+    assert edition._exporter().sanitize_html is False
+
+
+def test_long_tracebacks_become_one_line():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("error", ename="NotImplementedError", evalue="",
+                               traceback=["\x1b[0;31m---------------------------------------\x1b[0m",
+                                          "\x1b[0;31mNotImplementedError\x1b[0m  Traceback (most recent call last)",
+                                          "Cell In[3], line 2", "----> 2 raise NotImplementedError()"]),
+        nbformat.v4.new_output("error", ename="NotAttempted", evalue="You have not written `f` yet.",
+                               traceback=["Not answered yet: You have not written `f` yet.", "Hint: Replace ..."]),
+        nbformat.v4.new_output("error", ename="DataError", evalue="bad\nsecond line",
+                               traceback=["\x1b[0;31mDataError\x1b[0m  Traceback (most recent call last)"] * 5),
+    ]
+    nb.cells.append(cell)
+    assert edition.shorten_errors(nb) == 3
+    assert [o["traceback"] for o in cell.outputs] == [
+        ["Not answered yet: This exercise is left for you to answer in the live notebook."],
+        ["Not answered yet: You have not written `f` yet."],
+        ["DataError: bad"],
+    ]
+
+
+def test_unknown_lesson_and_unsafe_output_folder_are_refused(tmp_path):
+    with pytest.raises(edition.EditionError, match="There is no lesson '01-nervous-system/99-nope.ipynb'"):
+        edition.build(tmp_path, lessons=["01-nervous-system/99-nope.ipynb"], log=lambda line: None)
+    with pytest.raises(edition.EditionError, match="output folder of its own"):
+        edition.build(edition.REPO_ROOT, log=lambda line: None)
+
+
+def test_command_line_reports_plainly(capsys):
+    assert edition.main(["build", "edition-test-unused", "--lesson", "nope.ipynb"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Edition problem: There is no lesson 'nope.ipynb'") and "Traceback" not in err
+    assert not Path("edition-test-unused").exists()
+    assert issubclass(edition.EditionError, Exception) and not issubclass(edition.EditionError, DataError)

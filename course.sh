@@ -59,6 +59,18 @@ case "$cmd" in
     ;;
   test)
     ensure_env "test"
+    # The browser tests (tests/browser) drive Debian's Chromium, never `playwright install`.
+    # Installed with apt when missing and running as root (CI); otherwise we say how, and they skip.
+    chromium=/usr/bin/chromium
+    if [ ! -x "$chromium" ]; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Chromium for the browser tests (first run only) ..."
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+          say "Could not install Chromium with apt-get; the browser tests will be skipped."
+      else
+        say "The browser tests need Chromium at $chromium and will be skipped. To run them, install it with: sudo apt-get update && sudo apt-get install -y chromium"
+      fi
+    fi
     exec "$PY" -m pytest "$@"
     ;;
   bench)

@@ -76,10 +76,33 @@ def render(fig, alt: str, caption: str | None = None, close: bool = True) -> Alt
         raise ValueError("Every figure needs alt text: one or two sentences saying what it shows "
                          f"(at least {MIN_ALT_LENGTH} characters).")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    fig.savefig(buffer, format="png", bbox_inches="tight" if _needs_tight_crop(fig, reused=not close) else None)
     if close:
         plt.close(fig)
     return AltFigure(buffer.getvalue(), alt.strip(), caption)
+
+
+def overflows(fig) -> bool:
+    """True if anything drawn on ``fig`` (labels, titles, legends) sticks out of the figure's area."""
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    tolerance = 0.5 / fig.dpi
+    return bool(box.x0 < -tolerance or box.y0 < -tolerance or box.x1 > width + tolerance or box.y1 > height + tolerance)
+
+
+def _needs_tight_crop(fig, reused: bool) -> bool:
+    """Whether to crop to the drawn content when saving (``bbox_inches="tight"``).
+
+    Cropping costs a second layout pass. A demo's figure is rendered again
+    on every control change, so it is checked once: if its content already
+    fits inside the figure, it is saved as it is, which is faster.
+    """
+    if not reused:
+        return True
+    if not hasattr(fig, "_course_tight_crop"):
+        fig._course_tight_crop = overflows(fig)
+    return fig._course_tight_crop
 
 
 def show(fig, alt: str, caption: str | None = None) -> AltFigure:

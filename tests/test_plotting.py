@@ -72,3 +72,14 @@ def test_tachogram_alt_text_is_written_from_the_data():
     ax = plotting.tachogram(nn)
     assert ax.get_ylabel() == "NN interval (ms)"
     plt.close(ax.figure)
+
+
+def test_overflow_is_detected_and_reused_figures_that_fit_skip_the_crop():
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.set_xlabel("a label")
+    assert plotting.overflows(fig)  # no layout: the x label hangs below the figure
+    fig.tight_layout()
+    assert not plotting.overflows(fig)
+    plotting.render(fig, "A figure whose content fits inside it.", close=False)
+    assert fig._course_tight_crop is False
+    plt.close(fig)

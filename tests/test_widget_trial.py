@@ -67,7 +67,7 @@ def test_interactive_demo_has_labelled_keyboard_controls_that_redraw(monkeypatch
         assert control.description
     for slider in (hr, n, attrition):
         assert slider.continuous_update is False
-    assert "hazard ratio" in hr.description
+    assert "hazard ratio" in hr.description.lower()
     before = caption.value
     n.value = 400
     assert caption.value != before and "400 people per arm" in caption.value

@@ -139,10 +139,9 @@ def trial_simulator_demo(**settings):
     import ipywidgets as widgets
 
     wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="560px"))
-    scenario = widgets.Dropdown(options=[("Choose a cited scenario...", None)] + list(SCENARIO_HRS.items()),
-                                value=None, description="Scenario", **wide)
+    scenario = widgets.Dropdown(options=list(SCENARIO_HRS.items()), index=0, description="Scenario", **wide)
     hr = widgets.FloatSlider(value=values["hazard_ratio"], min=0.40, max=1.20, step=0.01,
-                             description="Effect as a hazard ratio (MBRP vs TAU; below 1 = fewer first uses)",
+                             description="Hazard ratio, MBRP vs TAU (below 1 = fewer relapses)",
                              continuous_update=False, readout_format=".2f", **wide)
     n = widgets.IntSlider(value=values["n_per_arm"], min=20, max=1000, step=5,
                           description="People per arm", continuous_update=False, **wide)

@@ -1,0 +1,1 @@
+"""Real-browser tests: the learners' lessons run in JupyterLab in Chromium."""

@@ -39,6 +39,14 @@ c.ExecutePreprocessor.timeout = 120
 # A deleted test cell is restored from the gradebook, so it is still graded.
 c.OverwriteCells.add_missing_cells = True
 
+# Feedback must not reveal hidden tests: nbgrader's default feedback shows
+# every test cell in full. Learners still see their score and the course's
+# one-line message and hint for each failed check.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
 # Stubs left in the student version.
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",

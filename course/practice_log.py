@@ -125,11 +125,9 @@ def dataset_csv_text(seed: int = DATASET_SEED) -> str:
 
 def write_dataset(target_dir=None, seed: int = DATASET_SEED) -> Path:
     """Write ``practice_log_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
-    folder = Path(target_dir) if target_dir is not None else datasets_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / DATASET_FILE
-    path.write_text(dataset_csv_text(seed), encoding="utf-8", newline="")
-    return path
+    from .data import write_dataset_text
+
+    return write_dataset_text(dataset_csv_text(seed), DATASET_FILE, target_dir)
 
 
 def load_practice_log(path=None) -> pd.DataFrame:

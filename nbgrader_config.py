@@ -52,3 +52,23 @@ c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Autograding that survives any submission (course/robust_grading.py): each
+# kernel gets a memory and CPU-time limit; a cell that kills the kernel or
+# runs past the time limit is skipped and the rest still graded; outputs are
+# capped in size; code that changes the checking helpers scores 0 with a
+# reason; one-line notes for the instructor are kept in each autograded
+# notebook. (python -m course.parallel_autograde --isolate also runs the
+# kernels as unprivileged users: see grading/README.md.)
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, IgnorePattern, SaveAutoGrades)
+
+from course.robust_grading import CourseExecute, LimitOutputSize, SaveGradingNotes  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    CourseExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutputSize,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveGradingNotes,
+]
+c.CourseExecute.memory_mb = 2048    # address space per grading kernel
+c.CourseExecute.cpu_seconds = 600   # CPU time per notebook

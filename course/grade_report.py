@@ -48,6 +48,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import CourseError
+from .parallel_autograde import read_notes
+from .robust_grading import notes_of
+
+# Notes written before nbgrader runs (course.submission_triage), kept in the run's notes file.
+TRIAGE_KINDS = {"unreadable", "missing", "renamed", "ignored", "restored", "empty"}
 
 DEFAULT_THRESHOLD = 50.0
 CSV_COLUMNS = ["student_id", "last_name", "first_name", "email", "score", "max_score", "percent", "status"]
@@ -136,17 +141,19 @@ def discrimination(scores: pd.DataFrame) -> pd.Series:
 
 
 def follow_up_reasons(*, submitted: bool, percent: float | None, threshold: float,
-                      not_attempted: Iterable[str] = (), missing_notebooks: Iterable[str] = ()) -> list[str]:
+                      not_attempted: Iterable[str] = (), missing_notebooks: Iterable[str] = (),
+                      tampering: Iterable[str] = ()) -> list[str]:
     """Why a learner needs follow-up (an empty list when they do not).
 
-    Rules: no submission; a notebook of the submission missing or not graded;
-    a total below ``threshold`` percent; any exercise not attempted.
+    Rules: no submission; code that changed the checks; a notebook of the
+    submission missing or not graded; a total below ``threshold`` percent;
+    any exercise not attempted.
     """
     missing_notebooks = list(missing_notebooks)
     not_attempted = list(not_attempted)
     if not submitted:
         return ["No submission."]
-    reasons = []
+    reasons = [f"Possible tampering (scored 0): {t}" for t in tampering]
     if missing_notebooks:
         reasons.append("Not graded: " + ", ".join(missing_notebooks) + " (see Failed to grade).")
     if percent is not None and not math.isnan(percent) and percent < threshold:
@@ -187,6 +194,8 @@ def classify_error(output: Mapping[str, Any], timeout: float | None = None) -> t
         return "grading error", f"Stopped at the time limit{limit}: probably an endless loop or a very slow answer."
     if ename == "KeyboardInterrupt":
         return "grading error", f"Interrupted, usually because a cell reached the time limit{limit}."
+    if ename in {"NotGraded", "GradingStopped"}:
+        return "grading error", _first_line(evalue) or ename
     if ename == "DeadKernelError" or "kernel died" in (evalue + rendered).lower():
         return "grading error", "The Python kernel died while grading (often the answer used too much memory)."
     detail = _first_line(evalue) or rendered
@@ -278,6 +287,7 @@ class Learner:
     not_attempted: list[str] = field(default_factory=list)   # exercise keys
     pending_manual: int = 0
     score: float = 0.0
+    tampering: list[str] = field(default_factory=list)      # one line per notebook flagged
 
     @property
     def in_statistics(self) -> bool:
@@ -292,6 +302,7 @@ class AssignmentData:
     learners: list[Learner]
     scores: pd.DataFrame                       # learners in the statistics x exercise keys
     problems: list[tuple[str, str, str]]       # (student id, where, reason)
+    notes: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (student, notebook, note, tampering)
 
     def learner(self, student_id: str) -> Learner:
         return next(le for le in self.learners if le.student_id == student_id)
@@ -373,6 +384,8 @@ def collect(config, assignment: str) -> AssignmentData:
         learners: list[Learner] = []
         rows: dict[str, dict[str, float]] = {}
         problems: list[tuple[str, str, str]] = []
+        notes: list[tuple[str, str, str, bool]] = []
+        run_notes = read_notes(config, assignment)  # from python -m course.parallel_autograde
         for student in students:
             learner = Learner(student.id, student.last_name or "", student.first_name or "", student.email or "")
             learners.append(learner)
@@ -382,6 +395,11 @@ def collect(config, assignment: str) -> AssignmentData:
                 continue
             learner.submitted = True
             row: dict[str, float] = {}
+            before = {n["notebook"]: n for n in run_notes.get(student.id, {}).get("notes", [])
+                      if n.get("kind") in TRIAGE_KINDS}
+            for n in run_notes.get(student.id, {}).get("notes", []):
+                if n.get("kind") in TRIAGE_KINDS:
+                    notes.append((student.id, n.get("notebook", ""), n["message"], False))
             for sub_nb in submission.notebooks:
                 nb_name = sub_nb.notebook.name
                 graded = Path(coursedir.format_path(coursedir.autograded_directory, student.id,
@@ -390,7 +408,10 @@ def collect(config, assignment: str) -> AssignmentData:
                     learner.missing_notebooks.append(f"{nb_name}.ipynb")
                     submitted_file = Path(coursedir.format_path(coursedir.submitted_directory, student.id,
                                                                 assignment)) / f"{nb_name}.ipynb"
-                    problems.append((student.id, f"{nb_name}.ipynb", missing_notebook_reason(submitted_file)))
+                    known = before.get(f"{nb_name}.ipynb")
+                    reason = known["message"] if known and known["kind"] in ("unreadable", "missing") \
+                        else missing_notebook_reason(submitted_file)
+                    problems.append((student.id, f"{nb_name}.ipynb", reason))
                     continue
                 learner.graded_notebooks.append(nb_name)
                 for grade in sub_nb.grades:
@@ -399,8 +420,12 @@ def collect(config, assignment: str) -> AssignmentData:
                     row[key] = value
                     if math.isnan(value) and grade.needs_manual_grade:
                         learner.pending_manual += 1
-                outcome = read_outcome(nbformat.read(graded, as_version=4), manual_ids.get(nb_name, ()),
-                                       timeout, code_stub, text_stub)
+                graded_nb = nbformat.read(graded, as_version=4)
+                for n in notes_of(graded_nb):
+                    notes.append((student.id, f"{nb_name}.ipynb", n["message"], bool(n.get("tampering"))))
+                    if n.get("tampering"):
+                        learner.tampering.append(f"{nb_name}.ipynb: {n['message']}")
+                outcome = read_outcome(graded_nb, manual_ids.get(nb_name, ()), timeout, code_stub, text_stub)
                 learner.not_attempted += [f"{nb_name}/{gid}" for gid in outcome.not_attempted]
                 problems += [(student.id, f"{nb_name}.ipynb · {label_of.get(f'{nb_name}/{gid}', gid)}", reason)
                              for gid, reason in outcome.problems]
@@ -411,7 +436,8 @@ def collect(config, assignment: str) -> AssignmentData:
     keys = [e.key for e in exercises]
     scores = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=keys).astype(float)
     scores.index.name = "student_id"
-    return AssignmentData(assignment, max_score, exercises, learners, scores, problems)
+    notes.sort(key=lambda n: (not n[3], n[0], n[1]))
+    return AssignmentData(assignment, max_score, exercises, learners, scores, problems, notes)
 
 
 # ---------------------------------------------------------------------------
@@ -462,7 +488,8 @@ def follow_up_table(data: AssignmentData, threshold: float) -> pd.DataFrame:
         percent = 100.0 * le.score / data.max_score if data.max_score > 0 else 0.0
         reasons = follow_up_reasons(
             submitted=le.submitted, percent=percent if le.in_statistics else None, threshold=threshold,
-            not_attempted=[label_of.get(k, k) for k in le.not_attempted], missing_notebooks=le.missing_notebooks)
+            not_attempted=[label_of.get(k, k) for k in le.not_attempted], missing_notebooks=le.missing_notebooks,
+            tampering=le.tampering)
         if reasons:
             rows.append({"student_id": le.student_id, "name": f"{le.first_name} {le.last_name}".strip(),
                          "email": le.email, "percent": round(percent, 1) if le.in_statistics else math.nan,
@@ -623,7 +650,7 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
 
     parts.append(f"<h2>Learners needing follow-up ({len(follow)})</h2>")
     parts.append(f"<p class=\"note\">Rules: total below {threshold:g} %, any exercise not answered yet (its stub "
-                 "is still there), a notebook missing or not graded, or no submission.</p>")
+                 "is still there), a notebook missing or not graded, possible tampering, or no submission.</p>")
     if len(follow):
         parts.append(_table(["Learner", "Name", "E-mail", "Total %", "Why"],
                             [[e(r.student_id), e(r.name), e(r.email),
@@ -642,6 +669,19 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
     if data.problems:
         parts.append(_table(["Learner", "Where", "Reason"],
                             [[e(s), e(w), e(r)] for s, w, r in data.problems], "Submissions that failed to grade"))
+    else:
+        parts.append("<p>None.</p>")
+
+    flagged = sum(1 for n in data.notes if n[3])
+    parts.append(f"<h2>Autograding notes ({len(data.notes)}; possible tampering: {flagged})</h2>")
+    parts.append("<p class=\"note\">One line for everything unusual the grader met and what it did: a notebook "
+                 "that could not be read or was renamed, cells nbgrader restored, a cell skipped because it "
+                 "stopped the kernel or ran too long, output cut, and code that changed how answers are checked "
+                 "(that notebook's autograded tests score 0: talk to the learner before deciding).</p>")
+    if data.notes:
+        parts.append(_table(["Learner", "Notebook", "Note"],
+                            [[e(s), e(w), ("<strong>Possible tampering:</strong> " if t else "") + e(m)]
+                             for s, w, m, t in data.notes], "Autograding notes"))
     else:
         parts.append("<p>None.</p>")
     parts.append("</body></html>")

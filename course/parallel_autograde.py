@@ -71,6 +71,7 @@ class StudentResult:
     seconds: float = 0.0
     autograded: str | None = field(default=None, repr=False)
     state: dict | None = field(default=None, repr=False)
+    notes: list = field(default_factory=list)  # one-line findings: {"notebook", "kind", "message", "tampering"}
 
     @property
     def success(self) -> bool:
@@ -227,10 +228,14 @@ def _remove_tree(path: str) -> None:
     rmtree(path)
 
 
-def _init_worker(config, assignment: str, base: str, snapshot: str) -> None:
-    """Build this process's private course under ``base``."""
+def _init_worker(config, assignment: str, base: str, snapshot: str, users=None) -> None:
+    """Build this process's private course under ``base`` (and claim a sandbox user from ``users``)."""
     import logging
     import warnings
+
+    from nbgrader.api import Gradebook
+
+    from .submission_triage import expected_cells, release_notebooks
 
     warnings.filterwarnings("ignore")
     _put_environment_on_path()
@@ -243,6 +248,10 @@ def _init_worker(config, assignment: str, base: str, snapshot: str) -> None:
     db = os.path.join(root, "gradebook.db")
     shutil.copy2(snapshot, db)
     wconfig.CourseDirectory.db_url = "sqlite:///" + db
+    user = users.get() if users is not None else None
+    if user is not None:  # kernels run as this worker's own unprivileged user
+        wconfig.CourseExecute.sandbox_uid = user.uid
+        wconfig.CourseExecute.sandbox_gid = user.gid
     mine = _coursedir(wconfig)
     src = real.format_path(real.source_directory, ".", assignment)
     if os.path.isdir(src):
@@ -253,7 +262,12 @@ def _init_worker(config, assignment: str, base: str, snapshot: str) -> None:
     api = NbGraderAPI(coursedir=mine, config=wconfig)
     api.log.handlers[:] = [logging.NullHandler()]
     api.log.propagate = False
-    _WORKER.update(config=wconfig, real=real, mine=mine, api=api, assignment=assignment)
+    with Gradebook(wconfig.CourseDirectory.db_url, mine.course_id) as gb:
+        released = real.format_path(real.release_directory, ".", assignment)
+        expected = expected_cells(gb, assignment, released)
+    _WORKER.update(config=wconfig, real=real, mine=mine, api=api, assignment=assignment,
+                   expected=expected, release=release_notebooks(released, expected),
+                   set_aside=os.path.join(root, "set-aside"))
 
 
 def _failure_message(result: dict) -> str:
@@ -272,20 +286,45 @@ def _failure_message(result: dict) -> str:
     return (result.get("error") or "unknown error").strip().splitlines()[-1]
 
 
+def _graded_notes(folder: str) -> list[dict]:
+    """The notes ``course.robust_grading`` left in each autograded notebook of ``folder``."""
+    import nbformat
+
+    from .robust_grading import notes_of
+
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "*.ipynb"))):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:
+            continue
+        out += [dict(n, notebook=os.path.basename(path)) for n in notes_of(nb)]
+    return out
+
+
 def _grade_one(student: str, force: bool) -> StudentResult:
     from nbgrader.api import Gradebook
+
+    from .submission_triage import triage
 
     w = _WORKER
     real, mine, assignment = w["real"], w["mine"], w["assignment"]
     start = time.perf_counter()
-    _copy_tree(real.format_path(real.submitted_directory, student, assignment),
-               mine.format_path(mine.submitted_directory, student, assignment))
+    my_in = mine.format_path(mine.submitted_directory, student, assignment)
+    _copy_tree(real.format_path(real.submitted_directory, student, assignment), my_in)
     real_out = real.format_path(real.autograded_directory, student, assignment)
     my_out = mine.format_path(mine.autograded_directory, student, assignment)
     if os.path.exists(my_out):
         _remove_tree(my_out)
     if not force and os.path.isdir(real_out):  # lets nbgrader decide to skip, exactly as it would
         _copy_tree(real_out, my_out)
+    aside = os.path.join(w["set_aside"], student)
+    notes = [n.as_dict() for n in triage(my_in, w["expected"], set_aside=aside, release=w["release"])]
+    shutil.rmtree(aside, ignore_errors=True)
+    if not glob.glob(os.path.join(my_in, "*.ipynb")):
+        reasons = "; ".join(n["message"] for n in notes) or "no notebook in the submission"
+        return StudentResult(student, "failed", f"nothing could be graded: {reasons}",
+                             seconds=time.perf_counter() - start, notes=notes)
     result = w["api"].autograde(assignment, student, force=force, create=True)
     log = result.get("log") or ""
     if not result["success"]:
@@ -298,9 +337,11 @@ def _grade_one(student: str, force: bool) -> StudentResult:
     if status != "skipped":
         with Gradebook(mine.db_url, mine.course_id) as gb:
             state = read_state(gb, assignment, student)
+    if status == "graded":
+        notes += _graded_notes(my_out)
     return StudentResult(student, status, message, log + (result.get("error") or ""),
                          time.perf_counter() - start,
-                         my_out if os.path.isdir(my_out) else None, state)
+                         my_out if os.path.isdir(my_out) else None, state, notes)
 
 
 # --------------------------------------------------------------------------- parent side
@@ -323,6 +364,133 @@ def _publish(result: StudentResult, real, assignment: str, gb) -> None:
         _remove_tree(dest)
     if result.state is not None:
         write_state(gb, assignment, result.student, result.state)
+    elif result.status == "failed" and result.notes:  # nothing readable: 0 everywhere, as for missing notebooks
+        sub = gb.update_or_create_submission(assignment, result.student)
+        for nb in sub.notebooks:
+            for g in nb.grades:
+                g.auto_score, g.needs_manual_grade = 0, False
+        gb.db.commit()
+
+
+def notes_path(config, assignment: str) -> Path:
+    """Where the one-line grading notes of ``assignment`` are kept (inside the git-ignored autograded folder)."""
+    cd = _coursedir(config)
+    return Path(cd.format_path(cd.autograded_directory, ".", ".")).resolve() / f".notes-{assignment}.json"
+
+
+def read_notes(config, assignment: str) -> dict:
+    """Student id -> ``{"status", "message", "notes": [...]}`` from the last run of this command."""
+    import json
+
+    path = notes_path(config, assignment)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_notes(config, assignment: str, results: list[StudentResult]) -> None:
+    import json
+
+    path = notes_path(config, assignment)
+    data = read_notes(config, assignment)
+    for r in results:
+        if r.status != "skipped":
+            data[r.student] = {"status": r.status, "message": r.message, "notes": r.notes}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- isolation
+
+def sensitive_paths(config, assignment: str) -> list[str]:
+    """What learner code must not read: gradebook, hidden tests, everyone's work, the exchange's inboxes."""
+    from sqlalchemy.engine import make_url
+
+    cd = _coursedir(config)
+    paths = [cd.format_path(cd.source_directory, ".", assignment),
+             cd.format_path(cd.submitted_directory, ".", "."), cd.format_path(cd.autograded_directory, ".", "."),
+             cd.format_path(cd.feedback_directory, ".", "."), cd.format_path(cd.solution_directory, ".", ".")]
+    url = make_url(cd.db_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        paths.append(url.database)
+    exchange = config.Exchange.get("root") if "Exchange" in config else None
+    if exchange:
+        course = cd.course_id or ""
+        paths += [os.path.join(exchange, course, "inbound"), os.path.join(exchange, course, "feedback")]
+    seen, out = set(), []
+    for p in paths:
+        p = os.path.realpath(p)
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _needed_paths() -> list[str]:
+    """What a grading kernel must read: the Python environment and the course package with its data."""
+    from .paths import REPO_ROOT
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    needed = [os.path.realpath(sys.executable), package]
+    datasets = os.path.join(REPO_ROOT, "datasets")
+    if os.path.isdir(datasets):
+        needed.append(datasets)
+    return needed
+
+
+def prepare_isolation(config, assignment: str, users, say=print) -> None:
+    """Make sure the sandbox users can read what a kernel needs and nothing private.
+
+    Folders under the course root that a sandbox user can read are closed to
+    other users (``chmod o-rwx`` on the top folder holding them, e.g.
+    ``grading/`` or ``modules/``). Raises ``RuntimeError`` when that is not
+    enough or the course's environment is not readable by them.
+    """
+    from .sandbox import private_paths_readable_by
+
+    user = users[0]
+    needed = _needed_paths()
+    private = sensitive_paths(config, assignment)
+    try:
+        readable = set(private_paths_readable_by(user, needed + private))
+    except Exception as exc:
+        raise RuntimeError(f"a sandbox user cannot run this course's Python ({sys.executable}): {exc}. "
+                           "Run `python -m course.sandbox_setup` once (as root) to prepare this machine.") from None
+    missing = [p for p in needed if p not in readable]
+    if missing:
+        raise RuntimeError("the sandbox users cannot read " + ", ".join(missing) +
+                           ": run `python -m course.sandbox_setup` once (as root) to prepare this machine.")
+    exposed = [p for p in private if p in readable]
+    if not exposed:
+        return
+    root = os.path.realpath(_coursedir(config).root)
+    closed = set()
+    for p in exposed:
+        rel = os.path.relpath(p, root)
+        top = p if rel.startswith("..") else os.path.join(root, rel.split(os.sep)[0])
+        if top not in closed:
+            mode = os.stat(top).st_mode
+            os.chmod(top, mode & ~0o007)
+            closed.add(top)
+            say(f"made {top} private (chmod o-rwx): learner code runs as another user and must not read it")
+    still = [p for p in private_paths_readable_by(user, private)]
+    if still:
+        raise RuntimeError("learner code could still read " + ", ".join(still) +
+                           ": restrict these paths to the instructor (chmod o-rwx) and try again.")
+
+
+def _match_owner(path: str, uid: int, gid: int) -> None:
+    """Give files written by root (isolated grading) back to the course's owner."""
+    if not os.path.exists(path) or os.geteuid() != 0 or uid == 0:
+        return
+    os.chown(path, uid, gid)
+    if os.path.isdir(path):
+        for folder, dirs, files in os.walk(path):
+            for name in dirs + files:
+                os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
 
 
 def _context():
@@ -337,12 +505,16 @@ def _context():
 
 
 def parallel_autograde(config, assignment: str, students: list[str] | None = None, workers: int | None = None,
-                       force: bool = False, report=None, tmp_dir: str | None = None) -> list[StudentResult]:
+                       force: bool = False, report=None, tmp_dir: str | None = None,
+                       isolate: bool = False, say=print) -> list[StudentResult]:
     """Autograde ``assignment`` for ``students`` (default: every submission) in ``workers`` processes.
 
     ``report(result)`` is called in the parent as each learner finishes.
+    With ``isolate`` (root only) learner code runs as one unprivileged
+    sandbox user per worker (see ``course.sandbox``).
     Returns one :class:`StudentResult` per learner, in the order given.
-    Raises ``RuntimeError`` when the assignment is not in the gradebook.
+    Raises ``RuntimeError`` when the assignment is not in the gradebook or
+    isolation is asked for and impossible.
     """
     import warnings
 
@@ -379,13 +551,26 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
         return [results[s] for s in dict.fromkeys(students)]
 
     workers = max(1, min(workers or default_workers(), len(todo)))
+    ctx = _context()
+    users = None
+    if isolate:
+        from . import sandbox
+
+        if not sandbox.can_isolate():
+            raise RuntimeError("--isolate needs root: it starts each learner's kernel as an unprivileged "
+                               "user (e.g. sudo .venv/bin/python -m course.parallel_autograde ... --isolate)")
+        accounts = sandbox.sandbox_users(workers)
+        prepare_isolation(config, assignment, accounts, say=say)
+        users = ctx.SimpleQueue()
+        for account in accounts:
+            users.put(account)
+    root_stat = os.stat(real.root)
     base = tempfile.mkdtemp(prefix="nbgrader-parallel-", dir=tmp_dir)
     try:
         snapshot = os.path.join(base, "snapshot.db")
         snapshot_gradebook(real.db_url, Path(snapshot), real.course_id)
-        ctx = _context()
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(config, assignment, base, snapshot)) as pool, \
+                                 initargs=(config, assignment, base, snapshot, users)) as pool, \
                 warnings.catch_warnings():
             warnings.simplefilter("ignore")
             futures = {pool.submit(_grade_one, s, force): s for s in todo}
@@ -395,13 +580,17 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
                     try:
                         result = future.result()
                         _publish(result, real, assignment, gb)
+                        _match_owner(real.format_path(real.autograded_directory, s, assignment),
+                                     root_stat.st_uid, root_stat.st_gid)
                     except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
                         result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
                     results[s] = result
+                    _save_notes(config, assignment, [result])
                     if report:
                         report(result)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+    _match_owner(str(notes_path(config, assignment)), root_stat.st_uid, root_stat.st_gid)
     return [results[s] for s in dict.fromkeys(students)]
 
 
@@ -416,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="grade only these learners (default: every submission)")
     parser.add_argument("--force", action="store_true",
                         help="grade again learners already autograded (as nbgrader autograde --force)")
+    parser.add_argument("--isolate", action="store_true",
+                        help="run learner code as unprivileged sandbox users that cannot read the gradebook, "
+                             "hidden tests or other learners' work (needs root; see grading/README.md)")
     parser.add_argument("--verbose", action="store_true", help="print nbgrader's full log for failures")
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
@@ -429,12 +621,16 @@ def main(argv: list[str] | None = None) -> int:
         reported.add(r.student)
         line = f"{r.status.upper():<8} {r.student:<24} {r.seconds:6.1f}s"
         print(line + (f"  {r.message}" if r.message else ""), flush=True)
+        for n in r.notes:
+            flag = "TAMPERING " if n.get("tampering") else ""
+            print(f"         - {flag}{n.get('notebook', '')}: {n['message']}", flush=True)
         if args.verbose and r.status == "failed" and r.log:
             print(r.log, flush=True)
 
     try:
-        results = parallel_autograde(config, args.assignment, args.student, args.workers, args.force, report)
-    except RuntimeError as exc:
+        results = parallel_autograde(config, args.assignment, args.student, args.workers, args.force, report,
+                                     isolate=args.isolate)
+    except (RuntimeError, PermissionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for r in results:  # learners never sent to a worker (excluded, no notebooks)

@@ -1,0 +1,370 @@
+"""nbgrader preprocessors that keep autograding going whatever a submission does.
+
+``nbgrader_config.py`` puts these into ``Autograde.autograde_preprocessors``, so
+both ``nbgrader autograde`` and ``python -m course.parallel_autograde`` use them:
+
+- :class:`CourseExecute` replaces nbgrader's ``Execute``. It runs each kernel
+  through ``course.sandbox`` with a memory and a CPU-time limit (and, when
+  the course's isolated grading sets ``sandbox_uid``, as an unprivileged
+  user in a throw-away folder). A cell that stops the kernel (``os._exit``,
+  running out of memory or CPU time) or exceeds the per-cell time limit is
+  marked with a plain message and the notebook is run again without it, so
+  the learner keeps the points of every other exercise. Code that changes the
+  checking machinery (see ``course.tamper_scan``) is not run: every autograded
+  test of that notebook scores 0 with the reason. After the tests, a check the
+  learner cannot see confirms that error reporting still works and that the
+  ``course`` helpers are the course's own; if not, the tests score 0 too.
+- :class:`LimitOutputSize` caps every output's size (nbgrader's
+  ``LimitOutput`` counts lines only, so one 50 MB line passes).
+- :class:`SaveGradingNotes` stores one-line notes for the instructor in the
+  autograded notebook's metadata (``course_grading``), where
+  ``course.grade_report`` reads them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
+from traitlets import Bool, Integer, Unicode
+
+from . import sandbox
+from .tamper_scan import cell_label, tamper_findings
+
+NOTES_KEY = "course_grading"
+NOT_GRADED = "NotGraded"
+STOPPED = "GradingStopped"
+
+
+class _CellTooSlow(Exception):
+    """Raised inside nbclient when a cell exceeds the per-cell time limit."""
+
+
+def note(resources: dict, kind: str, message: str, tampering: bool = False) -> None:
+    """Record a one-line note for the instructor (kept in the autograded notebook's metadata)."""
+    notes = resources.setdefault(NOTES_KEY, [])
+    entry = {"kind": kind, "message": message, "tampering": tampering}
+    if entry not in notes:
+        notes.append(entry)
+
+
+def _error_output(ename: str, message: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+
+
+def autograded_test_cells(nb) -> list:
+    """Code cells that earn points from running (nbgrader ``grade`` cells that are not answers)."""
+    return [c for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+
+
+def fail_autograded_tests(nb, message: str) -> None:
+    """Give every autograded test cell an error output (nbgrader then scores it 0)."""
+    for cell in autograded_test_cells(nb):
+        cell.outputs = [_error_output(NOT_GRADED, message)]
+
+
+# --------------------------------------------------------------------------- integrity check
+
+def fingerprint(module) -> dict[str, str]:
+    """A digest of each function and class defined in ``module`` (its bytecode, constants and names)."""
+    import hashlib as _hashlib
+    import types as _types
+
+    def code_digest(code, h):
+        h.update(code.co_code)
+        h.update(repr(code.co_names).encode())
+        for const in code.co_consts:
+            if isinstance(const, _types.CodeType):
+                code_digest(const, h)
+            else:
+                h.update(repr(const).encode())
+
+    out = {}
+    for key, obj in sorted(vars(module).items()):
+        if isinstance(obj, _types.FunctionType):
+            h = _hashlib.sha256(getattr(obj, "__module__", "").encode())
+            code_digest(obj.__code__, h)
+            out[key] = h.hexdigest()[:16]
+        elif isinstance(obj, type) and getattr(obj, "__module__", None) == module.__name__:
+            h = _hashlib.sha256(obj.__qualname__.encode())
+            for name, member in sorted(vars(obj).items()):
+                if isinstance(member, _types.FunctionType):
+                    h.update(name.encode())
+                    code_digest(member.__code__, h)
+            out[key] = h.hexdigest()[:16]
+    return out
+
+
+def _integrity_source(nonce: str, names: list[str]) -> str:
+    """The code of the last cell the grader adds: report helper digests, then raise on purpose."""
+    return "\n".join([
+        "# Added by the course's grader; not part of the learner's notebook.",
+        inspect.getsource(fingerprint),
+        "def _course_integrity_report():",
+        "    import json, sys",
+        "    modules = {k: m for k, m in list(sys.modules.items()) if k == 'course' or k.startswith('course.')}",
+        "    names = {}",
+        f"    for name in {names!r}:",
+        "        value = globals().get(name)",
+        "        if value is not None and hasattr(value, '__name__') and hasattr(value, '__file__'):",
+        "            names[name] = [value.__name__, value.__file__]",
+        "    report = {'modules': {k: [getattr(m, '__file__', None), fingerprint(m)] for k, m in modules.items()},",
+        "              'names': names}",
+        f"    print({nonce!r} + json.dumps(report))",
+        f"    raise RuntimeError({nonce!r})",
+        "_course_integrity_report()",
+    ])
+
+
+def _expected_module(name: str):
+    __import__(name)
+    return sys.modules[name]
+
+
+def integrity_problems(output_text: str, error_values: list[str], nonce: str) -> list[str]:
+    """What the integrity cell's outputs reveal: ``[]`` when everything is the course's own."""
+    problems = []
+    if not any(nonce in (v or "") for v in error_values):
+        problems.append("errors raised after the learner's code were not reported (error display changed)")
+    marker = output_text.rfind(nonce)
+    if marker < 0:
+        problems.append("the grader's final check printed nothing (output or later cells were altered)")
+        return problems
+    try:
+        report = json.loads(output_text[marker + len(nonce):].splitlines()[0])
+    except (ValueError, IndexError):
+        return problems + ["the grader's final check printed something unreadable"]
+    for name, (file, digests) in sorted(report.get("modules", {}).items()):
+        try:
+            real = _expected_module(name)
+        except Exception:
+            problems.append(f"a module named {name!r} is not the course's")
+            continue
+        if os.path.realpath(file or "") != os.path.realpath(getattr(real, "__file__", "") or ""):
+            problems.append(f"{name} was loaded from {file}, not from the course")
+            continue
+        expected = fingerprint(real)
+        changed = sorted(k for k, v in expected.items() if digests.get(k) != v)
+        if changed:
+            problems.append(f"{name}.{changed[0]} was changed" + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""))
+    for name, (module_name, file) in sorted(report.get("names", {}).items()):
+        if module_name.split(".")[0] == "course":
+            try:
+                real = _expected_module(module_name)
+            except Exception:
+                problems.append(f"`{name}` is not a course module")
+                continue
+            if os.path.realpath(file or "") != os.path.realpath(real.__file__ or ""):
+                problems.append(f"`{name}` was loaded from {file}, not from the course")
+    return problems
+
+
+# --------------------------------------------------------------------------- execution
+
+def _noted_errors(nb, resources) -> None:
+    """Notes for errors an instructor should know about (input(), exit, memory, time, output cut)."""
+    meanings = {
+        "StdinNotImplementedError": "asks for keyboard input (input()), which grading cannot give",
+        "SystemExit": "calls exit() or sys.exit(); the rest of that cell did not run",
+        "MemoryError": "ran out of memory (grading limit)",
+        "CellTimeoutError": "ran past the time limit per cell",
+        "KeyboardInterrupt": "was interrupted",
+        "PermissionError": "tried to open a file it may not read; grading blocked it",
+    }
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") in meanings:
+                note(resources, "runtime", f"{cell_label(cell, i)} {meanings[out['ename']]}")
+
+
+class CourseExecute(Execute):
+    """nbgrader's ``Execute`` with limits, recovery from dead kernels, and tamper checks."""
+
+    memory_mb = Integer(2048, help="Address-space limit of a grading kernel (MB; 0 = none).").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU-time limit of a grading kernel (s; 0 = none).").tag(config=True)
+    file_mb = Integer(200, help="Largest file a grading kernel may write (MB; 0 = none).").tag(config=True)
+    max_recoveries = Integer(3, help="How many cells that stop the kernel are skipped before giving up.").tag(config=True)
+    sandbox_uid = Integer(-1, help="Run kernels as this uid (needs root; -1 = as the grader).").tag(config=True)
+    sandbox_gid = Integer(-1, help="Group of the sandbox user.").tag(config=True)
+    sandbox_parent = Unicode("", help="Folder for each kernel's throw-away working folder (default: system temp).").tag(config=True)
+    check_integrity = Bool(True, help="Add the hidden end-of-notebook integrity check.").tag(config=True)
+
+    # --- nbclient hooks
+    def preprocess_cell(self, cell, resources, index):
+        self._current_index = index
+        return super().preprocess_cell(cell, resources, index)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        raise _CellTooSlow(timeout)
+
+    def _limits(self) -> sandbox.Limits:
+        return sandbox.Limits(memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds or None,
+                              file_mb=self.file_mb or None)
+
+    def _kernel_manager_class(self, workdir: str | None):
+        limits = self._limits()
+        user = (sandbox.SandboxUser("sandbox", self.sandbox_uid, self.sandbox_gid)
+                if self.sandbox_uid >= 0 else None)
+        base = self.kernel_manager_class
+
+        class LimitedKernelManager(base):
+            def format_kernel_cmd(self, extra_arguments=None):
+                cmd = super().format_kernel_cmd(extra_arguments)
+                return sandbox.launcher_command(cmd, limits, user, workdir, quiet=True)
+
+        return LimitedKernelManager
+
+    def _workdir(self, resources) -> str | None:
+        if self.sandbox_uid < 0:
+            return None
+        parent = self.sandbox_parent or None
+        workdir = tempfile.mkdtemp(prefix="course-kernel-", dir=parent)
+        here = (resources.get("metadata") or {}).get("path")
+        if here and os.path.isdir(here):  # data files next to the notebook, never notebooks
+            for name in os.listdir(here):
+                src = os.path.join(here, name)
+                if os.path.isfile(src) and not name.endswith(".ipynb") and not os.path.islink(src):
+                    shutil.copy2(src, os.path.join(workdir, name))
+        return workdir
+
+    def _cleanup(self, workdir: str | None) -> None:
+        if self.sandbox_uid >= 0:
+            sandbox.kill_user_processes(self.sandbox_uid)
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _run_once(self, nb, resources, km):
+        workdir = self._workdir(resources)
+        original = self.kernel_manager_class
+        self.kernel_manager_class = self._kernel_manager_class(workdir)
+        try:
+            super().preprocess(nb, resources, km)
+        finally:
+            self.kernel_manager_class = original
+            self._cleanup(workdir)
+
+    def preprocess(self, nb, resources, km=None):
+        # A learner cannot opt a test cell out of execution with nbclient's skip tag.
+        self.skip_cells_with_tag = "course-never-skip-" + secrets.token_hex(8)
+        findings = tamper_findings(nb)
+        if findings:
+            first = findings[0].sentence()
+            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+            fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked: "
+                                      f"{first}{more}. Ask your instructor if this is a mistake.")
+            note(resources, "tampering", f"not run: {first}{more}", tampering=True)
+            return nb, resources
+
+        nonce = secrets.token_hex(12)
+        names = sorted({n for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked")
+                        for n in _loaded(c.source)})
+        added = None
+        if self.check_integrity:
+            added = NotebookNode(cell_type="code", source=_integrity_source(nonce, names), metadata={},
+                                 outputs=[], execution_count=None)
+            nb.cells.append(added)
+        sources = [c.source if c.cell_type == "code" else None for c in nb.cells]
+        skipped: dict[int, str] = {}
+        gave_up = None
+        for attempt in range(self.max_recoveries + 1):
+            for i, cell in enumerate(nb.cells):
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+                    cell.source = ("raise RuntimeError('skipped by the grader')" if i in skipped else sources[i])
+            self._current_index = None
+            try:
+                self._run_once(nb, resources, km)
+                break
+            except (DeadKernelError, _CellTooSlow) as exc:
+                i = self._current_index
+                why = ("ran past the time limit per cell" if isinstance(exc, _CellTooSlow)
+                       else "stopped the grading kernel (exit, crash, or the memory or CPU-time limit)")
+                if i is None or i in skipped or attempt == self.max_recoveries or nb.cells[i] is added:
+                    gave_up = why if i is None else f"{cell_label(nb.cells[i], i)} {why}"
+                    break
+                skipped[i] = why
+        for i, why in skipped.items():
+            cell = nb.cells[i]
+            cell.source = sources[i]
+            cell.outputs = [_error_output(STOPPED, f"Grading skipped this cell: it {why}. "
+                                                   "The cells after it were still run.")]
+            note(resources, "runtime", f"{cell_label(cell, i)} {why}; skipped, the rest was graded")
+        if added is not None:
+            nb.cells.remove(added)
+        if gave_up:
+            fail_autograded_tests(nb, f"Not graded: {gave_up}, and grading could not continue.")
+            note(resources, "runtime", f"not graded: {gave_up}")
+            return nb, resources
+        if added is not None:
+            text = "".join(o.get("text", "") for o in added.outputs if o.get("output_type") == "stream")
+            errors = [o.get("evalue", "") for o in added.outputs if o.get("output_type") == "error"]
+            problems = integrity_problems(text, errors, nonce)
+            if problems:
+                fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked "
+                                          f"({problems[0]}). Ask your instructor if this is a mistake.")
+                note(resources, "tampering", "; ".join(problems), tampering=True)
+                return nb, resources
+        _noted_errors(nb, resources)
+        return nb, resources
+
+
+def _loaded(source: str) -> set[str]:
+    from .tamper_scan import loaded_names
+
+    return loaded_names(source)
+
+
+class LimitOutputSize(LimitOutput):
+    """nbgrader's ``LimitOutput`` plus a cap on the characters of every output."""
+
+    max_chars = Integer(100_000, help="Largest text output kept per output (characters).").tag(config=True)
+    max_data_bytes = Integer(5_000_000, help="Largest image or other rich output kept (bytes).").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.cell_type != "code":
+            return cell, resources
+        for out in cell.outputs:
+            if out.output_type == "stream" and len(out.text) > self.max_chars:
+                cut = len(out.text)
+                out.text = out.text[: self.max_chars] + f"\n... output cut by the grader ({cut:,} characters) ...\n"
+                note(resources, "runtime", f"{cell_label(cell, cell_index)} printed {cut:,} characters; cut to {self.max_chars:,}")
+            for key, value in list(out.get("data", {}).items()):
+                text = value if isinstance(value, str) else json.dumps(value)
+                limit = self.max_chars if key.startswith("text/") else self.max_data_bytes
+                if len(text) <= limit:
+                    continue
+                if key == "text/plain":
+                    out.data[key] = text[: self.max_chars] + "\n... output cut by the grader ..."
+                else:
+                    out.data.pop(key)
+                    out.data.setdefault("text/plain", "(output too large; removed by the grader)")
+                note(resources, "runtime",
+                     f"{cell_label(cell, cell_index)} displayed {len(text):,} characters of {key}; cut")
+        return cell, resources
+
+
+class SaveGradingNotes(NbGraderPreprocessor):
+    """Write the notes collected while grading into ``nb.metadata['course_grading']``."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata[NOTES_KEY] = {"notes": list(resources.get(NOTES_KEY, []))}
+        return nb, resources
+
+
+def notes_of(nb) -> list[dict]:
+    """The grading notes stored in an autograded notebook (``[]`` if none)."""
+    return list((nb.metadata.get(NOTES_KEY) or {}).get("notes", []))
+
+

@@ -42,10 +42,14 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback must not reveal hidden tests: nbgrader's default feedback shows
 # every test cell in full. Learners still see their score and the course's
 # one-line message and hint for each failed check.
+# A full traceback in a test cell quotes the lines around the error, which can be
+# hidden tests: feedback keeps only each error's last line.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+from course.robust_grading import ShortTestTracebacks  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
 
 # Stubs left in the student version.
 c.ClearSolutions.code_stub = {

@@ -329,7 +329,7 @@ class LimitOutputSize(LimitOutput):
     """nbgrader's ``LimitOutput`` plus a cap on the characters of every output."""
 
     max_chars = Integer(100_000, help="Largest text output kept per output (characters).").tag(config=True)
-    max_data_bytes = Integer(5_000_000, help="Largest image or other rich output kept (bytes).").tag(config=True)
+    max_data_bytes = Integer(5_000_000, help="Largest image, HTML or other rich output kept (characters).").tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
@@ -342,7 +342,7 @@ class LimitOutputSize(LimitOutput):
                 note(resources, "runtime", f"{cell_label(cell, cell_index)} printed {cut:,} characters; cut to {self.max_chars:,}")
             for key, value in list(out.get("data", {}).items()):
                 text = value if isinstance(value, str) else json.dumps(value)
-                limit = self.max_chars if key.startswith("text/") else self.max_data_bytes
+                limit = self.max_chars if key == "text/plain" else self.max_data_bytes
                 if len(text) <= limit:
                     continue
                 if key == "text/plain":
@@ -361,6 +361,24 @@ class SaveGradingNotes(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         nb.metadata[NOTES_KEY] = {"notes": list(resources.get(NOTES_KEY, []))}
         return nb, resources
+
+
+class ShortTestTracebacks(NbGraderPreprocessor):
+    """In feedback, cut each error in a test cell to its last line (``NameError: name 'x' is not defined``).
+
+    A full IPython traceback quotes the lines around the failing one, and in a
+    test cell those can be hidden tests. Learners keep the error's name and
+    message, and the course's own checks already print one plain sentence.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
+                    out["traceback"] = [f"{ename}: {evalue}" if evalue else ename]
+        return cell, resources
 
 
 def notes_of(nb) -> list[dict]:

@@ -248,3 +248,34 @@ def test_without_isolation_the_attack_works(tmp_path):
     cell = next(c for c in nb.cells if "attack_helper" in c.source)
     printed = " ".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
     assert "HIDDEN" in printed and "rewrote" in printed
+
+
+def test_learners_read_the_reason_in_their_feedback(graded_corpus):
+    config = graded_corpus["config"]
+    api = grading.api(config)
+    cd = config.CourseDirectory
+    for student, text in (("killer", "Grading skipped this cell"), ("patch-helpers", "changes how answers are checked")):
+        result = api.generate_feedback(corpus.ASSIGNMENT, student, force=True)
+        assert result["success"], result.get("log")
+        html = (Path(cd.root) / cd.feedback_directory / student / corpus.ASSIGNMENT
+                / corpus.LESSONS[0].replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert text in html, student
+        assert "BEGIN HIDDEN TESTS" not in html
+        if student == "killer":  # its test cell failed with a NameError: no traceback lines from the tests
+            assert "check_against" not in html and "NameError: name 'pnn50' is not defined" in html
+
+
+def test_the_gradebook_is_consistent(graded_corpus):
+    """One submission per learner, both notebooks, every test cell scored, written answers awaiting a grader."""
+    with Gradebook(graded_corpus["config"].CourseDirectory.db_url) as gb:
+        assignment = gb.find_assignment(corpus.ASSIGNMENT)
+        cells = {nb.name: {c.name: c.cell_type for c in nb.grade_cells} for nb in assignment.notebooks}
+        subs = {s.student.id: s for s in assignment.submissions}
+        assert set(subs) == {c.student for c in graded_corpus["cases"]}
+        for student, sub in subs.items():
+            assert {nb.name: {g.name for g in nb.grades} for nb in sub.notebooks} == \
+                {name: set(ids) for name, ids in cells.items()}, student
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    if cells[nb.name][g.name] == "code":
+                        assert g.auto_score is not None, (student, g.name)

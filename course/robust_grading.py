@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -40,6 +41,7 @@ from . import sandbox
 from .tamper_scan import cell_label, tamper_findings
 
 NOTES_KEY = "course_grading"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOT_GRADED = "NotGraded"
 STOPPED = "GradingStopped"
 
@@ -364,18 +366,23 @@ class SaveGradingNotes(NbGraderPreprocessor):
 
 
 class ShortTestTracebacks(NbGraderPreprocessor):
-    """In feedback, cut each error in a test cell to its last line (``NameError: name 'x' is not defined``).
+    """In feedback, cut a test cell's Python traceback to its last line (``NameError: name 'x' is not defined``).
 
     A full IPython traceback quotes the lines around the failing one, and in a
-    test cell those can be hidden tests. Learners keep the error's name and
-    message, and the course's own checks already print one plain sentence.
+    test cell those can be hidden tests. The course's own checks already print
+    one plain sentence and a hint (no code); those are kept as they are.
     """
+
+    CODE_MARKERS = ("---->", "Cell In[", "Traceback", 'File "', "Input In [")
 
     def preprocess_cell(self, cell, resources, index):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
+                if out.get("output_type") != "error":
+                    continue
+                plain = _ANSI.sub("", "\n".join(str(t) for t in out.get("traceback", [])))
+                if any(marker in plain for marker in self.CODE_MARKERS):
                     ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
                     out["traceback"] = [f"{ename}: {evalue}" if evalue else ename]
         return cell, resources

@@ -146,3 +146,16 @@ def test_repair_puts_back_deleted_cells_in_place_and_keeps_the_last_duplicate():
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     assert ids == ["a", "t", None, "b"] and nb.cells[3].source == "a = 1"
     assert not st.repair_cells(nb, release)  # nothing left to repair
+
+
+def test_feedback_keeps_plain_check_messages_and_cuts_python_tracebacks():
+    plain = {"output_type": "error", "ename": "CheckFailed", "evalue": "x",
+             "traceback": ["Not yet: `f(1)` gave 2, but the expected value is 3.", "Hint: add one."]}
+    python = {"output_type": "error", "ename": "NameError", "evalue": "name 'f' is not defined",
+              "traceback": ["\x1b[0;31m---------\x1b[0m", "Cell \x1b[0;32mIn[5], line 3\x1b[0m",
+                            "      4 ### BEGIN HIDDEN TESTS", "NameError: name 'f' is not defined"]}
+    cell = nbformat.v4.new_code_cell("f(1)", metadata={"nbgrader": {"grade": True, "grade_id": "t", "points": 1}})
+    cell.outputs = [nbformat.from_dict(plain), nbformat.from_dict(python)]
+    cell, _ = rg.ShortTestTracebacks().preprocess_cell(cell, {}, 0)
+    assert cell.outputs[0].traceback == plain["traceback"]
+    assert cell.outputs[1].traceback == ["NameError: name 'f' is not defined"]

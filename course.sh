@@ -71,6 +71,18 @@ case "$cmd" in
         say "The browser tests need Chromium at $chromium and will be skipped. To run them, install it with: sudo apt-get update && sudo apt-get install -y chromium"
       fi
     fi
+    # The multi-user JupyterHub test needs configurable-http-proxy, installed from npm into .cache/node.
+    chp=.cache/node/node_modules/.bin/configurable-http-proxy
+    if [ ! -x "$chp" ]; then
+      if command -v npm >/dev/null 2>&1; then
+        say "Installing configurable-http-proxy for the JupyterHub test (first run only) ..."
+        mkdir -p .cache/node
+        npm install --no-audit --no-fund --silent --prefix .cache/node configurable-http-proxy@5.3.0 >/dev/null 2>&1 ||
+          say "Could not install configurable-http-proxy with npm; the JupyterHub test will be skipped."
+      else
+        say "The JupyterHub test needs npm (Node.js) to install configurable-http-proxy and will be skipped."
+      fi
+    fi
     # Isolated grading is tested for real when we are root (CI): sandbox users, and
     # traverse permission on the way to Python (see course/sandbox_setup.py).
     if [ "$(id -u)" = 0 ]; then

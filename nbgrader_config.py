@@ -28,8 +28,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_grading, "gradebook.db")
 c.ExportPlugin.to = os.path.join(_grading, "grades.csv")
 
-# Local file exchange for a single machine; JupyterHub deployments override it.
-c.Exchange.root = os.path.join(_grading, "exchange")
+# Local file exchange for a single machine. On JupyterHub every user points at one
+# shared folder: set COURSE_EXCHANGE_ROOT (e.g. /srv/nbgrader/exchange) in their environment.
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE_ROOT") or os.path.join(_grading, "exchange")
 
 # A learner's infinite loop is stopped after this many seconds per cell;
 # later cells still run. Both names are read by different nbgrader steps.

@@ -25,7 +25,9 @@ c.CourseDirectory.solution_directory = os.path.join("grading", "solution")
 # installed `course` package, never copied into a release.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_grading, "gradebook.db")
+# The gradebook: a SQLite file for one grader; a team on a hub sets COURSE_GRADEBOOK_URL
+# (postgresql://...) in the graders' environment (deploy/README.md), never in this file.
+c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL") or "sqlite:///" + os.path.join(_grading, "gradebook.db")
 c.ExportPlugin.to = os.path.join(_grading, "grades.csv")
 
 # Local file exchange for a single machine. On JupyterHub every user points at one

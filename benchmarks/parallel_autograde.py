@@ -112,8 +112,9 @@ def main() -> int:
         t_stock, code_stock = timed([nbgrader, "autograde", ASSIGNMENT], base / "stock")
         t_par, code_par = timed([sys.executable, "-m", "course.parallel_autograde", ASSIGNMENT,
                                  "--workers", str(args.workers)], base / "parallel")
-        same = scores(stock) == scores(parallel)
-        graded = len(scores(parallel))
+        mine, theirs = scores(parallel), scores(stock)
+        same = mine == theirs
+        graded = len(mine)
         print(f"lesson {ASSIGNMENT}/{LESSON}, {args.learners} submissions, {os.cpu_count()} CPUs, "
               f"load average before grading {load:.2f}")
         print(f"{'stock nbgrader autograde (sequential)':<44} {t_stock:7.1f} s  (exit {code_stock})")
@@ -122,6 +123,9 @@ def main() -> int:
         print(f"{'per submission, stock / parallel':<44} {t_stock / args.learners:7.2f} s / "
               f"{t_par / args.learners:.2f} s")
         print(f"same scores for every learner: {'yes' if same else 'NO'} ({graded} submissions in the gradebook)")
+        for learner in sorted(set(mine) | set(theirs)):
+            if mine.get(learner) != theirs.get(learner):
+                print(f"  {learner}: stock {theirs.get(learner)}, parallel {mine.get(learner)}")
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return 0

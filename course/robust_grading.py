@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -220,10 +221,18 @@ class CourseExecute(Execute):
                 if self.sandbox_uid >= 0 else None)
         base = self.kernel_manager_class
 
+        groups = self._kernel_groups
+
         class LimitedKernelManager(base):
             def format_kernel_cmd(self, extra_arguments=None):
                 cmd = super().format_kernel_cmd(extra_arguments)
                 return sandbox.launcher_command(cmd, limits, user, workdir, quiet=True)
+
+            async def _async_post_start_kernel(self, **kw):
+                await super()._async_post_start_kernel(**kw)
+                pgid = getattr(self.provisioner, "pgid", None)
+                if pgid:
+                    groups.append(pgid)
 
         return LimitedKernelManager
 
@@ -241,12 +250,21 @@ class CourseExecute(Execute):
         return workdir
 
     def _cleanup(self, workdir: str | None) -> None:
+        """Stop whatever the learner's code left running, then remove the kernel's folder."""
         if self.sandbox_uid >= 0:
             sandbox.kill_user_processes(self.sandbox_uid)
+        while self._kernel_groups:  # the kernel's process group: background processes it started
+            pgid = self._kernel_groups.pop()
+            if pgid != os.getpgrp():
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def _run_once(self, nb, resources, km):
+        self._kernel_groups = []
         workdir = self._workdir(resources)
         original = self.kernel_manager_class
         self.kernel_manager_class = self._kernel_manager_class(workdir)

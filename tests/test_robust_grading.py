@@ -159,3 +159,29 @@ def test_feedback_keeps_plain_check_messages_and_cuts_python_tracebacks():
     cell, _ = rg.ShortTestTracebacks().preprocess_cell(cell, {}, 0)
     assert cell.outputs[0].traceback == plain["traceback"]
     assert cell.outputs[1].traceback == ["NameError: name 'f' is not defined"]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_background_processes_do_not_outlive_grading(tmp_path):
+    """Without isolation too: the kernel's process group is killed after the notebook."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        # A child that ignores the polite signals (ignored signals survive exec): only SIGKILL stops it.
+        "import signal, subprocess\n"
+        "p = subprocess.Popen(['sleep', '300'], preexec_fn=lambda: [signal.signal(s, signal.SIG_IGN) "
+        "for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)])\nprint(p.pid)")]
+    executor = rg.CourseExecute(timeout=60, check_integrity=False)
+    nb, _ = executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    pid = int(nb.cells[0].outputs[0]["text"].strip())
+    deadline = __import__("time").monotonic() + 10
+    while _alive(pid) and __import__("time").monotonic() < deadline:
+        __import__("time").sleep(0.1)
+    assert not _alive(pid)

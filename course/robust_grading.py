@@ -39,7 +39,7 @@ from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from . import sandbox
-from .tamper_scan import cell_label, tamper_findings
+from .tamper_scan import cell_label, loaded_names, tamper_findings
 
 NOTES_KEY = "course_grading"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -220,7 +220,6 @@ class CourseExecute(Execute):
         user = (sandbox.SandboxUser("sandbox", self.sandbox_uid, self.sandbox_gid)
                 if self.sandbox_uid >= 0 else None)
         base = self.kernel_manager_class
-
         groups = self._kernel_groups
 
         class LimitedKernelManager(base):
@@ -288,7 +287,7 @@ class CourseExecute(Execute):
 
         nonce = secrets.token_hex(12)
         names = sorted({n for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked")
-                        for n in _loaded(c.source)})
+                        for n in loaded_names(c.source)})
         added = None
         if self.check_integrity:
             added = NotebookNode(cell_type="code", source=_integrity_source(nonce, names), metadata={},
@@ -337,12 +336,6 @@ class CourseExecute(Execute):
                 return nb, resources
         _noted_errors(nb, resources)
         return nb, resources
-
-
-def _loaded(source: str) -> set[str]:
-    from .tamper_scan import loaded_names
-
-    return loaded_names(source)
 
 
 class LimitOutputSize(LimitOutput):

@@ -185,14 +185,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # --------------------------------------------------------------------------- parent side helpers
 
-def default_users() -> int:
-    """One sandbox user per CPU (one per parallel worker)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def can_isolate() -> bool:
     """Whether this process may start kernels as other users (it must be root, on POSIX)."""
     return hasattr(os, "geteuid") and os.geteuid() == 0

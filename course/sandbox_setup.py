@@ -27,6 +27,7 @@ import sys
 import sysconfig
 
 from . import sandbox
+from .parallel_autograde import default_workers
 from .paths import REPO_ROOT
 
 
@@ -84,7 +85,7 @@ def check_as(user: sandbox.SandboxUser) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.sandbox_setup",
                                      description="Prepare this machine for isolated grading (run as root).")
-    parser.add_argument("--users", type=int, default=sandbox.default_users(),
+    parser.add_argument("--users", type=int, default=default_workers(),
                         help="sandbox users to create (one per parallel worker; default: number of CPUs)")
     parser.add_argument("--check", action="store_true", help="only report; change nothing")
     args = parser.parse_args(argv)

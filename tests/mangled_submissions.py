@@ -10,7 +10,7 @@ instructor's solutions and then breaking one thing.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import nbformat
 
@@ -33,7 +33,6 @@ class Case:
     expected: dict         # notebook -> autograded points
     reason: str | None = None          # text expected in the instructor's notes for this learner
     tampering: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def _cells(nb, grade_id):
@@ -196,6 +195,5 @@ def build(release: dict, source: dict, attack_paths: dict) -> list[Case]:
     )
     cases.append(Case("attacker", "tries to read the hidden tests and zero everyone's grades",
                       with_l1(_prepend(correct[L1], f"{EX1}-answer", attack)),
-                      {L1: minus(EX1), L2: 5.0}, reason="may not read",
-                      extra={"attack": attack}))
+                      {L1: minus(EX1), L2: 5.0}, reason="may not read"))
     return cases

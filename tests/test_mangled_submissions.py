@@ -77,14 +77,9 @@ def _code_scores(config):
 
 
 def _sandbox_processes() -> list[int]:
-    uids = set()
-    for i in range(8):
-        try:
-            import pwd
+    import pwd
 
-            uids.add(pwd.getpwnam(f"{sandbox.SANDBOX_USER_PREFIX}-{i}").pw_uid)
-        except KeyError:
-            pass
+    uids = {u.pw_uid for u in pwd.getpwall() if u.pw_name.startswith(sandbox.SANDBOX_USER_PREFIX + "-")}
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and _owner(p) in uids]
 
 

@@ -50,7 +50,7 @@ cmd="${1:-}"; shift || true
 case "$cmd" in
   open)
     ensure_env ""
-    "$PY" -m course.student
+    "$PY" -m course.publish.student
     say "Opening the course. Stop it with Ctrl+C in this window."
     # The whole repository is visible, as on Binder; trainees work in student/.
     args=(--ServerApp.root_dir="$PWD" --LabApp.news_url=None)
@@ -84,9 +84,9 @@ case "$cmd" in
       fi
     fi
     # Isolated grading is tested for real when we are root (CI): sandbox users, and
-    # traverse permission on the way to Python (see course/sandbox_setup.py).
+    # traverse permission on the way to Python (see course/grader/sandbox_setup.py).
     if [ "$(id -u)" = 0 ]; then
-      "$PY" -m course.sandbox_setup --users 2 >/dev/null ||
+      "$PY" -m course.grader.sandbox_setup --users 2 >/dev/null ||
         say "Could not prepare isolated grading; its tests will fail with the reason."
     fi
     exec "$PY" -m pytest "$@"

@@ -50,7 +50,7 @@ c.OverwriteCells.add_missing_cells = True
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
-from course.robust_grading import ShortTestTracebacks  # noqa: E402
+from course.grader.preprocessors import ShortTestTracebacks  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
 
@@ -60,18 +60,18 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Autograding that survives any submission (course/robust_grading.py): each
+# Autograding that survives any submission (course/grader/preprocessors.py): each
 # kernel gets a memory and CPU-time limit; a cell that kills the kernel or
 # runs past the time limit is skipped and the rest still graded; outputs are
 # capped in size; code that changes the checking helpers scores 0 with a
 # reason; one-line notes for the instructor are kept in each autograded
-# notebook. (python -m course.parallel_autograde --isolate also runs the
+# notebook. (python -m course.grader.parallel --isolate also runs the
 # kernels as unprivileged users: see grading/README.md.)
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, IgnorePattern, SaveAutoGrades)
 
-from course.robust_grading import CourseExecute, LimitOutputSize, SaveGradingNotes  # noqa: E402
+from course.grader.preprocessors import CourseExecute, LimitOutputSize, SaveGradingNotes  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
     CourseExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutputSize,

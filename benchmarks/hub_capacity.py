@@ -45,7 +45,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course.grading import assignments  # noqa: E402
+from course.grader.nbgrader_api import assignments  # noqa: E402
 from course.paths import MODULES_DIR, REPO_ROOT  # noqa: E402
 
 MIB = 1024 * 1024

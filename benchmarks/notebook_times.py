@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import authoring  # noqa: E402
+from course.publish import lesson_checks as authoring  # noqa: E402
 from course.paths import MODULES_DIR, REPO_ROOT  # noqa: E402
 
 

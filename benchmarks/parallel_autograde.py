@@ -1,4 +1,4 @@
-"""Benchmark: stock ``nbgrader autograde`` against ``python -m course.parallel_autograde``.
+"""Benchmark: stock ``nbgrader autograde`` against ``python -m course.grader.parallel``.
 
     python benchmarks/parallel_autograde.py                   # 60 learners, workers = CPUs
     python benchmarks/parallel_autograde.py --learners 90 --workers 2
@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import grading  # noqa: E402
-from course.parallel_autograde import default_workers  # noqa: E402
+from course.grader import nbgrader_api as grading  # noqa: E402
+from course.grader.parallel import default_workers  # noqa: E402
 from course.paths import MODULES_DIR  # noqa: E402
 
 ASSIGNMENT = "01-nervous-system"
@@ -110,7 +110,7 @@ def main() -> int:
         load = os.getloadavg()[0]
         nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
         t_stock, code_stock = timed([nbgrader, "autograde", ASSIGNMENT], base / "stock")
-        t_par, code_par = timed([sys.executable, "-m", "course.parallel_autograde", ASSIGNMENT,
+        t_par, code_par = timed([sys.executable, "-m", "course.grader.parallel", ASSIGNMENT,
                                  "--workers", str(args.workers)], base / "parallel")
         mine, theirs = scores(parallel), scores(stock)
         same = mine == theirs
@@ -118,7 +118,7 @@ def main() -> int:
         print(f"lesson {ASSIGNMENT}/{LESSON}, {args.learners} submissions, {os.cpu_count()} CPUs, "
               f"load average before grading {load:.2f}")
         print(f"{'stock nbgrader autograde (sequential)':<44} {t_stock:7.1f} s  (exit {code_stock})")
-        print(f"{'course.parallel_autograde --workers ' + str(args.workers):<44} {t_par:7.1f} s  (exit {code_par})")
+        print(f"{'course.grader.parallel --workers ' + str(args.workers):<44} {t_par:7.1f} s  (exit {code_par})")
         print(f"{'speed-up (stock / parallel)':<44} {t_stock / t_par:7.2f} x")
         print(f"{'per submission, stock / parallel':<44} {t_stock / args.learners:7.2f} s / "
               f"{t_par / args.learners:.2f} s")

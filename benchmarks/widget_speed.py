@@ -5,7 +5,7 @@
     python benchmarks/widget_speed.py --only breathing hrv  # demos whose name contains a word
 
 Every demo is found as the accessibility tests find it
-(:func:`course.accessibility.discover_demos`) and built with its controls, as a
+(:func:`course.publish.accessibility.discover_demos`) and built with its controls, as a
 learner sees it. Each control that has a range or options (sliders, menus,
 toggle buttons, checkboxes) is moved in turn, its values alternating across
 the range (lowest, highest, second lowest, ...). A change is timed from
@@ -53,7 +53,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from course import accessibility, plotting  # noqa: E402
+from course import plotting
+from course.publish import accessibility  # noqa: E402
 
 #: Target: the median change is within this factor of the floor ...
 MAX_RATIO = 1.5

@@ -8,6 +8,9 @@ The exception is still raised, so nbgrader and pytest still see a failure.
 
 from __future__ import annotations
 
+import functools
+import sys
+
 
 class CourseError(Exception):
     """Base class for problems the course explains in plain language."""
@@ -45,3 +48,25 @@ class NotAttempted(CheckFailed):
     """The exercise still holds its stub."""
 
     heading = "Not answered yet"
+
+
+def explained_on_the_command_line(main):
+    """Decorate a command's ``main()``: a course error or a file error becomes one sentence and exit status 1.
+
+    Instructors and learners who run ``python -m course...`` see ``Problem: ...``
+    on standard error instead of a traceback; every other exception is a bug
+    and still shows its traceback.
+    """
+
+    @functools.wraps(main)
+    def run(*args, **kwargs):
+        try:
+            return main(*args, **kwargs)
+        except CourseError as exc:
+            print(f"{exc.heading}: {exc}", file=sys.stderr)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            print(f"Problem: could not read or write a file ({exc.strerror or exc}{where}).", file=sys.stderr)
+        return 1
+
+    return run

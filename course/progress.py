@@ -40,7 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from . import __version__
-from .errors import CourseError, DataError
+from .errors import CourseError, DataError, explained_on_the_command_line
 from .paths import MODULES_DIR, STUDENT_DIR
 
 #: Marks a file as ours; a JSON file without it is refused.
@@ -84,7 +84,7 @@ def _check_student_dir(student_dir: Path) -> Path:
     student_dir = Path(student_dir)
     if not student_dir.is_dir():
         raise DataError(f"There is no student folder at {student_dir}; build it first with "
-                        "`python -m course.student`.")
+                        "`python -m course.publish.student`.")
     resolved = student_dir.resolve()
     modules = MODULES_DIR.resolve()
     if resolved == modules or modules in resolved.parents:
@@ -444,6 +444,7 @@ def panel(student_dir: Path | None = None):
 # Command line
 # ---------------------------------------------------------------------------
 
+@explained_on_the_command_line
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.progress",
                                      description="Save or restore your answers (for Binder, where sessions are wiped).")
@@ -455,17 +456,10 @@ def main(argv: list[str] | None = None) -> int:
     for cmd in (save_cmd, restore_cmd):
         cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help="the student folder (default: student/)")
     args = parser.parse_args(argv)
-    try:
-        if args.action == "save":
-            report = save(args.student_dir, args.out_file)
-        else:
-            report = restore(args.progress_file, args.student_dir)
-    except CourseError as exc:
-        print(f"{exc.heading}: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"Problem: could not write a file ({exc.strerror}: {exc.filename}).", file=sys.stderr)
-        return 1
+    if args.action == "save":
+        report = save(args.student_dir, args.out_file)
+    else:
+        report = restore(args.progress_file, args.student_dir)
     print("\n".join(report.lines()))
     return 0
 

@@ -1,114 +1,18 @@
-"""One-time set-up for isolated grading (run as root):
+"""Old name of :mod:`course.grader.sandbox_setup` (One-time set-up for isolated grading), kept for one release.
 
-    sudo .venv/bin/python -m course.sandbox_setup [--users N] [--check]
-
-Isolated grading (``python -m course.parallel_autograde A --isolate``) starts
-each learner's kernel as an unprivileged user ``course-grader-N``. That user
-must be able to *run* the course's Python and read the ``course`` package and
-``datasets/``, and nothing private. This command:
-
-1. creates the sandbox users (no home, no login shell, no password);
-2. finds folders on the way to Python, the environment and the course that
-   other users cannot pass through (e.g. ``/root`` when Python was installed
-   there with pyenv) and gives them *traverse-only* permission (``o+x``: others
-   may open a known path inside, not list the folder);
-3. checks, by running as a sandbox user, that Python starts and the course imports.
-
-``--check`` reports what it would change without changing anything.
+``python -m course.sandbox_setup`` still works and does the same as
+``python -m course.grader.sandbox_setup``; use the new name, this alias will go.
 """
 
-from __future__ import annotations
-
-import argparse
-import os
-import stat
-import subprocess
 import sys
-import sysconfig
 
-from . import sandbox
-from .parallel_autograde import default_workers
-from .paths import REPO_ROOT
+from .grader import sandbox_setup as _moved
 
 
-def runtime_paths() -> list[str]:
-    """Files and folders a grading kernel must reach."""
-    paths = {os.path.realpath(sys.executable), os.path.realpath(sys.base_prefix),
-             os.path.realpath(sysconfig.get_paths()["stdlib"]), os.path.realpath(sysconfig.get_paths()["purelib"]),
-             os.path.realpath(os.path.dirname(os.path.abspath(__file__)))}
-    datasets = os.path.join(REPO_ROOT, "datasets")
-    if os.path.isdir(datasets):
-        paths.add(os.path.realpath(datasets))
-    return sorted(paths)
-
-
-def closed_folders(paths: list[str]) -> list[str]:
-    """Folders on the way to ``paths`` that other users cannot traverse (no ``o+x``)."""
-    closed = []
-    for path in paths:
-        folder = path if os.path.isdir(path) else os.path.dirname(path)
-        parts = []
-        while True:
-            parts.append(folder)
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-        for folder in reversed(parts):
-            try:
-                mode = os.stat(folder).st_mode
-            except OSError:
-                continue
-            if not mode & stat.S_IXOTH and folder not in closed:
-                closed.append(folder)
-    return closed
-
-
-_CHECK = "import ipykernel, numpy, course.feedback; print('ok')"
-
-
-def check_as(user: sandbox.SandboxUser) -> str:
-    """Run Python as ``user`` and import the kernel and the course; return '' or the error."""
-    import shutil
-    import tempfile
-
-    workdir = tempfile.mkdtemp(prefix="course-sandbox-check-")
-    try:
-        cmd = sandbox.launcher_command([sys.executable, "-c", _CHECK], sandbox.Limits(cpu_seconds=60),
-                                       user, workdir)
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        return "" if done.returncode == 0 and "ok" in done.stdout else (done.stderr.strip()[-400:] or "failed")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.sandbox_setup",
-                                     description="Prepare this machine for isolated grading (run as root).")
-    parser.add_argument("--users", type=int, default=default_workers(),
-                        help="sandbox users to create (one per parallel worker; default: number of CPUs)")
-    parser.add_argument("--check", action="store_true", help="only report; change nothing")
-    args = parser.parse_args(argv)
-    if not sandbox.can_isolate():
-        print("Isolated grading needs root: run this with sudo.", file=sys.stderr)
-        return 1
-    closed = closed_folders(runtime_paths())
-    if args.check:
-        for folder in closed:
-            print(f"would allow other users to traverse {folder} (chmod o+x)")
-        return 0
-    users = sandbox.sandbox_users(max(1, args.users))
-    print("sandbox users: " + ", ".join(u.name for u in users))
-    for folder in closed:
-        os.chmod(folder, os.stat(folder).st_mode | stat.S_IXOTH)
-        print(f"allowed other users to traverse {folder} (chmod o+x; they still cannot list it)")
-    problem = check_as(users[0])
-    if problem:
-        print(f"A sandbox user still cannot run the course's Python: {problem}", file=sys.stderr)
-        return 1
-    print("ready: a sandbox user can run the course's Python and import the course")
-    return 0
+def __getattr__(name):
+    return getattr(_moved, name)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print("Note: course.sandbox_setup is now course.grader.sandbox_setup; the old name will be removed.", file=sys.stderr)
+    sys.exit(_moved.main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import grading
+from course.grader import nbgrader_api as grading
 
 
 @pytest.fixture(scope="session")

@@ -46,12 +46,12 @@ def why_not_runnable() -> str | None:
         import jupyterhub  # noqa: F401
     except ImportError:
         return "jupyterhub is not installed (it is in the test extra: ./course.sh test installs it)"
-    from course.sandbox_setup import closed_folders, runtime_paths
+    from course.grader.sandbox_setup import closed_folders, runtime_paths
 
     closed = closed_folders(runtime_paths())
     if closed:
         return ("other users cannot reach the course's Python through " + ", ".join(closed) +
-                " (run python -m course.sandbox_setup as root; ./course.sh test does)")
+                " (run python -m course.grader.sandbox_setup as root; ./course.sh test does)")
     return None
 
 
@@ -73,7 +73,7 @@ def delete_user(name: str) -> None:
         uid = pwd.getpwnam(name).pw_uid
     except KeyError:
         return
-    from course.sandbox import kill_user_processes
+    from course.grader.sandbox import kill_user_processes
 
     kill_user_processes(uid)
     subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from course import grading
+from course.grader import nbgrader_api as grading
 
 ASSIGNMENT = "01-nervous-system"
 L1, L2 = "01-hrv-basics", "05-burnout-evidence"

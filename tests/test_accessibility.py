@@ -2,7 +2,7 @@
 
 Every demo is found by importing every module in ``course/widgets/`` (public
 ``*_demo`` functions), built with ``COURSE_HEADLESS`` unset, its controls
-moved once each, and checked with :mod:`course.accessibility`:
+moved once each, and checked with :mod:`course.publish.accessibility`:
 
 (a) every control has a human-readable description (or a visible label just
     before it), is not disabled, labels every option, and redraws cheaply if
@@ -11,7 +11,7 @@ moved once each, and checked with :mod:`course.accessibility`:
     here we check the demos actually draw with it (and reuse that file's
     colour-vision distance for the colours each figure combines);
 (c) the single ``# `` heading of every lesson is
-    :func:`course.authoring.check_structure`, run on every lesson by
+    :func:`course.publish.lesson_checks.check_structure`, run on every lesson by
     ``tests/test_notebook_hygiene.py``; here we only make sure it stays wired;
 (d) every figure a demo displays, before and after a change, has alt text of
     at least 20 characters in a ``text/html`` ``<img alt=...>``.
@@ -32,7 +32,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 import test_plotting as palette_checks  # the palette's colour-vision test, reused (not duplicated)
-from course import accessibility, authoring, plotting
+from course import plotting
+from course.publish import accessibility, lesson_checks as authoring
 from course.widgets import controls_demo
 
 DEMOS = accessibility.discover_demos()

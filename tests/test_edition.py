@@ -1,4 +1,4 @@
-"""The read-only HTML edition (course.edition): pages link up, figures keep alt text, no tracebacks."""
+"""The read-only HTML edition (course.publish.edition): pages link up, figures keep alt text, no tracebacks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import edition
+from course.publish import edition
 from course.errors import DataError
 
 LESSON = "01-nervous-system/01-hrv-basics.ipynb"

@@ -41,4 +41,4 @@ def test_binder_link_opens_the_start_page_in_the_student_copy():
     link = re.search(r"https://mybinder\.org/v2/gh/[^)\s]+", README).group(0)
     assert link.endswith("?urlpath=lab/tree/student/START-HERE.ipynb")
     postbuild = (REPO_ROOT / "postBuild").read_text(encoding="utf-8")
-    assert "python -m course.student" in postbuild
+    assert "python -m course.publish.student" in postbuild

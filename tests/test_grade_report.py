@@ -1,4 +1,4 @@
-"""Instructor report (course.grade_report): statistics by hand, then end to end in a temp course.
+"""Instructor report (course.grader.report): statistics by hand, then end to end in a temp course.
 
 The end-to-end fixture grades one lesson (01-nervous-system/01-hrv-basics) for
 four learners who submitted (correct, half-done, untouched, notebook missing)
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course import grade_report as gr
-from course import grading
+from course.grader import report as gr
+from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR
 
 # ---------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def test_lms_csv(course):
 
 def test_cli_errors_are_one_sentence(course, tmp_path, capsys):
     root, _ = course
-    run = subprocess.run([sys.executable, "-m", "course.grade_report", "99-no-such"], cwd=root,
+    run = subprocess.run([sys.executable, "-m", "course.grader.report", "99-no-such"], cwd=root,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
     assert "no assignment called '99-no-such'" in run.stderr

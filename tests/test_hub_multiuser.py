@@ -30,7 +30,7 @@ import nbformat
 import pytest
 
 import hub_harness as hh
-from course import grading
+from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR, REPO_ROOT
 
 ASSIGNMENT = "01-nervous-system"

@@ -1,4 +1,4 @@
-"""The whole nbgrader lifecycle, end to end, in-process (``course.lifecycle``).
+"""The whole nbgrader lifecycle, end to end, in-process (``course.grader.lifecycle``).
 
 One temporary course holding only ``01-nervous-system/01-hrv-basics.ipynb``,
 a shared exchange folder (as on JupyterHub) and three learners, each with a
@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import grading, lifecycle
+from course.grader import lifecycle, nbgrader_api as grading
 from course.paths import MODULES_DIR
 
 ASSIGNMENT = "01-nervous-system"

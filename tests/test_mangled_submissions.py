@@ -1,7 +1,7 @@
 """Broken, odd and hostile submissions graded in one batch with correct ones.
 
 The corpus (``tests/mangled_submissions.py``) goes through
-``course.parallel_autograde`` with two workers, isolated (learner code as
+``course.grader.parallel`` with two workers, isolated (learner code as
 unprivileged sandbox users) when the tests run as root, as in CI. For every
 case: the batch completes, each learner gets the score their work deserves
 (nothing for tampering), the instructor gets a one-line note, the gradebook
@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import grade_report, grading, parallel_autograde as pa, sandbox
+from course.grader import nbgrader_api as grading, parallel as pa, report as grade_report, sandbox
 from course.paths import MODULES_DIR
 
 import mangled_submissions as corpus

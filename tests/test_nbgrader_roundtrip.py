@@ -15,7 +15,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
-from course import grading
+from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR
 
 LESSONS = [(name, nb.name) for name in grading.assignments() for nb in sorted((MODULES_DIR / name).glob("*.ipynb"))]

@@ -12,7 +12,7 @@ import re
 import nbformat
 import pytest
 
-from course import authoring
+from course.publish import lesson_checks as authoring
 from course.paths import MODULES_DIR
 
 LESSONS = authoring.lesson_paths()

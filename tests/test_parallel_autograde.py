@@ -1,4 +1,4 @@
-"""``python -m course.parallel_autograde`` gives exactly what stock ``nbgrader autograde`` gives.
+"""``python -m course.grader.parallel`` gives exactly what stock ``nbgrader autograde`` gives.
 
 Two identical throw-away courses (one short lesson) receive the same six
 submissions: correct, half-done, untouched, and one that is not valid JSON.
@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import grading, parallel_autograde as pa
+from course.grader import nbgrader_api as grading, parallel as pa
 from course.paths import MODULES_DIR
 
 ASSIGNMENT = "01-nervous-system"

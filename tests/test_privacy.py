@@ -4,7 +4,7 @@ A snapshot of the repository (tracked files plus new, not ignored ones, as
 they are in the working tree) is committed into a fresh git repository in a
 temporary folder. A short nbgrader lifecycle then runs there from the
 repository root with the repository's own ``nbgrader_config.py``, the
-learners' copy is built with ``python -m course.student``, and JupyterLab-
+learners' copy is built with ``python -m course.publish.student``, and JupyterLab-
 style checkpoints are saved. Every folder that then holds learner data must
 exist (so the test cannot pass vacuously) and ``git status`` must be clean.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import grading, lifecycle
+from course.grader import lifecycle, nbgrader_api as grading
 from course.paths import REPO_ROOT, STUDENT_DIR
 
 ASSIGNMENT = "01-nervous-system"
@@ -78,7 +78,7 @@ def used_clone(tmp_path_factory):
     clone = tmp_path_factory.mktemp("clone")
     _snapshot(clone)
     # The learners' copy, built by the clone's own code (run from the clone, `course` is the clone's).
-    student = subprocess.Popen([sys.executable, "-m", "course.student"], cwd=clone,
+    student = subprocess.Popen([sys.executable, "-m", "course.publish.student"], cwd=clone,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     config = grading.load_config(clone)  # the repository's own nbgrader_config.py: every folder as in the real course
     config.CourseDirectory.notebook_id = NOTEBOOK  # one lesson only, to stay fast

@@ -13,7 +13,9 @@ from datetime import datetime, timezone
 import nbformat
 import pytest
 
-from course import __version__, grading, progress, student
+from course import __version__, progress
+from course.grader import nbgrader_api as grading
+from course.publish import student
 from course.errors import DataError
 from course.paths import MODULES_DIR, REPO_ROOT
 

@@ -1,4 +1,4 @@
-"""``course.sandbox``: limits on grading kernels, and (as root) a separate unprivileged user."""
+"""``course.grader.sandbox``: limits on grading kernels, and (as root) a separate unprivileged user."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from course import sandbox, sandbox_setup
+from course.grader import sandbox, sandbox_setup
 
 ROOT = sandbox.can_isolate()
 needs_root = pytest.mark.skipif(not ROOT, reason="starting processes as another user needs root (CI runs as root)")
@@ -54,10 +54,10 @@ def test_cpu_limit_stops_a_busy_loop():
 
 
 def test_launcher_refuses_bad_use():
-    done = subprocess.run([sys.executable, "-m", "course.sandbox", "--uid", "0", "--", "true"],
+    done = subprocess.run([sys.executable, "-m", "course.grader.sandbox", "--uid", "0", "--", "true"],
                           capture_output=True, text=True)
     assert done.returncode != 0 and "non-root uid" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "course.sandbox", "--", ], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "course.grader.sandbox", "--", ], capture_output=True, text=True)
     assert done.returncode != 0
 
 

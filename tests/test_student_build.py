@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course import student
+from course.publish import student
 from course.paths import MODULES_DIR
 
 PILOT = "01-nervous-system/01-hrv-basics.ipynb"

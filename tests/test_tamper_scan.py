@@ -1,12 +1,12 @@
-"""``course.tamper_scan`` flags code that changes the checks, and nothing in the course's own lessons."""
+"""``course.grader.tamper_scan`` flags code that changes the checks, and nothing in the course's own lessons."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
 
-from course import tamper_scan
-from course.grading import solution_text
+from course.grader import tamper_scan
+from course.grader.nbgrader_api import solution_text
 from course.paths import MODULES_DIR
 
 PROTECTED = {"feedback", "hrv", "np"}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from course import student
+from course.publish import student
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

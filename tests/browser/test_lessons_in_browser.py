@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from course import grading
+from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR, REPO_ROOT
-from course.student import START_PAGE
+from course.publish.student import START_PAGE
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 A kernel that runs a learner's notebook is started through this launcher:
 
-    python -m course.sandbox [--memory-mb M] [--cpu-seconds S] [--uid U --gid G --workdir D] -- KERNEL ARGV...
+    python -m course.grader.sandbox [--memory-mb M] [--cpu-seconds S] [--uid U --gid G --workdir D] -- KERNEL ARGV...
 
 1. It sets resource limits on itself (inherited by the kernel it becomes):
    address space (``--memory-mb``), CPU seconds (``--cpu-seconds``; the kernel
@@ -77,7 +77,7 @@ class SandboxUser:
 def launcher_command(kernel_argv: list[str], limits: Limits, user: SandboxUser | None = None,
                      workdir: str | None = None, quiet: bool = False) -> list[str]:
     """The command that starts ``kernel_argv`` through this launcher (``quiet``: discard its console output)."""
-    cmd = [sys.executable, "-m", "course.sandbox", *limits.arguments()]
+    cmd = [sys.executable, "-m", __spec__.name, *limits.arguments()]
     if quiet:
         cmd.append("--quiet")
     if user is not None:
@@ -144,7 +144,7 @@ def drop_privileges(uid: int, gid: int, workdir: str, argv: list[str]) -> tuple[
     os.setgid(gid)
     os.setuid(uid)
     if os.getuid() != uid or os.geteuid() != uid:
-        raise SystemExit("course.sandbox: could not drop privileges")
+        raise SystemExit("course.grader.sandbox: could not drop privileges")
     os.chdir(workdir)
     os.umask(0o077)
     return argv, env
@@ -153,9 +153,9 @@ def drop_privileges(uid: int, gid: int, workdir: str, argv: list[str]) -> tuple[
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if "--" not in argv:
-        raise SystemExit("usage: python -m course.sandbox [options] -- KERNEL ARGV...")
+        raise SystemExit("usage: python -m course.grader.sandbox [options] -- KERNEL ARGV...")
     split = argv.index("--")
-    parser = argparse.ArgumentParser(prog="python -m course.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m course.grader.sandbox")
     parser.add_argument("--memory-mb", type=int)
     parser.add_argument("--cpu-seconds", type=int)
     parser.add_argument("--file-mb", type=int)
@@ -167,12 +167,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv[:split])
     kernel = argv[split + 1:]
     if not kernel:
-        raise SystemExit("course.sandbox: no kernel command given")
+        raise SystemExit("course.grader.sandbox: no kernel command given")
     env = dict(os.environ)
     env.update(SINGLE_THREADED)
     if args.uid is not None:
         if args.uid == 0 or args.gid in (None, 0) or not args.workdir:
-            raise SystemExit("course.sandbox: --uid needs a non-root uid, --gid and --workdir")
+            raise SystemExit("course.grader.sandbox: --uid needs a non-root uid, --gid and --workdir")
         kernel, env = drop_privileges(args.uid, args.gid, args.workdir, kernel)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_mb,
                  args.processes if args.uid is not None else None)

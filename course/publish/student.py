@@ -1,6 +1,6 @@
 """Build the learners' copy of the course (student versions, no solutions).
 
-``python -m course.student`` writes ``student/`` (git-ignored): the start
+``python -m course.publish.student`` writes ``student/`` (git-ignored): the start
 page and, per assignment, the notebooks as nbgrader releases them. Binder's
 ``postBuild`` and the README's set-up command both run it.
 
@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import grading
-from .paths import MODULES_DIR, STUDENT_DIR
+from ..grader import nbgrader_api as grading
+from ..paths import MODULES_DIR, STUDENT_DIR
 
 START_PAGE = "START-HERE.ipynb"
 

@@ -1,6 +1,6 @@
 """The nbgrader steps that ``NbGraderAPI`` leaves out, run in-process.
 
-``course.grading.api(config)`` covers the instructor's generate, release,
+``course.grader.nbgrader_api.api(config)`` covers the instructor's generate, release,
 collect, autograde and feedback steps. This module adds the rest of the
 lifecycle, for tests and scripts (``nbgrader <command>`` does the same on the
 command line, a few seconds slower per call):

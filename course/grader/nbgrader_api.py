@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .paths import MODULES_DIR, REPO_ROOT
+from ..paths import MODULES_DIR, REPO_ROOT
 
 ASSIGNMENT_NAME = re.compile(r"^\d\d-[a-z0-9-]+$")
 

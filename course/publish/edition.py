@@ -1,6 +1,6 @@
 """A read-only HTML edition of the course, for reading without a kernel.
 
-``python -m course.edition build OUT_DIR`` builds the learners' versions of
+``python -m course.publish.edition build OUT_DIR`` builds the learners' versions of
 every lesson in a temporary folder, runs each one top to bottom with
 ``COURSE_HEADLESS=1`` (demos draw once with their defaults, no controls) and
 ``allow_errors=True`` (the exercise stubs raise), and converts it to HTML
@@ -33,8 +33,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from .errors import CourseError, NotAttempted
-from .paths import MODULES_DIR, REPO_ROOT
+from ..errors import CourseError, NotAttempted
+from ..paths import MODULES_DIR, REPO_ROOT
 
 START_PAGE = "START-HERE.ipynb"
 DEFAULT_OUT = REPO_ROOT / "edition"
@@ -54,7 +54,7 @@ class EditionError(CourseError):
 
 def lesson_order(root: Path) -> list[str]:
     """Notebook paths relative to ``root``: the start page, then each assignment's lessons in order."""
-    from .grading import ASSIGNMENT_NAME
+    from ..grader.nbgrader_api import ASSIGNMENT_NAME
 
     root = Path(root)
     pages = [START_PAGE] if (root / START_PAGE).exists() else []
@@ -300,7 +300,7 @@ def build(out_dir: Path = DEFAULT_OUT, *, source: bool = False, lessons=None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course.edition",
+    parser = argparse.ArgumentParser(prog="python -m course.publish.edition",
                                      description="Build a read-only HTML edition of the course.")
     sub = parser.add_subparsers(dest="action", required=True)
     cmd = sub.add_parser("build", help="run every lesson headless and write HTML pages and index.html")

@@ -17,7 +17,7 @@ list means the demo passes. The conventions are in docs/AUTHORING.md
   (or is a grey), so the colour-blind-safe palette is the one actually used.
 
 The palette itself is checked in ``tests/test_plotting.py`` and the single
-``# `` heading of each lesson in :func:`course.authoring.check_structure`.
+``# `` heading of each lesson in :func:`course.publish.lesson_checks.check_structure`.
 
 Demos are found, not listed: :func:`discover_demos` imports every module in
 ``course/widgets/`` and takes each public function whose name ends in
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import plotting
+from .. import plotting
 
 #: A continuously updating control must redraw within this many seconds (median of a few changes).
 CHEAP_UPDATE_S = 0.05
@@ -56,7 +56,7 @@ HEADLESS_VARIABLES = ("COURSE_HEADLESS", "NBGRADER_EXECUTION")
 
 
 def _load_hour():
-    from . import data
+    from .. import data
 
     return data.load_nsrdb_nn("60min")
 
@@ -92,7 +92,7 @@ def demo_arguments(func) -> dict:
             continue
         if name not in DEMO_ARGUMENTS:
             raise LookupError(f"{func.__module__}.{func.__name__} needs an argument {name!r}; add a way to make "
-                              "one to course.accessibility.DEMO_ARGUMENTS so the checks can build the demo.")
+                              "one to course.publish.accessibility.DEMO_ARGUMENTS so the checks can build the demo.")
         kwargs[name] = DEMO_ARGUMENTS[name]()
     return kwargs
 

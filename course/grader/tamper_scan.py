@@ -7,7 +7,7 @@ looks right, rewrite later cells through IPython's hooks, or open the
 gradebook. :func:`tamper_findings` reads every cell a learner can edit (answer
 cells and cells they added; locked cells are restored by nbgrader) and reports
 the constructs that have no place in an answer. A runtime check after the
-tests (``course.robust_grading``) catches what a static reading misses.
+tests (``course.grader.preprocessors``) catches what a static reading misses.
 
 This is a guard against the common tricks, not a proof: see the trust
 boundary in grading/README.md.

@@ -5,7 +5,7 @@ that ship inside the pyHRV 0.5.0 package (folder ``pyhrv/files``). This
 script is the written record of how they were made; the course and its
 tests never need to run it. Usage::
 
-    python -m course.make_datasets --from /path/to/pyhrv/files
+    python -m course.publish.datasets --from /path/to/pyhrv/files
 
 The SHA-256 checksums of the source files are checked first, so the
 script refuses to write anything from a different version of the files.
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from course.errors import CourseError, DataError
-from course.paths import datasets_dir
+from ..errors import CourseError, DataError
+from ..paths import datasets_dir
 
 #: Source file in pyhrv/files -> (CSV written, SHA-256 of the pyHRV 0.5.0 file).
 SOURCES = {
@@ -129,7 +129,7 @@ def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> lis
 
 
 def main(argv=None) -> int:
-    """Run the command line: ``python -m course.make_datasets --from FOLDER [--to FOLDER]``.
+    """Run the command line: ``python -m course.publish.datasets --from FOLDER [--to FOLDER]``.
 
     Parameters
     ----------
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     ----------
     .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
     """
-    parser = argparse.ArgumentParser(prog="python -m course.make_datasets", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course.publish.datasets", description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", required=True, help="the pyhrv/files folder")
     parser.add_argument("--to", dest="target", default=None, help="output folder (default: datasets/)")
     args = parser.parse_args(argv)

@@ -1,16 +1,16 @@
 """nbgrader preprocessors that keep autograding going whatever a submission does.
 
 ``nbgrader_config.py`` puts these into ``Autograde.autograde_preprocessors``, so
-both ``nbgrader autograde`` and ``python -m course.parallel_autograde`` use them:
+both ``nbgrader autograde`` and ``python -m course.grader.parallel`` use them:
 
 - :class:`CourseExecute` replaces nbgrader's ``Execute``. It runs each kernel
-  through ``course.sandbox`` with a memory and a CPU-time limit (and, when
+  through ``course.grader.sandbox`` with a memory and a CPU-time limit (and, when
   the course's isolated grading sets ``sandbox_uid``, as an unprivileged
   user in a throw-away folder). A cell that stops the kernel (``os._exit``,
   running out of memory or CPU time) or exceeds the per-cell time limit is
   marked with a plain message and the notebook is run again without it, so
   the learner keeps the points of every other exercise. Code that changes the
-  checking machinery (see ``course.tamper_scan``) is not run: every autograded
+  checking machinery (see ``course.grader.tamper_scan``) is not run: every autograded
   test of that notebook scores 0 with the reason. After the tests, a check the
   learner cannot see confirms that error reporting still works and that the
   ``course`` helpers are the course's own; if not, the tests score 0 too.
@@ -18,7 +18,7 @@ both ``nbgrader autograde`` and ``python -m course.parallel_autograde`` use them
   ``LimitOutput`` counts lines only, so one 50 MB line passes).
 - :class:`SaveGradingNotes` stores one-line notes for the instructor in the
   autograded notebook's metadata (``course_grading``), where
-  ``course.grade_report`` reads them.
+  ``course.grader.report`` reads them.
 """
 
 from __future__ import annotations

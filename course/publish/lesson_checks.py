@@ -1,8 +1,8 @@
 """Checks that keep lesson notebooks consistent (run by the tests, usable by authors).
 
-    python -m course.authoring check             # every notebook under modules/
-    python -m course.authoring strip NOTEBOOK    # clear outputs except nbval-checked cells
-    python -m course.authoring refresh NOTEBOOK  # re-run; keep outputs of nbval-checked cells
+    python -m course.publish.lesson_checks check             # every notebook under modules/
+    python -m course.publish.lesson_checks strip NOTEBOOK    # clear outputs except nbval-checked cells
+    python -m course.publish.lesson_checks refresh NOTEBOOK  # re-run; keep outputs of nbval-checked cells
 
 Each check takes a notebook (nbformat node) and returns a list of problems,
 one plain sentence each; an empty list means the notebook passes.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import references
-from .paths import MODULES_DIR, datasets_dir
+from .. import references
+from ..paths import MODULES_DIR, datasets_dir
 
 CHECK_OUTPUT_TAG = "nbval-check-output"
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
@@ -46,7 +46,7 @@ def check_outputs_stripped(nb) -> list[str]:
             continue
         checked = CHECK_OUTPUT_TAG in _tags(cell) or "NBVAL_CHECK_OUTPUT" in cell.source
         if cell.outputs and not checked:
-            problems.append(f"cell {i}: has stored output; strip it (python -m course.authoring strip)")
+            problems.append(f"cell {i}: has stored output; strip it (python -m course.publish.lesson_checks strip)")
         if checked and not cell.outputs:
             problems.append(f"cell {i}: is tagged {CHECK_OUTPUT_TAG} but has no stored output to compare")
         if (cell.get("execution_count") is not None and not checked) or "execution" in cell.metadata:
@@ -150,7 +150,7 @@ def check_lesson(path: Path) -> list[str]:
 
 def lesson_paths(modules_dir: Path = MODULES_DIR) -> list[Path]:
     """The lesson notebooks: every notebook directly inside an assignment folder."""
-    from .grading import assignments
+    from ..grader.nbgrader_api import assignments
 
     return [p for name in assignments(modules_dir) for p in sorted((Path(modules_dir) / name).glob("*.ipynb"))]
 

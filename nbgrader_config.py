@@ -60,22 +60,26 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Autograding that survives any submission (course/grader/preprocessors.py): each
-# kernel gets a memory and CPU-time limit; a cell that kills the kernel or
-# runs past the time limit is skipped and the rest still graded; outputs are
-# capped in size; code that changes the checking helpers scores 0 with a
-# reason; one-line notes for the instructor are kept in each autograded
-# notebook. (python -m course.grader.parallel --isolate also runs the
-# kernels as unprivileged users: see grading/README.md.)
+# Autograding that survives any submission (course/grader/preprocessors.py), one
+# job per step: code that changes the checking helpers is not run and scores 0
+# with a reason (TamperGate); each kernel gets a memory and CPU-time limit, and a
+# cell that kills the kernel or runs past the time limit is skipped while the
+# rest is still graded (SandboxedExecute, in place of nbgrader's Execute); a
+# hidden last cell confirms the helpers are the course's own (AddIntegrityCheck,
+# VerifyIntegrity); outputs are capped in size (LimitOutputSize); one-line notes
+# for the instructor are kept in each autograded notebook (SaveGradingNotes).
+# (python -m course.grader.parallel --isolate also runs the kernels as
+# unprivileged users: see grading/README.md.)
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, IgnorePattern, SaveAutoGrades)
 
-from course.grader.preprocessors import CourseExecute, LimitOutputSize, SaveGradingNotes  # noqa: E402
+from course.grader.preprocessors import (  # noqa: E402
+    AddIntegrityCheck, LimitOutputSize, SandboxedExecute, SaveGradingNotes, TamperGate, VerifyIntegrity)
 
 c.Autograde.autograde_preprocessors = [
-    CourseExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutputSize,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveGradingNotes,
+    TamperGate, AddIntegrityCheck, SandboxedExecute, VerifyIntegrity, IgnorePattern, ClearMetadataPreprocessor,
+    LimitOutputSize, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveGradingNotes,
 ]
-c.CourseExecute.memory_mb = 2048    # address space per grading kernel
-c.CourseExecute.cpu_seconds = 600   # CPU time per notebook
+c.SandboxedExecute.memory_mb = 2048    # address space per grading kernel
+c.SandboxedExecute.cpu_seconds = 600   # CPU time per notebook

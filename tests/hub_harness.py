@@ -46,9 +46,9 @@ def why_not_runnable() -> str | None:
         import jupyterhub  # noqa: F401
     except ImportError:
         return "jupyterhub is not installed (it is in the test extra: ./course.sh test installs it)"
-    from course.grader.sandbox_setup import closed_folders, runtime_paths
+    from course.grader.isolation import closed_folders, kernel_needs
 
-    closed = closed_folders(runtime_paths())
+    closed = closed_folders(kernel_needs())
     if closed:
         return ("other users cannot reach the course's Python through " + ", ".join(closed) +
                 " (run python -m course.grader.sandbox_setup as root; ./course.sh test does)")

@@ -136,11 +136,11 @@ def test_each_case_has_a_one_line_reason_and_tampering_is_flagged(graded_corpus)
     results = graded_corpus["results"]
     for case in graded_corpus["cases"]:
         r = results[case.student]
-        lines = [n["message"] for n in r.notes] + ([r.message] if r.message else [])
+        lines = [n.message for n in r.notes] + ([r.message] if r.message else [])
         assert all("\n" not in line and len(line) < 400 for line in lines), lines
         if case.reason:
             assert any(case.reason.lower() in line.lower() for line in lines), (case.student, case.reason, lines)
-        flagged = [n for n in r.notes if n.get("tampering")]
+        flagged = [n for n in r.notes if n.tampering]
         assert bool(flagged) == case.tampering, (case.student, r.notes)
     for clean in ("ok-ana", "ok-bo", "partial", "untouched"):
         assert results[clean].notes == [], results[clean].notes
@@ -215,7 +215,7 @@ def test_grading_again_is_idempotent(graded_corpus):
     assert _dump(config) == before
     first = graded_corpus["results"]
     for r in results:
-        assert [n["message"] for n in r.notes] == [n["message"] for n in first[r.student].notes], r.student
+        assert [n.message for n in r.notes] == [n.message for n in first[r.student].notes], r.student
     skipped = pa.parallel_autograde(config, corpus.ASSIGNMENT, ["ok-bo", "loop"], workers=2, isolate=ISOLATED,
                                     say=lambda _line: None)
     assert [r.status for r in skipped] == ["skipped", "skipped"]

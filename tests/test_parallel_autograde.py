@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grader import nbgrader_api as grading, parallel as pa
+from course.grader import gradebook, nbgrader_api as grading, parallel as pa
 from course.paths import MODULES_DIR
 
 ASSIGNMENT = "01-nervous-system"
@@ -169,7 +169,7 @@ def test_autograded_test_cells_identical_to_stock(graded):
 def test_row_copy_snapshot_matches_the_database(graded, tmp_path):
     """The path used for PostgreSQL gradebooks, exercised on SQLite."""
     url = graded["stock"].CourseDirectory.db_url
-    pa.snapshot_gradebook(url, tmp_path / "copy.db", "clinician-course", row_copy=True)
+    gradebook.snapshot(url, tmp_path / "copy.db", "clinician-course", row_copy=True)
     assert _dump(f"sqlite:///{tmp_path / 'copy.db'}") == _dump(url)
 
 

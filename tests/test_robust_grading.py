@@ -11,7 +11,8 @@ import types
 import nbformat
 import pytest
 
-from course import feedback, robust_grading as rg, submission_triage as st
+from course import feedback
+from course.grader import notes, preprocessors as rg, triage as st
 
 
 def _cell(outputs):
@@ -33,7 +34,7 @@ def test_long_outputs_are_cut_and_noted():
     assert len(stream.text) < 1100 and "cut by the grader (50,000 characters)" in stream.text
     assert len(result.data["text/plain"]) < 1100
     assert "text/html" not in result.data and result.data["image/png"] == "a" * 100
-    assert [n["kind"] for n in resources[rg.NOTES_KEY]] == ["runtime"] * 3
+    assert [n["kind"] for n in resources[notes.KEY]] == ["runtime"] * 3
 
 
 def test_a_figure_with_alt_text_is_kept():
@@ -178,7 +179,7 @@ def test_background_processes_do_not_outlive_grading(tmp_path):
         "import signal, subprocess\n"
         "p = subprocess.Popen(['sleep', '300'], preexec_fn=lambda: [signal.signal(s, signal.SIG_IGN) "
         "for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)])\nprint(p.pid)")]
-    executor = rg.CourseExecute(timeout=60, check_integrity=False)
+    executor = rg.SandboxedExecute(timeout=60)
     nb, _ = executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     pid = int(nb.cells[0].outputs[0]["text"].strip())
     deadline = __import__("time").monotonic() + 10

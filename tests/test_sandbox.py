@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grader import sandbox, sandbox_setup
+from course.grader import isolation, sandbox
 
 ROOT = sandbox.can_isolate()
 needs_root = pytest.mark.skipif(not ROOT, reason="starting processes as another user needs root (CI runs as root)")
@@ -62,8 +62,8 @@ def test_launcher_refuses_bad_use():
 
 
 def test_a_kernel_needs_traversable_folders():
-    assert sandbox_setup.closed_folders(["/usr/bin/env"]) == []
-    assert all(p.startswith("/") for p in sandbox_setup.runtime_paths())
+    assert isolation.closed_folders(["/usr/bin/env"]) == []
+    assert all(p.startswith("/") for p in isolation.kernel_needs())
 
 
 @needs_root
@@ -92,7 +92,7 @@ def test_private_files_are_unreadable_and_probe_says_so(open_dir):
     private.write_text("secret")
     os.chmod(public, 0o644)
     os.chmod(private, 0o600)
-    assert sandbox.private_paths_readable_by(user, [str(public), str(private)]) == [str(public)]
+    assert isolation.readable_by(user, [str(public), str(private)]) == [str(public)]
 
 
 @needs_root

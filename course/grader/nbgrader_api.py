@@ -1,12 +1,15 @@
-"""Thin helpers around nbgrader's Python API, shared by tests and tools.
+"""The course's one way into nbgrader: its configuration, its API, and helpers shared by tools and tests.
 
-nbgrader reads ``nbgrader_config.py`` from the current folder only and its
-command line spends seconds on imports per call, so course tooling builds a
-configuration in-process instead (see ../shared notes on the stack).
+nbgrader reads ``nbgrader_config.py`` from the folder a command starts in,
+after the Jupyter configuration folders, and its command line spends seconds
+on imports per call. Course tooling therefore loads the configuration the
+same way in-process (:func:`load_config`) and calls nbgrader's Python API
+(:func:`api`).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -26,11 +29,30 @@ def assignments(modules_dir: Path = MODULES_DIR) -> list[str]:
     )
 
 
-def load_config(root: Path):
-    """Read ``nbgrader_config.py`` from ``root`` exactly as nbgrader would."""
-    from traitlets.config.loader import PyFileConfigLoader
+def load_config(root: str | os.PathLike | None = None):
+    """The configuration ``nbgrader`` would use when started in ``root`` (default: the current folder).
 
-    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    Like nbgrader: the Jupyter configuration folders first, then
+    ``nbgrader_config.py`` in ``root``, which has the last word.
+    """
+    from nbgrader.apps.baseapp import NbGrader
+
+    here = os.getcwd()
+    if root is not None:
+        os.chdir(root)
+    try:
+        app = NbGrader()
+        app.load_config_file()
+        return copy.deepcopy(app.config)
+    finally:
+        os.chdir(here)
+
+
+def coursedir(config):
+    """nbgrader's ``CourseDirectory`` for ``config`` (folder names, course id, gradebook URL)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=config)
 
 
 def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
@@ -49,7 +71,7 @@ def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
     return load_config(root)
 
 
-def _put_environment_on_path() -> None:
+def put_environment_on_path() -> None:
     """nbgrader runs ``alembic`` as a command: make this environment's scripts findable."""
     scripts = os.path.dirname(sys.executable)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
@@ -58,11 +80,10 @@ def _put_environment_on_path() -> None:
 
 def api(config):
     """An ``NbGraderAPI`` bound to ``config``."""
-    _put_environment_on_path()
+    put_environment_on_path()
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
 
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    return NbGraderAPI(coursedir=coursedir(config), config=config)
 
 
 def release_dir(config, assignment: str) -> Path:

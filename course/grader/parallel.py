@@ -32,8 +32,8 @@ nbgrader's own message and does not stop the others; as in stock nbgrader the
 failed learner's autograded folder is removed. Exit status 1 if any learner
 failed, as ``nbgrader autograde``.
 
-With PostgreSQL (``c.CourseDirectory.db_url = "postgresql://..."``) nothing
-changes: workers still grade against private SQLite snapshots, and only the
+With PostgreSQL (``COURSE_GRADEBOOK_URL=postgresql://...``, see grading/README.md)
+nothing changes: workers still grade against private SQLite snapshots, and only the
 parent process writes to the shared database, so several graders can use the
 Formgrader while this runs.
 """
@@ -54,6 +54,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import gradebook, isolation, notes, sandbox
+from .nbgrader_api import coursedir, load_config, put_environment_on_path
+from .notes import Note
+
 SKIPPED_MARK = "Skipping existing assignment"
 # Names the worker's private course uses for nbgrader's folders.
 _WORKER_DIRS = {"source_directory": "source", "submitted_directory": "submitted",
@@ -71,41 +75,14 @@ class StudentResult:
     seconds: float = 0.0
     autograded: str | None = field(default=None, repr=False)
     state: dict | None = field(default=None, repr=False)
-    notes: list = field(default_factory=list)  # one-line findings: {"notebook", "kind", "message", "tampering"}
+    notes: list[Note] = field(default_factory=list)  # one-line findings for the instructor
 
     @property
     def success(self) -> bool:
         return self.status != "failed"
 
 
-# --------------------------------------------------------------------------- configuration
-
-def load_nbgrader_config(root: str | os.PathLike | None = None):
-    """The configuration ``nbgrader`` would use when started in ``root`` (default: the current folder)."""
-    from nbgrader.apps.baseapp import NbGrader
-
-    here = os.getcwd()
-    if root is not None:
-        os.chdir(root)
-    try:
-        app = NbGrader()
-        app.load_config_file()
-        return copy.deepcopy(app.config)
-    finally:
-        os.chdir(here)
-
-
-def _coursedir(config):
-    from nbgrader.coursedir import CourseDirectory
-
-    return CourseDirectory(config=config)
-
-
-def _put_environment_on_path() -> None:
-    scripts = os.path.dirname(sys.executable)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-
+# --------------------------------------------------------------------------- learners and workers
 
 def default_workers() -> int:
     try:
@@ -116,7 +93,7 @@ def default_workers() -> int:
 
 def submitted_students(config, assignment: str) -> list[str]:
     """Learners with a submission folder holding at least one notebook, as nbgrader finds them."""
-    cd = _coursedir(config)
+    cd = coursedir(config)
     pattern = cd.format_path(cd.submitted_directory, "*", assignment)
     regexp = cd.format_path(cd.submitted_directory, "(?P<student_id>.*)", re.escape(assignment), escape=True)
     found = []
@@ -125,90 +102,6 @@ def submitted_students(config, assignment: str) -> list[str]:
         if m and glob.glob(os.path.join(folder, cd.notebook_id + ".ipynb")):
             found.append(m.group("student_id"))
     return found
-
-
-# --------------------------------------------------------------------------- gradebook
-
-def snapshot_gradebook(db_url: str, dest: Path, course_id: str, row_copy: bool | None = None) -> None:
-    """Copy the gradebook at ``db_url`` into a new SQLite file ``dest``.
-
-    SQLite gradebooks are copied with SQLite's online backup (consistent even
-    while the Formgrader writes); any other database (PostgreSQL, MySQL) is
-    copied table by table through SQLAlchemy. ``row_copy=True`` forces the latter.
-    """
-    import sqlite3
-
-    from sqlalchemy import create_engine, select
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db_url)
-    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-    if row_copy is None:
-        row_copy = not is_file
-    if not row_copy:
-        src = sqlite3.connect(Path(url.database).resolve().as_uri() + "?mode=ro", uri=True)
-        dst = sqlite3.connect(str(dest))
-        with dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
-        return
-
-    from nbgrader.api import Base, Gradebook
-
-    _put_environment_on_path()
-    Gradebook(f"sqlite:///{dest}", course_id).close()  # schema, alembic stamp, course row
-    source, target = create_engine(db_url, future=True), create_engine(f"sqlite:///{dest}", future=True)
-    try:
-        with source.connect() as s, target.begin() as t:
-            for table in reversed(Base.metadata.sorted_tables):
-                t.execute(table.delete())
-            for table in Base.metadata.sorted_tables:
-                rows = [dict(r._mapping) for r in s.execute(select(table))]
-                if rows:
-                    t.execute(table.insert(), rows)
-    finally:
-        source.dispose()
-        target.dispose()
-
-
-def read_state(gb, assignment: str, student: str) -> dict | None:
-    """The gradebook fields ``nbgrader autograde`` writes for one submission (``None``: no submission)."""
-    from nbgrader.api import MissingEntry
-
-    try:
-        sub = gb.find_submission(assignment, student)
-    except MissingEntry:
-        return None
-    return {
-        "timestamp": sub.timestamp,
-        "notebooks": {
-            nb.name: {
-                "late_submission_penalty": nb.late_submission_penalty,
-                "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in nb.grades},
-                "comments": {c.name: c.auto_comment for c in nb.comments},
-            }
-            for nb in sub.notebooks
-        },
-    }
-
-
-def write_state(gb, assignment: str, student: str, state: dict) -> None:
-    """Write ``state`` (from :func:`read_state`) into gradebook ``gb``; manual fields are left alone."""
-    sub = gb.update_or_create_submission(assignment, student)
-    sub.timestamp = state["timestamp"]
-    for nb in sub.notebooks:
-        saved = state["notebooks"].get(nb.name)
-        if saved is None:
-            continue
-        nb.late_submission_penalty = saved["late_submission_penalty"]
-        for g in nb.grades:
-            if g.name in saved["grades"]:
-                g.auto_score, g.needs_manual_grade = saved["grades"][g.name]
-        for c in nb.comments:
-            if c.name in saved["comments"]:
-                c.auto_comment = saved["comments"][c.name]
-    gb.db.commit()
 
 
 # --------------------------------------------------------------------------- worker side
@@ -238,8 +131,8 @@ def _init_worker(config, assignment: str, base: str, snapshot: str, users=None) 
     from .triage import expected_cells, release_notebooks
 
     warnings.filterwarnings("ignore")
-    _put_environment_on_path()
-    real = _coursedir(config)
+    put_environment_on_path()
+    real = coursedir(config)
     root = tempfile.mkdtemp(prefix=f"worker-{os.getpid()}-", dir=base)
     wconfig = copy.deepcopy(config)
     wconfig.CourseDirectory.root = root
@@ -250,9 +143,9 @@ def _init_worker(config, assignment: str, base: str, snapshot: str, users=None) 
     wconfig.CourseDirectory.db_url = "sqlite:///" + db
     user = users.get() if users is not None else None
     if user is not None:  # kernels run as this worker's own unprivileged user
-        wconfig.CourseExecute.sandbox_uid = user.uid
-        wconfig.CourseExecute.sandbox_gid = user.gid
-    mine = _coursedir(wconfig)
+        wconfig.SandboxedExecute.sandbox_uid = user.uid
+        wconfig.SandboxedExecute.sandbox_gid = user.gid
+    mine = coursedir(wconfig)
     src = real.format_path(real.source_directory, ".", assignment)
     if os.path.isdir(src):
         shutil.copytree(src, mine.format_path(mine.source_directory, ".", assignment),
@@ -286,22 +179,6 @@ def _failure_message(result: dict) -> str:
     return (result.get("error") or "unknown error").strip().splitlines()[-1]
 
 
-def _graded_notes(folder: str) -> list[dict]:
-    """The notes ``course.grader.preprocessors`` left in each autograded notebook of ``folder``."""
-    import nbformat
-
-    from .preprocessors import notes_of
-
-    out = []
-    for path in sorted(glob.glob(os.path.join(folder, "*.ipynb"))):
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception:
-            continue
-        out += [dict(n, notebook=os.path.basename(path)) for n in notes_of(nb)]
-    return out
-
-
 def _grade_one(student: str, force: bool) -> StudentResult:
     from nbgrader.api import Gradebook
 
@@ -319,12 +196,12 @@ def _grade_one(student: str, force: bool) -> StudentResult:
     if not force and os.path.isdir(real_out):  # lets nbgrader decide to skip, exactly as it would
         _copy_tree(real_out, my_out)
     aside = os.path.join(w["set_aside"], student)
-    notes = [n.as_dict() for n in triage(my_in, w["expected"], set_aside=aside, release=w["release"])]
+    found = list(triage(my_in, w["expected"], set_aside=aside, release=w["release"]))
     shutil.rmtree(aside, ignore_errors=True)
     if not glob.glob(os.path.join(my_in, "*.ipynb")):
-        reasons = "; ".join(n["message"] for n in notes) or "no notebook in the submission"
+        reasons = "; ".join(n.message for n in found) or "no notebook in the submission"
         return StudentResult(student, "failed", f"nothing could be graded: {reasons}",
-                             seconds=time.perf_counter() - start, notes=notes)
+                             seconds=time.perf_counter() - start, notes=found)
     result = w["api"].autograde(assignment, student, force=force, create=True)
     log = result.get("log") or ""
     if not result["success"]:
@@ -336,12 +213,12 @@ def _grade_one(student: str, force: bool) -> StudentResult:
     state = None
     if status != "skipped":
         with Gradebook(mine.db_url, mine.course_id) as gb:
-            state = read_state(gb, assignment, student)
+            state = gradebook.read_state(gb, assignment, student)
     if status == "graded":
-        notes += _graded_notes(my_out)
+        found += notes.in_folder(my_out)
     return StudentResult(student, status, message, log + (result.get("error") or ""),
                          time.perf_counter() - start,
-                         my_out if os.path.isdir(my_out) else None, state, notes)
+                         my_out if os.path.isdir(my_out) else None, state, found)
 
 
 # --------------------------------------------------------------------------- parent side
@@ -363,134 +240,9 @@ def _publish(result: StudentResult, real, assignment: str, gb) -> None:
     elif os.path.exists(dest):  # nbgrader removes a failed learner's autograded folder
         _remove_tree(dest)
     if result.state is not None:
-        write_state(gb, assignment, result.student, result.state)
+        gradebook.write_state(gb, assignment, result.student, result.state)
     elif result.status == "failed" and result.notes:  # nothing readable: 0 everywhere, as for missing notebooks
-        sub = gb.update_or_create_submission(assignment, result.student)
-        for nb in sub.notebooks:
-            for g in nb.grades:
-                g.auto_score, g.needs_manual_grade = 0, False
-        gb.db.commit()
-
-
-def notes_path(config, assignment: str) -> Path:
-    """Where the one-line grading notes of ``assignment`` are kept (inside the git-ignored autograded folder)."""
-    cd = _coursedir(config)
-    return Path(cd.format_path(cd.autograded_directory, ".", ".")).resolve() / f".notes-{assignment}.json"
-
-
-def read_notes(config, assignment: str) -> dict:
-    """Student id -> ``{"status", "message", "notes": [...]}`` from the last run of this command."""
-    import json
-
-    path = notes_path(config, assignment)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _save_notes(config, assignment: str, results: list[StudentResult]) -> None:
-    import json
-
-    path = notes_path(config, assignment)
-    data = read_notes(config, assignment)
-    for r in results:
-        if r.status != "skipped":
-            data[r.student] = {"status": r.status, "message": r.message, "notes": r.notes}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-# --------------------------------------------------------------------------- isolation
-
-def sensitive_paths(config, assignment: str) -> list[str]:
-    """What learner code must not read: gradebook, hidden tests, everyone's work, the exchange's inboxes."""
-    from sqlalchemy.engine import make_url
-
-    cd = _coursedir(config)
-    paths = [cd.format_path(cd.source_directory, ".", assignment),
-             cd.format_path(cd.submitted_directory, ".", "."), cd.format_path(cd.autograded_directory, ".", "."),
-             cd.format_path(cd.feedback_directory, ".", "."), cd.format_path(cd.solution_directory, ".", ".")]
-    url = make_url(cd.db_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        paths.append(url.database)
-    exchange = config.Exchange.get("root") if "Exchange" in config else None
-    if exchange:
-        course = cd.course_id or ""
-        paths += [os.path.join(exchange, course, "inbound"), os.path.join(exchange, course, "feedback")]
-    seen, out = set(), []
-    for p in paths:
-        p = os.path.realpath(p)
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
-
-
-def _needed_paths() -> list[str]:
-    """What a grading kernel must read: the Python environment and the course package with its data."""
-    from ..paths import REPO_ROOT
-
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    needed = [os.path.realpath(sys.executable), package]
-    datasets = os.path.join(REPO_ROOT, "datasets")
-    if os.path.isdir(datasets):
-        needed.append(datasets)
-    return needed
-
-
-def prepare_isolation(config, assignment: str, users, say=print) -> None:
-    """Make sure the sandbox users can read what a kernel needs and nothing private.
-
-    Folders under the course root that a sandbox user can read are closed to
-    other users (``chmod o-rwx`` on the top folder holding them, e.g.
-    ``grading/`` or ``modules/``). Raises ``RuntimeError`` when that is not
-    enough or the course's environment is not readable by them.
-    """
-    from .sandbox import private_paths_readable_by
-
-    user = users[0]
-    needed = _needed_paths()
-    private = sensitive_paths(config, assignment)
-    try:
-        readable = set(private_paths_readable_by(user, needed + private))
-    except Exception as exc:
-        raise RuntimeError(f"a sandbox user cannot run this course's Python ({sys.executable}): {exc}. "
-                           "Run `python -m course.grader.sandbox_setup` once (as root) to prepare this machine.") from None
-    missing = [p for p in needed if p not in readable]
-    if missing:
-        raise RuntimeError("the sandbox users cannot read " + ", ".join(missing) +
-                           ": run `python -m course.grader.sandbox_setup` once (as root) to prepare this machine.")
-    exposed = [p for p in private if p in readable]
-    if not exposed:
-        return
-    root = os.path.realpath(_coursedir(config).root)
-    closed = set()
-    for p in exposed:
-        rel = os.path.relpath(p, root)
-        top = p if rel.startswith("..") else os.path.join(root, rel.split(os.sep)[0])
-        if top not in closed:
-            mode = os.stat(top).st_mode
-            os.chmod(top, mode & ~0o007)
-            closed.add(top)
-            say(f"made {top} private (chmod o-rwx): learner code runs as another user and must not read it")
-    still = [p for p in private_paths_readable_by(user, private)]
-    if still:
-        raise RuntimeError("learner code could still read " + ", ".join(still) +
-                           ": restrict these paths to the instructor (chmod o-rwx) and try again.")
-
-
-def _match_owner(path: str, uid: int, gid: int) -> None:
-    """Give files written by root (isolated grading) back to the course's owner."""
-    if not os.path.exists(path) or os.geteuid() != 0 or uid == 0:
-        return
-    os.chown(path, uid, gid)
-    if os.path.isdir(path):
-        for folder, dirs, files in os.walk(path):
-            for name in dirs + files:
-                os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+        gradebook.zero_autograded(gb, assignment, result.student)
 
 
 def _context():
@@ -520,8 +272,8 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    _put_environment_on_path()
-    real = _coursedir(config)
+    put_environment_on_path()
+    real = coursedir(config)
     if students is None:
         students = submitted_students(config, assignment)
     excluded = set(filter(None, (real.student_id_exclude or "").split(",")))
@@ -554,13 +306,11 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
     ctx = _context()
     users = None
     if isolate:
-        from . import sandbox
-
         if not sandbox.can_isolate():
             raise RuntimeError("--isolate needs root: it starts each learner's kernel as an unprivileged "
                                "user (e.g. sudo .venv/bin/python -m course.grader.parallel ... --isolate)")
         accounts = sandbox.sandbox_users(workers)
-        prepare_isolation(config, assignment, accounts, say=say)
+        isolation.prepare(config, assignment, accounts, say=say)
         users = ctx.SimpleQueue()
         for account in accounts:
             users.put(account)
@@ -568,7 +318,7 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
     base = tempfile.mkdtemp(prefix="nbgrader-parallel-", dir=tmp_dir)
     try:
         snapshot = os.path.join(base, "snapshot.db")
-        snapshot_gradebook(real.db_url, Path(snapshot), real.course_id)
+        gradebook.snapshot(real.db_url, Path(snapshot), real.course_id)
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                  initargs=(config, assignment, base, snapshot, users)) as pool, \
                 warnings.catch_warnings():
@@ -580,17 +330,18 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
                     try:
                         result = future.result()
                         _publish(result, real, assignment, gb)
-                        _match_owner(real.format_path(real.autograded_directory, s, assignment),
+                        isolation.give_back(real.format_path(real.autograded_directory, s, assignment),
                                      root_stat.st_uid, root_stat.st_gid)
                     except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
                         result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
                     results[s] = result
-                    _save_notes(config, assignment, [result])
+                    if result.status != "skipped":
+                        notes.record_run(config, assignment, s, notes.LearnerRun(result.status, result.message, result.notes))
                     if report:
                         report(result)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    _match_owner(str(notes_path(config, assignment)), root_stat.st_uid, root_stat.st_gid)
+    isolation.give_back(str(notes.run_file(config, assignment)), root_stat.st_uid, root_stat.st_gid)
     return [results[s] for s in dict.fromkeys(students)]
 
 
@@ -613,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    config = load_nbgrader_config()
+    config = load_config()
     start = time.perf_counter()
     reported = set()
 
@@ -622,8 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         line = f"{r.status.upper():<8} {r.student:<24} {r.seconds:6.1f}s"
         print(line + (f"  {r.message}" if r.message else ""), flush=True)
         for n in r.notes:
-            flag = "TAMPERING " if n.get("tampering") else ""
-            print(f"         - {flag}{n.get('notebook', '')}: {n['message']}", flush=True)
+            print(f"         - {'TAMPERING ' if n.tampering else ''}{n.notebook}: {n.message}", flush=True)
         if args.verbose and r.status == "failed" and r.log:
             print(r.log, flush=True)
 

@@ -1,24 +1,35 @@
-"""nbgrader preprocessors that keep autograding going whatever a submission does.
+"""The nbgrader preprocessors that keep autograding going whatever a submission does.
 
-``nbgrader_config.py`` puts these into ``Autograde.autograde_preprocessors``, so
-both ``nbgrader autograde`` and ``python -m course.grader.parallel`` use them:
+``nbgrader_config.py`` chains them in ``Autograde.autograde_preprocessors``, so
+both ``nbgrader autograde`` and ``python -m course.grader.parallel`` use them,
+in this order, each with one job:
 
-- :class:`CourseExecute` replaces nbgrader's ``Execute``. It runs each kernel
-  through ``course.grader.sandbox`` with a memory and a CPU-time limit (and, when
-  the course's isolated grading sets ``sandbox_uid``, as an unprivileged
-  user in a throw-away folder). A cell that stops the kernel (``os._exit``,
-  running out of memory or CPU time) or exceeds the per-cell time limit is
-  marked with a plain message and the notebook is run again without it, so
-  the learner keeps the points of every other exercise. Code that changes the
-  checking machinery (see ``course.grader.tamper_scan``) is not run: every autograded
-  test of that notebook scores 0 with the reason. After the tests, a check the
-  learner cannot see confirms that error reporting still works and that the
-  ``course`` helpers are the course's own; if not, the tests score 0 too.
-- :class:`LimitOutputSize` caps every output's size (nbgrader's
-  ``LimitOutput`` counts lines only, so one 50 MB line passes).
-- :class:`SaveGradingNotes` stores one-line notes for the instructor in the
-  autograded notebook's metadata (``course_grading``), where
-  ``course.grader.report`` reads them.
+1. :class:`TamperGate` reads every cell a learner can edit
+   (:mod:`course.grader.tamper_scan`). Code that changes the checking
+   machinery is not run: every autograded test of that notebook scores 0 with
+   the reason, and the steps below leave the notebook alone.
+2. :class:`AddIntegrityCheck` appends a hidden last cell that will report the
+   digests of the ``course`` helpers the tests use, then raise on purpose.
+3. :class:`SandboxedExecute` replaces nbgrader's ``Execute``. It starts each
+   kernel through :mod:`course.grader.sandbox` with a memory and a CPU-time
+   limit (and, for isolated grading, as an unprivileged user in a throw-away
+   folder). A cell that stops the kernel or runs past the per-cell time limit
+   is marked with a plain message and the notebook is run again without it,
+   so the learner keeps the points of every other exercise.
+4. :class:`VerifyIntegrity` removes the hidden cell and reads what it
+   printed: if error reporting no longer works or a helper is not the
+   course's own, the tests score 0 too.
+5. :class:`LimitOutputSize` caps every output's size (nbgrader's
+   ``LimitOutput`` counts lines only, so one 50 MB line passes).
+6. :class:`SaveGradingNotes` keeps the one-line notes for the instructor in the
+   autograded notebook (:mod:`course.grader.notes`).
+
+The steps talk through ``resources[STATE_KEY]``: once a step has decided a
+notebook is not graded (tampering, or a kernel that could not be kept alive),
+the later steps leave its test cells as they are.
+
+:class:`ShortTestTracebacks` belongs to feedback, not grading: it keeps hidden
+tests out of the learner's feedback.
 """
 
 from __future__ import annotations
@@ -36,27 +47,31 @@ import tempfile
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
-from traitlets import Bool, Integer, Unicode
+from traitlets import Integer, Unicode
 
-from . import sandbox
+from . import notes, sandbox
 from .tamper_scan import cell_label, loaded_names, tamper_findings
 
-NOTES_KEY = "course_grading"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Where the steps of one notebook's grading share their state in ``resources``.
+STATE_KEY = "course_grading_state"
+#: Marks the hidden cell :class:`AddIntegrityCheck` appends.
+INTEGRITY_MARK = "course_integrity_check"
 NOT_GRADED = "NotGraded"
 STOPPED = "GradingStopped"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class _CellTooSlow(Exception):
     """Raised inside nbclient when a cell exceeds the per-cell time limit."""
 
 
-def note(resources: dict, kind: str, message: str, tampering: bool = False) -> None:
-    """Record a one-line note for the instructor (kept in the autograded notebook's metadata)."""
-    notes = resources.setdefault(NOTES_KEY, [])
-    entry = {"kind": kind, "message": message, "tampering": tampering}
-    if entry not in notes:
-        notes.append(entry)
+def _state(resources: dict) -> dict:
+    return resources.setdefault(STATE_KEY, {})
+
+
+def not_graded(resources: dict) -> bool:
+    """Whether an earlier step decided this notebook's tests score 0."""
+    return bool(_state(resources).get("not_graded"))
 
 
 def _error_output(ename: str, message: str) -> NotebookNode:
@@ -69,13 +84,31 @@ def autograded_test_cells(nb) -> list:
             and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
 
 
-def fail_autograded_tests(nb, message: str) -> None:
-    """Give every autograded test cell an error output (nbgrader then scores it 0)."""
+def fail_autograded_tests(nb, message: str, resources: dict | None = None) -> None:
+    """Give every autograded test cell an error output (nbgrader then scores it 0); later steps stand back."""
     for cell in autograded_test_cells(nb):
         cell.outputs = [_error_output(NOT_GRADED, message)]
+    if resources is not None:
+        _state(resources)["not_graded"] = message
 
 
-# --------------------------------------------------------------------------- integrity check
+# --------------------------------------------------------------------------- 1. the tamper gate
+
+class TamperGate(NbGraderPreprocessor):
+    """Do not run a notebook whose learner-editable cells change how answers are checked."""
+
+    def preprocess(self, nb, resources):
+        findings = tamper_findings(nb)
+        if findings:
+            first = findings[0].sentence()
+            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+            fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked: "
+                                      f"{first}{more}. Ask your instructor if this is a mistake.", resources)
+            notes.add(resources, "tampering", f"not run: {first}{more}", tampering=True)
+        return nb, resources
+
+
+# --------------------------------------------------------------------------- 2. and 4. the integrity check
 
 def fingerprint(module) -> dict[str, str]:
     """A digest of each function and class defined in ``module`` (its bytecode, constants and names)."""
@@ -171,7 +204,47 @@ def integrity_problems(output_text: str, error_values: list[str], nonce: str) ->
     return problems
 
 
-# --------------------------------------------------------------------------- execution
+class AddIntegrityCheck(NbGraderPreprocessor):
+    """Append the hidden cell that reports the ``course`` helpers' digests after the learner's code has run."""
+
+    def preprocess(self, nb, resources):
+        if not_graded(resources):
+            return nb, resources
+        nonce = secrets.token_hex(12)
+        names = sorted({n for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked")
+                        for n in loaded_names(c.source)})
+        nb.cells.append(NotebookNode(cell_type="code", source=_integrity_source(nonce, names),
+                                     metadata={INTEGRITY_MARK: True}, outputs=[], execution_count=None))
+        _state(resources)["nonce"] = nonce
+        return nb, resources
+
+
+def is_integrity_cell(cell) -> bool:
+    return bool(cell.get("metadata", {}).get(INTEGRITY_MARK))
+
+
+class VerifyIntegrity(NbGraderPreprocessor):
+    """Remove the hidden cell and score the tests 0 if what it printed shows the checks were changed."""
+
+    def preprocess(self, nb, resources):
+        added = [c for c in nb.cells if is_integrity_cell(c)]
+        for cell in added:
+            nb.cells.remove(cell)
+        nonce = _state(resources).get("nonce")
+        if not_graded(resources) or not added or not nonce:
+            return nb, resources
+        outputs = added[-1].get("outputs", [])
+        text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+        errors = [o.get("evalue", "") for o in outputs if o.get("output_type") == "error"]
+        problems = integrity_problems(text, errors, nonce)
+        if problems:
+            fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked "
+                                      f"({problems[0]}). Ask your instructor if this is a mistake.", resources)
+            notes.add(resources, "tampering", "; ".join(problems), tampering=True)
+        return nb, resources
+
+
+# --------------------------------------------------------------------------- 3. sandboxed execution with recovery
 
 def _noted_errors(nb, resources) -> None:
     """Notes for errors an instructor should know about (input(), exit, memory, time, output cut)."""
@@ -188,11 +261,11 @@ def _noted_errors(nb, resources) -> None:
             continue
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error" and out.get("ename") in meanings:
-                note(resources, "runtime", f"{cell_label(cell, i)} {meanings[out['ename']]}")
+                notes.add(resources, "runtime", f"{cell_label(cell, i)} {meanings[out['ename']]}")
 
 
-class CourseExecute(Execute):
-    """nbgrader's ``Execute`` with limits, recovery from dead kernels, and tamper checks."""
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute`` with kernel limits, an optional sandbox user, and recovery from dead kernels."""
 
     memory_mb = Integer(2048, help="Address-space limit of a grading kernel (MB; 0 = none).").tag(config=True)
     cpu_seconds = Integer(600, help="CPU-time limit of a grading kernel (s; 0 = none).").tag(config=True)
@@ -201,7 +274,6 @@ class CourseExecute(Execute):
     sandbox_uid = Integer(-1, help="Run kernels as this uid (needs root; -1 = as the grader).").tag(config=True)
     sandbox_gid = Integer(-1, help="Group of the sandbox user.").tag(config=True)
     sandbox_parent = Unicode("", help="Folder for each kernel's throw-away working folder (default: system temp).").tag(config=True)
-    check_integrity = Bool(True, help="Add the hidden end-of-notebook integrity check.").tag(config=True)
 
     # --- nbclient hooks
     def preprocess_cell(self, cell, resources, index):
@@ -274,25 +346,10 @@ class CourseExecute(Execute):
             self._cleanup(workdir)
 
     def preprocess(self, nb, resources, km=None):
+        if not_graded(resources):
+            return nb, resources
         # A learner cannot opt a test cell out of execution with nbclient's skip tag.
         self.skip_cells_with_tag = "course-never-skip-" + secrets.token_hex(8)
-        findings = tamper_findings(nb)
-        if findings:
-            first = findings[0].sentence()
-            more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-            fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked: "
-                                      f"{first}{more}. Ask your instructor if this is a mistake.")
-            note(resources, "tampering", f"not run: {first}{more}", tampering=True)
-            return nb, resources
-
-        nonce = secrets.token_hex(12)
-        names = sorted({n for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked")
-                        for n in loaded_names(c.source)})
-        added = None
-        if self.check_integrity:
-            added = NotebookNode(cell_type="code", source=_integrity_source(nonce, names), metadata={},
-                                 outputs=[], execution_count=None)
-            nb.cells.append(added)
         sources = [c.source if c.cell_type == "code" else None for c in nb.cells]
         skipped: dict[int, str] = {}
         gave_up = None
@@ -309,7 +366,7 @@ class CourseExecute(Execute):
                 i = self._current_index
                 why = ("ran past the time limit per cell" if isinstance(exc, _CellTooSlow)
                        else "stopped the grading kernel (exit, crash, or the memory or CPU-time limit)")
-                if i is None or i in skipped or attempt == self.max_recoveries or nb.cells[i] is added:
+                if i is None or i in skipped or attempt == self.max_recoveries or is_integrity_cell(nb.cells[i]):
                     gave_up = why if i is None else f"{cell_label(nb.cells[i], i)} {why}"
                     break
                 skipped[i] = why
@@ -318,25 +375,16 @@ class CourseExecute(Execute):
             cell.source = sources[i]
             cell.outputs = [_error_output(STOPPED, f"Grading skipped this cell: it {why}. "
                                                    "The cells after it were still run.")]
-            note(resources, "runtime", f"{cell_label(cell, i)} {why}; skipped, the rest was graded")
-        if added is not None:
-            nb.cells.remove(added)
+            notes.add(resources, "runtime", f"{cell_label(cell, i)} {why}; skipped, the rest was graded")
         if gave_up:
-            fail_autograded_tests(nb, f"Not graded: {gave_up}, and grading could not continue.")
-            note(resources, "runtime", f"not graded: {gave_up}")
+            fail_autograded_tests(nb, f"Not graded: {gave_up}, and grading could not continue.", resources)
+            notes.add(resources, "runtime", f"not graded: {gave_up}")
             return nb, resources
-        if added is not None:
-            text = "".join(o.get("text", "") for o in added.outputs if o.get("output_type") == "stream")
-            errors = [o.get("evalue", "") for o in added.outputs if o.get("output_type") == "error"]
-            problems = integrity_problems(text, errors, nonce)
-            if problems:
-                fail_autograded_tests(nb, "Not graded: this notebook changes how answers are checked "
-                                          f"({problems[0]}). Ask your instructor if this is a mistake.")
-                note(resources, "tampering", "; ".join(problems), tampering=True)
-                return nb, resources
         _noted_errors(nb, resources)
         return nb, resources
 
+
+# --------------------------------------------------------------------------- 5. and 6. output size and notes
 
 class LimitOutputSize(LimitOutput):
     """nbgrader's ``LimitOutput`` plus a cap on the characters of every output."""
@@ -352,7 +400,7 @@ class LimitOutputSize(LimitOutput):
             if out.output_type == "stream" and len(out.text) > self.max_chars:
                 cut = len(out.text)
                 out.text = out.text[: self.max_chars] + f"\n... output cut by the grader ({cut:,} characters) ...\n"
-                note(resources, "runtime", f"{cell_label(cell, cell_index)} printed {cut:,} characters; cut to {self.max_chars:,}")
+                notes.add(resources, "runtime", f"{cell_label(cell, cell_index)} printed {cut:,} characters; cut to {self.max_chars:,}")
             for key, value in list(out.get("data", {}).items()):
                 text = value if isinstance(value, str) else json.dumps(value)
                 limit = self.max_chars if key == "text/plain" else self.max_data_bytes
@@ -363,18 +411,20 @@ class LimitOutputSize(LimitOutput):
                 else:
                     out.data.pop(key)
                     out.data.setdefault("text/plain", "(output too large; removed by the grader)")
-                note(resources, "runtime",
+                notes.add(resources, "runtime",
                      f"{cell_label(cell, cell_index)} displayed {len(text):,} characters of {key}; cut")
         return cell, resources
 
 
 class SaveGradingNotes(NbGraderPreprocessor):
-    """Write the notes collected while grading into ``nb.metadata['course_grading']``."""
+    """Keep the notes collected while grading in the autograded notebook (see :mod:`course.grader.notes`)."""
 
     def preprocess(self, nb, resources):
-        nb.metadata[NOTES_KEY] = {"notes": list(resources.get(NOTES_KEY, []))}
+        notes.save_in_notebook(nb, resources)
         return nb, resources
 
+
+# --------------------------------------------------------------------------- feedback
 
 class ShortTestTracebacks(NbGraderPreprocessor):
     """In feedback, cut a test cell's Python traceback to its last line (``NameError: name 'x' is not defined``).
@@ -397,10 +447,3 @@ class ShortTestTracebacks(NbGraderPreprocessor):
                     ename, evalue = out.get("ename", "Error"), out.get("evalue", "")
                     out["traceback"] = [f"{ename}: {evalue}" if evalue else ename]
         return cell, resources
-
-
-def notes_of(nb) -> list[dict]:
-    """The grading notes stored in an autograded notebook (``[]`` if none)."""
-    return list((nb.metadata.get(NOTES_KEY) or {}).get("notes", []))
-
-

@@ -48,11 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CourseError, explained_on_the_command_line
-from .parallel import read_notes
-from .preprocessors import notes_of
-
-# Notes written before nbgrader runs (course.grader.triage), kept in the run's notes file.
-TRIAGE_KINDS = {"unreadable", "missing", "renamed", "ignored", "restored", "empty"}
+from . import notes as grading_notes
 
 DEFAULT_THRESHOLD = 50.0
 CSV_COLUMNS = ["student_id", "last_name", "first_name", "email", "score", "max_score", "percent", "status"]
@@ -385,7 +381,7 @@ def collect(config, assignment: str) -> AssignmentData:
         rows: dict[str, dict[str, float]] = {}
         problems: list[tuple[str, str, str]] = []
         notes: list[tuple[str, str, str, bool]] = []
-        run_notes = read_notes(config, assignment)  # from python -m course.grader.parallel
+        last_run = grading_notes.read_run(config, assignment)  # from python -m course.grader.parallel
         for student in students:
             learner = Learner(student.id, student.last_name or "", student.first_name or "", student.email or "")
             learners.append(learner)
@@ -395,11 +391,9 @@ def collect(config, assignment: str) -> AssignmentData:
                 continue
             learner.submitted = True
             row: dict[str, float] = {}
-            before = {n["notebook"]: n for n in run_notes.get(student.id, {}).get("notes", [])
-                      if n.get("kind") in TRIAGE_KINDS}
-            for n in run_notes.get(student.id, {}).get("notes", []):
-                if n.get("kind") in TRIAGE_KINDS:
-                    notes.append((student.id, n.get("notebook", ""), n["message"], False))
+            triaged = [n for n in (last_run[student.id].notes if student.id in last_run else []) if n.before_grading]
+            notes += [(student.id, n.notebook, n.message, False) for n in triaged]
+            before = {n.notebook: n for n in triaged}
             for sub_nb in submission.notebooks:
                 nb_name = sub_nb.notebook.name
                 graded = Path(coursedir.format_path(coursedir.autograded_directory, student.id,
@@ -409,7 +403,7 @@ def collect(config, assignment: str) -> AssignmentData:
                     submitted_file = Path(coursedir.format_path(coursedir.submitted_directory, student.id,
                                                                 assignment)) / f"{nb_name}.ipynb"
                     known = before.get(f"{nb_name}.ipynb")
-                    reason = known["message"] if known and known["kind"] in ("unreadable", "missing") \
+                    reason = known.message if known and known.kind in ("unreadable", "missing") \
                         else missing_notebook_reason(submitted_file)
                     problems.append((student.id, f"{nb_name}.ipynb", reason))
                     continue
@@ -421,10 +415,10 @@ def collect(config, assignment: str) -> AssignmentData:
                     if math.isnan(value) and grade.needs_manual_grade:
                         learner.pending_manual += 1
                 graded_nb = nbformat.read(graded, as_version=4)
-                for n in notes_of(graded_nb):
-                    notes.append((student.id, f"{nb_name}.ipynb", n["message"], bool(n.get("tampering"))))
-                    if n.get("tampering"):
-                        learner.tampering.append(f"{nb_name}.ipynb: {n['message']}")
+                for n in grading_notes.in_notebook(graded_nb, f"{nb_name}.ipynb"):
+                    notes.append((student.id, n.notebook, n.message, n.tampering))
+                    if n.tampering:
+                        learner.tampering.append(f"{n.notebook}: {n.message}")
                 outcome = read_outcome(graded_nb, manual_ids.get(nb_name, ()), timeout, code_stub, text_stub)
                 learner.not_attempted += [f"{nb_name}/{gid}" for gid in outcome.not_attempted]
                 problems += [(student.id, f"{nb_name}.ipynb · {label_of.get(f'{nb_name}/{gid}', gid)}", reason)

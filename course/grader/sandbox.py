@@ -14,7 +14,7 @@ A kernel that runs a learner's notebook is started through this launcher:
    short allow-list and moves into the folder. The learner's code then cannot
    open anything that user cannot: the course's ``grading/`` folder and
    gradebook, the source notebooks with hidden tests, other learners' work
-   (see :func:`private_paths_readable_by`, which checks this before grading).
+   (:func:`course.grader.isolation.readable_by` checks this before grading).
 3. It replaces itself with the kernel (``os.execv``), so the process the
    kernel manager started, and may kill, is the kernel.
 
@@ -34,7 +34,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 # Environment variables a grading kernel keeps (everything else is dropped for a sandbox user).
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "NBGRADER_EXECUTION", "COURSE_HEADLESS",
@@ -242,42 +241,6 @@ def kill_user_processes(uid: int, timeout: float = 5.0) -> int:
             except ProcessLookupError:
                 pass
         time.sleep(0.05)
-
-
-_PROBE = r"""
-import json, os, sys
-out = []
-for p in json.loads(sys.argv[1]):
-    try:
-        if os.path.isdir(p):
-            os.listdir(p)
-        else:
-            with open(p, "rb") as f:
-                f.read(1)
-        out.append(p)
-    except OSError:
-        pass
-print(json.dumps(out))
-"""
-
-
-def private_paths_readable_by(user: SandboxUser, paths: list[str]) -> list[str]:
-    """Which of ``paths`` ``user`` can read (folders: list), tested by running as that user."""
-    import json
-
-    existing = [str(p) for p in paths if os.path.exists(p)]
-    if not existing:
-        return []
-    workdir = Path("/tmp") / f"course-sandbox-probe-{os.getpid()}-{user.uid}"
-    try:
-        cmd = launcher_command([sys.executable, "-c", _PROBE, json.dumps(existing)],
-                               Limits(cpu_seconds=30), user, str(workdir))
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-        if done.returncode != 0:
-            raise RuntimeError(f"the sandbox probe failed: {done.stderr.strip()[-300:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,44 +24,10 @@ import os
 import stat
 import subprocess
 import sys
-import sysconfig
 
 from . import sandbox
+from .isolation import closed_folders, kernel_needs
 from .parallel import default_workers
-from ..paths import REPO_ROOT
-
-
-def runtime_paths() -> list[str]:
-    """Files and folders a grading kernel must reach."""
-    paths = {os.path.realpath(sys.executable), os.path.realpath(sys.base_prefix),
-             os.path.realpath(sysconfig.get_paths()["stdlib"]), os.path.realpath(sysconfig.get_paths()["purelib"]),
-             os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}
-    datasets = os.path.join(REPO_ROOT, "datasets")
-    if os.path.isdir(datasets):
-        paths.add(os.path.realpath(datasets))
-    return sorted(paths)
-
-
-def closed_folders(paths: list[str]) -> list[str]:
-    """Folders on the way to ``paths`` that other users cannot traverse (no ``o+x``)."""
-    closed = []
-    for path in paths:
-        folder = path if os.path.isdir(path) else os.path.dirname(path)
-        parts = []
-        while True:
-            parts.append(folder)
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-        for folder in reversed(parts):
-            try:
-                mode = os.stat(folder).st_mode
-            except OSError:
-                continue
-            if not mode & stat.S_IXOTH and folder not in closed:
-                closed.append(folder)
-    return closed
 
 
 _CHECK = "import ipykernel, numpy, course.feedback; print('ok')"
@@ -92,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if not sandbox.can_isolate():
         print("Isolated grading needs root: run this with sudo.", file=sys.stderr)
         return 1
-    closed = closed_folders(runtime_paths())
+    closed = closed_folders(kernel_needs())
     if args.check:
         for folder in closed:
             print(f"would allow other users to traverse {folder} (chmod o+x)")

@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .notes import Note
+
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 
 
@@ -35,16 +37,6 @@ class ExpectedCell:
     locked: bool
     checksum: str | None
     graded: bool  # a grade or answer cell (as opposed to locked text)
-
-
-@dataclass(frozen=True)
-class TriageNote:
-    notebook: str   # file name, e.g. "01-hrv-basics.ipynb"
-    kind: str       # unreadable | missing | renamed | ignored | restored | empty
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"notebook": self.notebook, "kind": self.kind, "message": self.message, "tampering": False}
 
 
 def expected_cells(gb, assignment: str, release_dir: str | os.PathLike | None = None) -> dict[str, list[ExpectedCell]]:
@@ -161,13 +153,13 @@ def repair_cells(nb, release) -> bool:
     return changed
 
 
-def cell_notes(name: str, nb, expected: list[ExpectedCell]) -> list[TriageNote]:
+def cell_notes(name: str, nb, expected: list[ExpectedCell]) -> list[Note]:
     """What is different from the student version in one readable notebook (before repair)."""
     from nbgrader.utils import compute_checksum
 
     file = f"{name}.ipynb"
     if not nb.cells:
-        return [TriageNote(file, "empty", f"{file} has no cells: graded as an unanswered copy (0)")]
+        return [Note("empty", f"{file} has no cells: graded as an unanswered copy (0)", file)]
     notes = []
     counts = Counter(_grade_ids(nb))
     by_id = {}
@@ -179,25 +171,25 @@ def cell_notes(name: str, nb, expected: list[ExpectedCell]) -> list[TriageNote]:
         if exp.name not in counts:
             if exp.locked or exp.graded:
                 what = "answer cell" if exp.graded and not exp.locked else "locked cell"
-                notes.append(TriageNote(file, "restored", f"{what} {exp.name!r} was deleted; the course's copy was put back"))
+                notes.append(Note("restored", f"{what} {exp.name!r} was deleted; the course's copy was put back", file))
             continue
         if counts[exp.name] > 1:
-            notes.append(TriageNote(file, "restored", f"cell {exp.name!r} appears {counts[exp.name]} times; the last copy was graded"))
+            notes.append(Note("restored", f"cell {exp.name!r} appears {counts[exp.name]} times; the last copy was graded", file))
         cell = by_id[exp.name]
         if cell.cell_type != exp.cell_type:
-            notes.append(TriageNote(file, "restored", f"cell {exp.name!r} was changed to {cell.cell_type}; changed back to {exp.cell_type}"))
+            notes.append(Note("restored", f"cell {exp.name!r} was changed to {cell.cell_type}; changed back to {exp.cell_type}", file))
         elif exp.locked and exp.checksum:
             try:
                 edited = compute_checksum(cell) != exp.checksum
             except Exception:
                 edited = True
             if edited:
-                notes.append(TriageNote(file, "restored", f"locked cell {exp.name!r} was edited; the course's version was graded"))
+                notes.append(Note("restored", f"locked cell {exp.name!r} was edited; the course's version was graded", file))
     return notes
 
 
 def triage(folder: str | os.PathLike, expected: dict[str, list[ExpectedCell]],
-           set_aside: str | os.PathLike | None = None, release: dict | None = None) -> list[TriageNote]:
+           set_aside: str | os.PathLike | None = None, release: dict | None = None) -> list[Note]:
     """Inspect and repair the submission in ``folder`` (a private copy) before nbgrader runs.
 
     Unreadable notebooks are moved to ``set_aside`` (or deleted); a renamed
@@ -208,12 +200,12 @@ def triage(folder: str | os.PathLike, expected: dict[str, list[ExpectedCell]],
 
     release = release or {}
     folder = Path(folder)
-    notes: list[TriageNote] = []
+    notes: list[Note] = []
     readable = {}
     for path in sorted(folder.glob("*.ipynb")):
         nb, why = _read(path)
         if nb is None:
-            notes.append(TriageNote(path.name, "unreadable", f"{path.name} {why}: scored 0, the rest was graded"))
+            notes.append(Note("unreadable", f"{path.name} {why}: scored 0, the rest was graded", path.name))
             if set_aside:
                 Path(set_aside).mkdir(parents=True, exist_ok=True)
                 path.replace(Path(set_aside) / path.name)
@@ -235,16 +227,15 @@ def triage(folder: str | os.PathLike, expected: dict[str, list[ExpectedCell]],
                 best, best_key = stem, key
         if best is None:
             if not any(n.notebook == f"{name}.ipynb" for n in notes):
-                notes.append(TriageNote(f"{name}.ipynb", "missing", f"{name}.ipynb is not in the submission: scored 0"))
+                notes.append(Note("missing", f"{name}.ipynb is not in the submission: scored 0", f"{name}.ipynb"))
             continue
         path, nb = unknown.pop(best)
         target = folder / f"{name}.ipynb"
         path.replace(target)
         readable[name] = (target, nb)
-        notes.append(TriageNote(f"{name}.ipynb", "renamed",
-                                f"{path.name} holds this notebook's exercises: graded as {name}.ipynb"))
+        notes.append(Note("renamed", f"{path.name} holds this notebook's exercises: graded as {name}.ipynb", f"{name}.ipynb"))
     for stem, (path, _nb) in sorted(unknown.items()):
-        notes.append(TriageNote(path.name, "ignored", f"{path.name} is not part of the assignment: not graded"))
+        notes.append(Note("ignored", f"{path.name} is not part of the assignment: not graded", path.name))
     for name in sorted(expected):
         if name in readable:
             path, nb = readable[name]

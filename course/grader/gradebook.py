@@ -1,0 +1,107 @@
+"""The gradebook state autograding writes: take a private snapshot, read one learner's state, write it back.
+
+Parallel autograding (:mod:`course.grader.parallel`) grades every learner
+against a private SQLite copy of the gradebook (:func:`snapshot`) and the
+parent process alone writes the real one. These functions move exactly the
+fields ``nbgrader autograde`` sets (submission timestamp, late penalty, each
+grade's ``auto_score`` and ``needs_manual_grade``, each comment's
+``auto_comment``); manual scores and comments are never written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .nbgrader_api import put_environment_on_path
+
+
+def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = None) -> None:
+    """Copy the gradebook at ``db_url`` into a new SQLite file ``dest``.
+
+    SQLite gradebooks are copied with SQLite's online backup (consistent even
+    while the Formgrader writes); any other database (PostgreSQL, MySQL) is
+    copied table by table through SQLAlchemy. ``row_copy=True`` forces the latter.
+    """
+    import sqlite3
+
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if row_copy is None:
+        row_copy = not is_file
+    if not row_copy:
+        src = sqlite3.connect(Path(url.database).resolve().as_uri() + "?mode=ro", uri=True)
+        dst = sqlite3.connect(str(dest))
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        return
+
+    from nbgrader.api import Base, Gradebook
+
+    put_environment_on_path()
+    Gradebook(f"sqlite:///{dest}", course_id).close()  # schema, alembic stamp, course row
+    source, target = create_engine(db_url, future=True), create_engine(f"sqlite:///{dest}", future=True)
+    try:
+        with source.connect() as s, target.begin() as t:
+            for table in reversed(Base.metadata.sorted_tables):
+                t.execute(table.delete())
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(r._mapping) for r in s.execute(select(table))]
+                if rows:
+                    t.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def read_state(gb, assignment: str, student: str) -> dict | None:
+    """The gradebook fields ``nbgrader autograde`` writes for one submission (``None``: no submission)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        sub = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+    return {
+        "timestamp": sub.timestamp,
+        "notebooks": {
+            nb.name: {
+                "late_submission_penalty": nb.late_submission_penalty,
+                "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+            }
+            for nb in sub.notebooks
+        },
+    }
+
+
+def write_state(gb, assignment: str, student: str, state: dict) -> None:
+    """Write ``state`` (from :func:`read_state`) into gradebook ``gb``; manual fields are left alone."""
+    sub = gb.update_or_create_submission(assignment, student)
+    sub.timestamp = state["timestamp"]
+    for nb in sub.notebooks:
+        saved = state["notebooks"].get(nb.name)
+        if saved is None:
+            continue
+        nb.late_submission_penalty = saved["late_submission_penalty"]
+        for g in nb.grades:
+            if g.name in saved["grades"]:
+                g.auto_score, g.needs_manual_grade = saved["grades"][g.name]
+        for c in nb.comments:
+            if c.name in saved["comments"]:
+                c.auto_comment = saved["comments"][c.name]
+    gb.db.commit()
+
+
+def zero_autograded(gb, assignment: str, student: str) -> None:
+    """Score 0 on every grade of a submission nothing could be read from (as for missing notebooks)."""
+    sub = gb.update_or_create_submission(assignment, student)
+    for nb in sub.notebooks:
+        for g in nb.grades:
+            g.auto_score, g.needs_manual_grade = 0, False
+    gb.db.commit()
+

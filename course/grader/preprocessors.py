@@ -46,6 +46,7 @@ import tempfile
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
+from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
@@ -213,8 +214,7 @@ class AddIntegrityCheck(NbGraderPreprocessor):
         nonce = secrets.token_hex(12)
         names = sorted({n for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked")
                         for n in loaded_names(c.source)})
-        nb.cells.append(NotebookNode(cell_type="code", source=_integrity_source(nonce, names),
-                                     metadata={INTEGRITY_MARK: True}, outputs=[], execution_count=None))
+        nb.cells.append(new_code_cell(_integrity_source(nonce, names), metadata={INTEGRITY_MARK: True}))
         _state(resources)["nonce"] = nonce
         return nb, resources
 

@@ -2,7 +2,7 @@
 # One entry point for trainees, instructors and CI.
 #   ./course.sh open    set up (first time only) and open the course in JupyterLab
 #   ./course.sh test    set up (first time only) and run the whole test suite
-#   ./course.sh bench   time each notebook (a benchmark, not a test)
+#   ./course.sh bench   run every benchmark (figures, not tests; see benchmarks/run_all.py)
 # Everything is installed into .venv/ inside this folder; nothing global.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -93,7 +93,7 @@ case "$cmd" in
     ;;
   bench)
     ensure_env "test"
-    exec "$PY" benchmarks/notebook_times.py "$@"
+    exec "$PY" benchmarks/run_all.py "$@"
     ;;
   *)
     echo "usage: ./course.sh open | test [pytest options] | bench" >&2

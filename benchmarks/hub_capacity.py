@@ -47,6 +47,7 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from course.grader.nbgrader_api import assignments  # noqa: E402
 from course.paths import MODULES_DIR, REPO_ROOT  # noqa: E402
+from notebook_times import QUIET_KERNEL  # noqa: E402  (benchmarks/, the folder of this script)
 
 MIB = 1024 * 1024
 CAPACITY_FILE = REPO_ROOT / "deploy" / "capacity.json"
@@ -170,7 +171,7 @@ def run_module(name: str, timeout: int = 600) -> dict:
         sampler.sample()
         hwm[0] = max(hwm[0], _hwm_bytes(client.km.provisioner.pid))
 
-    client = NotebookClient(merged, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(merged, timeout=timeout, kernel_name="python3", extra_arguments=QUIET_KERNEL,
                             resources={"metadata": {"path": str(folder)}}, on_notebook_start=started,
                             on_cell_execute=before_cell, on_cell_executed=after_cell)
     start = time.perf_counter()

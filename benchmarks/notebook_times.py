@@ -1,7 +1,7 @@
 """Benchmark: how long each source notebook takes to run, and the whole test suite.
 
-    ./course.sh bench            # every lesson, top to bottom, in a fresh kernel
-    ./course.sh bench --suite    # also time the full test command (pytest)
+    python benchmarks/notebook_times.py           # every lesson, top to bottom, in a fresh kernel
+    python benchmarks/notebook_times.py --suite   # also time the full test command (pytest)
 
 Prints figures only; it asserts nothing (timings belong here, not in tests).
 """
@@ -22,10 +22,15 @@ from course.publish import lesson_checks as authoring  # noqa: E402
 from course.paths import MODULES_DIR, REPO_ROOT  # noqa: E402
 
 
+#: The kernel's own log stays quiet (its start-up warning about TCP without encryption is about
+#: loopback traffic here): a benchmark prints figures only.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+
+
 def time_notebook(path: Path) -> float:
     """Seconds to execute ``path`` in a new kernel (kernel start-up included)."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", extra_arguments=QUIET_KERNEL,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

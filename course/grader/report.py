@@ -590,6 +590,12 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str, 
             f"<tbody>{body}</tbody></table>")
 
 
+def _listing(title: str, note: str, headers: Sequence[str], rows: list) -> list[str]:
+    """A report section: heading (plain text), explanatory note (HTML), then its table or "None."."""
+    body = _table(headers, rows, re.sub(r" \(.*", "", title)) if rows else "<p>None.</p>"
+    return [f"<h2>{html.escape(title)}</h2>", f"<p class=\"note\">{note}</p>", body]
+
+
 def _figure_html(figure) -> str:
     return figure._repr_mimebundle_()["text/html"]
 
@@ -655,29 +661,21 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
     else:
         parts.append("<p>Nobody.</p>")
 
-    parts.append(f"<h2>Submissions that failed to grade ({len(data.problems)})</h2>")
-    parts.append("<p class=\"note\">A notebook without an autograded copy, or a test cell stopped by something "
-                 "other than a failed check (a time-out, a dead kernel, a missing name). Look at the notebook, "
-                 "then autograde the learner again (<code>nbgrader autograde ASSIGNMENT --student ID "
-                 "--force</code>).</p>")
-    if data.problems:
-        parts.append(_table(["Learner", "Where", "Reason"],
-                            [[e(s), e(w), e(r)] for s, w, r in data.problems], "Submissions that failed to grade"))
-    else:
-        parts.append("<p>None.</p>")
-
+    parts += _listing(
+        f"Submissions that failed to grade ({len(data.problems)})",
+        "A notebook without an autograded copy, or a test cell stopped by something other than a failed check "
+        "(a time-out, a dead kernel, a missing name). Look at the notebook, then autograde the learner again "
+        "(<code>nbgrader autograde ASSIGNMENT --student ID --force</code>).",
+        ["Learner", "Where", "Reason"], [[e(s), e(w), e(r)] for s, w, r in data.problems])
     flagged = sum(1 for n in data.notes if n[3])
-    parts.append(f"<h2>Autograding notes ({len(data.notes)}; possible tampering: {flagged})</h2>")
-    parts.append("<p class=\"note\">One line for everything unusual the grader met and what it did: a notebook "
-                 "that could not be read or was renamed, cells nbgrader restored, a cell skipped because it "
-                 "stopped the kernel or ran too long, output cut, and code that changed how answers are checked "
-                 "(that notebook's autograded tests score 0: talk to the learner before deciding).</p>")
-    if data.notes:
-        parts.append(_table(["Learner", "Notebook", "Note"],
-                            [[e(s), e(w), ("<strong>Possible tampering:</strong> " if t else "") + e(m)]
-                             for s, w, m, t in data.notes], "Autograding notes"))
-    else:
-        parts.append("<p>None.</p>")
+    parts += _listing(
+        f"Autograding notes ({len(data.notes)}; possible tampering: {flagged})",
+        "One line for everything unusual the grader met and what it did: a notebook that could not be read or "
+        "was renamed, cells nbgrader restored, a cell skipped because it stopped the kernel or ran too long, "
+        "output cut, and code that changed how answers are checked (that notebook's autograded tests score 0: "
+        "talk to the learner before deciding).",
+        ["Learner", "Notebook", "Note"],
+        [[e(s), e(w), ("<strong>Possible tampering:</strong> " if t else "") + e(m)] for s, w, m, t in data.notes])
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -1,19 +1,51 @@
-"""Turning published effect sizes and percentages into numbers a clinician can explain.
+"""Effect sizes a clinician meets in papers, one function per quantity.
 
-Module 02, lesson 04 uses these to read the exposure-therapy evidence:
-Cohen's U3 (the share of a control group below the average treated person)
-from a standardised mean difference, the number needed to treat (NNT) from
-two event rates, and odds and risk ratios from two percentages.
+Standardised mean differences (Cohen's *d*, Hedges' *g*) and Cohen's U3 for
+continuous outcomes; risk difference, risk ratio, odds ratio and the number
+needed to treat (NNT) for the share of people with an outcome; plain-words
+readings of an NNT and of a ratio with its confidence interval.
+
+Conventions, the same in every function:
+
+* **Argument order.** Every two-group function takes the group of interest
+  first and the comparison group second: ``(group, comparison)``, which in a
+  trial is ``(treated, control)``. A difference is group minus comparison,
+  a ratio is group divided by comparison.
+* **Proportions** run from 0 to 1 (17.4 % is 0.174). A value between 1 and
+  100 is refused with that hint; there are no percentage variants.
+* **Ties.** When both groups have the same event rate the treatment makes
+  no difference, so the NNT is infinite (``math.inf``) [3]_;
+  :func:`nnt_in_words` says so in a sentence. A negative NNT means the
+  treated group does worse: its size is the number needed to harm.
+* Bad input (text, NaN, a percentage, an impossible interval) raises
+  :class:`course.errors.DataError` with a sentence.
+
+Used in module 01 lesson 05 (Cohen's *d*), module 02 lesson 04 (U3, NNT, odds
+and risk ratios) and module 03 lesson 02 (risk ratio, risk difference, NNT,
+ratios with confidence intervals).
 
 References
 ----------
-Cohen J (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
-(U3 as a measure of non-overlap.)
-Powers MB, Halpern JM, Ferenschak MP, Gillihan SJ, Foa EB (2010). A meta-analytic
-review of prolonged exposure for posttraumatic stress disorder. *Clin Psychol Rev*
-30(6):635-641. [@powers2010] (g = 1.08; "better than 86% of controls")
-Rozental A, Magnusson K, Boettcher J, Andersson G, Carlbring P (2017). *J Consult
-Clin Psychol* 85(2):160-177. [@rozental2017] (5.8% vs 17.4% deterioration; OR 3.10)
+.. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+   Sciences*, 2nd ed. Hillsdale, NJ: Lawrence Erlbaum. [@cohen1988]
+.. [2] Hedges LV (1981). Distribution theory for Glass's estimator of effect
+   size and related estimators. *J Educ Stat* 6(2):107-128. [@hedges1981]
+.. [3] Altman DG (1998). Confidence intervals for the number needed to
+   treat. *BMJ* 317:1309. [@altman1998]
+.. [4] Laupacis A, Sackett DL, Roberts RS (1988). An assessment of clinically
+   useful measures of the consequences of treatment. *N Engl J Med*
+   318(26):1728-1733. [@laupacis1988]
+.. [5] Powers MB, Halpern JM, Ferenschak MP, Gillihan SJ, Foa EB (2010). A
+   meta-analytic review of prolonged exposure for posttraumatic stress
+   disorder. *Clin Psychol Rev* 30(6):635-641. [@powers2010]
+.. [6] Rozental A, Magnusson K, Boettcher J, Andersson G, Carlbring P (2017).
+   For better or worse: an individual patient data meta-analysis of
+   deterioration among participants receiving Internet-based cognitive
+   behavior therapy. *J Consult Clin Psychol* 85(2):160-177. [@rozental2017]
+.. [7] Garland EL, Hanley AW, Nakamura Y, et al. (2022). Mindfulness-Oriented
+   Recovery Enhancement vs supportive group therapy for co-occurring opioid
+   misuse and chronic pain in primary care. *JAMA Intern Med*
+   182(4):407-417. [@garland2022]
 """
 
 from __future__ import annotations
@@ -25,9 +57,18 @@ from scipy import stats
 
 from .errors import DataError
 
+#: The two kinds of outcome an NNT can count, for ``outcome=`` in :func:`number_needed_to_treat`.
+OUTCOMES = {
+    "bad": "an outcome the treatment should prevent (still ill, relapsed, deteriorated)",
+    "good": "an outcome the treatment should bring about (recovered, no longer misusing)",
+}
+
+
+# --------------------------------------------------------------------------- validators
 
 def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    """``value`` as a finite float, or a sentence saying why it is not one."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise DataError(f"The {name} must be a number, not {value!r}.")
     value = float(value)
     if not math.isfinite(value):
@@ -36,125 +77,176 @@ def _number(value, name: str) -> float:
 
 
 def _proportion(value, name: str) -> float:
+    """``value`` as a proportion from 0 to 1; a percentage gets the hint how to write it."""
     value = _number(value, name)
     if not 0.0 <= value <= 1.0:
-        raise DataError(f"The {name} is a proportion between 0 and 1 (got {value}); "
-                        "for 17.4% write 0.174.")
+        hint = f"Give proportions between 0 and 1: {value:g} % is {value / 100:.3f}." if 1 < value <= 100 else None
+        raise DataError(f"The {name} is a proportion and must lie between 0 and 1 (got {value:g}).", hint=hint)
     return value
 
 
-def _percentage(value, name: str) -> float:
-    value = _number(value, name)
-    if not 0.0 < value < 100.0:
-        raise DataError(f"The {name} must be a percentage strictly between 0 and 100 (got {value}); "
-                        "at 0% or 100% the odds are zero or infinite.")
-    return value
+def _group(mean, sd, n, label: str) -> tuple[float, float, int]:
+    """A group's mean, SD and size, checked."""
+    mean = _number(mean, f"{label} mean")
+    sd = _number(sd, f"{label} SD")
+    size = _number(n, f"{label} size")
+    if sd <= 0:
+        raise DataError(f"The {label} SD must be above zero (got {sd:g}).")
+    if size < 2 or size != int(size):
+        raise DataError(f"The {label} size must be a whole number of at least 2 (got {size:g}).")
+    return mean, sd, int(size)
 
 
-def u3_from_g(g: float) -> float:
-    """Cohen's U3: the share of the control group below the average treated person.
+def _outcome(outcome) -> str:
+    if outcome not in OUTCOMES:
+        raise DataError(f"Say whether the event counted is bad or good: outcome='bad' or outcome='good', "
+                        f"not {outcome!r}.", hint="; ".join(f"'{k}': {v}" for k, v in OUTCOMES.items()))
+    return outcome
+
+
+# --------------------------------------------------------------------------- continuous outcomes
+
+def pooled_sd(sd_group: float, n_group: int, sd_comparison: float, n_comparison: int) -> float:
+    """Pooled standard deviation of two groups, each variance weighted by its size minus one.
+
+    Parameters
+    ----------
+    sd_group, sd_comparison : float
+        Standard deviation of each group, in the outcome's own unit; above zero.
+    n_group, n_comparison : int
+        Number of people in each group; whole numbers of at least 2.
+
+    Returns
+    -------
+    float
+        ``sqrt(((n_group - 1) sd_group² + (n_comparison - 1) sd_comparison²) / (n_group + n_comparison - 2))``,
+        in the outcome's unit.
+
+    References
+    ----------
+    .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+       Sciences*, 2nd ed.
+    """
+    _, sd1, n1 = _group(0.0, sd_group, n_group, "group's")
+    _, sd2, n2 = _group(0.0, sd_comparison, n_comparison, "comparison group's")
+    return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+
+
+def cohens_d(mean_group: float, sd_group: float, n_group: int,
+             mean_comparison: float, sd_comparison: float, n_comparison: int) -> float:
+    """Cohen's *d*: the difference between two means in units of their pooled SD.
+
+    Parameters
+    ----------
+    mean_group, sd_group, n_group : float, float, int
+        Mean and standard deviation (in the outcome's unit) and size of the
+        group of interest (for example the treated group, or people with burnout).
+    mean_comparison, sd_comparison, n_comparison : float, float, int
+        The same for the comparison group.
+
+    Returns
+    -------
+    float
+        ``(mean_group - mean_comparison) / pooled_sd``, in standard deviations
+        (no unit). Positive when the group of interest has the higher mean.
+
+    Raises
+    ------
+    course.errors.DataError
+        If a value is not a number, an SD is not above zero or a size is not a
+        whole number of at least 2.
+
+    References
+    ----------
+    .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+       Sciences*, 2nd ed.
+    """
+    m1, _, _ = _group(mean_group, sd_group, n_group, "group's")
+    m2, _, _ = _group(mean_comparison, sd_comparison, n_comparison, "comparison group's")
+    return (m1 - m2) / pooled_sd(sd_group, n_group, sd_comparison, n_comparison)
+
+
+def hedges_g(mean_group: float, sd_group: float, n_group: int,
+             mean_comparison: float, sd_comparison: float, n_comparison: int) -> float:
+    """Hedges' *g*: Cohen's *d* corrected for its small-sample bias.
+
+    ``g = J · d`` with ``J = 1 - 3 / (4 (n_group + n_comparison) - 9)``, Hedges'
+    approximation to the exact correction (which uses gamma functions); the
+    two agree to about 0.001 from 10 people in all.
+
+    Parameters
+    ----------
+    mean_group, sd_group, n_group, mean_comparison, sd_comparison, n_comparison
+        As in :func:`cohens_d`.
+
+    Returns
+    -------
+    float
+        The corrected standardised mean difference, in standard deviations;
+        slightly closer to zero than *d*.
+
+    References
+    ----------
+    .. [1] Hedges LV (1981). Distribution theory for Glass's estimator of
+       effect size and related estimators. *J Educ Stat* 6(2):107-128.
+    """
+    d = cohens_d(mean_group, sd_group, n_group, mean_comparison, sd_comparison, n_comparison)
+    return d * (1 - 3 / (4 * (int(n_group) + int(n_comparison)) - 9))
+
+
+def cohens_u3(effect_size: float) -> float:
+    """Cohen's U3: the share of the comparison group below the average person of the group of interest.
 
     Assumes both groups are normally distributed with the same SD, so that
-    U3 = Φ(g), the standard normal cumulative distribution at g.
+    ``U3 = Φ(effect_size)``, the standard normal cumulative distribution.
 
     Parameters
     ----------
-    g : float
-        Standardised mean difference (Hedges' g or Cohen's d), positive when
-        the treated group does better, in SD units.
+    effect_size : float
+        A standardised mean difference (Cohen's *d* or Hedges' *g*), in
+        standard deviations; positive when the group of interest scores higher
+        (for example does better after treatment).
 
     Returns
     -------
     float
-        A proportion between 0 and 1 (multiply by 100 for a percentage).
+        A proportion from 0 to 1 (times 100 for a percentage); 0.5 for no
+        difference.
 
     References
     ----------
-    Cohen (1988); Powers et al. (2010): g = 1.08 corresponds to "better than 86%".
+    .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+       Sciences*, 2nd ed. (U3 as a measure of non-overlap.)
+    .. [2] Powers MB et al. (2010). *Clin Psychol Rev* 30(6):635-641: g = 1.08,
+       "better than 86%" of controls. [@powers2010]
     """
-    return float(stats.norm.cdf(_number(g, "effect size g")))
+    return float(stats.norm.cdf(_number(effect_size, "effect size")))
 
 
-def nnt(p_control_event: float, p_treated_event: float) -> float:
-    """Number needed to treat: 1 / absolute risk reduction of a *bad* event.
+def u3_figure(effect_size: float):
+    """Two normal curves ``effect_size`` SDs apart, the comparison area below the treated mean shaded.
 
     Parameters
     ----------
-    p_control_event, p_treated_event : float
-        Proportions (0 to 1) of each group with the bad outcome (for example
-        still meeting PTSD criteria, or reliably deteriorating).
-
-    Returns
-    -------
-    float
-        How many people must be treated for one fewer bad outcome. Negative
-        when the treated group has more bad outcomes (then its absolute value
-        is a number needed to harm); ``math.inf`` when the rates are equal.
-
-    References
-    ----------
-    Cusack et al. (2016) report NNT < 4 for loss of a PTSD diagnosis [@cusack2016].
-    """
-    control = _proportion(p_control_event, "control group's event rate")
-    treated = _proportion(p_treated_event, "treated group's event rate")
-    reduction = control - treated
-    return math.inf if reduction == 0 else 1.0 / reduction
-
-
-def describe_nnt(p_control_event: float, p_treated_event: float) -> str:
-    """One plain sentence about the NNT, including the case of no difference."""
-    value = nnt(p_control_event, p_treated_event)
-    if math.isinf(value):
-        return ("The two groups have the same event rate, so the NNT is infinite: treating any number of people "
-                "would not be expected to prevent a single bad outcome.")
-    if value > 0:
-        return f"Treat about {math.ceil(value)} people for one fewer bad outcome (NNT {value:.1f})."
-    return (f"The treated group has more bad outcomes: about one extra for every {math.ceil(-value)} people "
-            f"treated (a number needed to harm of {-value:.1f}).")
-
-
-def odds_ratio_from_percentages(p1_pct: float, p2_pct: float) -> float:
-    """Odds ratio of group 1 versus group 2 from two percentages: (p1/(100-p1)) / (p2/(100-p2)).
-
-    Parameters
-    ----------
-    p1_pct, p2_pct : float
-        Percentage of each group with the event (strictly between 0 and 100).
-
-    Returns
-    -------
-    float
-        The crude odds ratio (no adjustment for anything else).
-
-    References
-    ----------
-    Rozental et al. (2017): 17.4% of controls and 5.8% of treated patients
-    deteriorated; the crude OR is about 3.4, the published model-based OR 3.10.
-    """
-    p1 = _percentage(p1_pct, "first percentage")
-    p2 = _percentage(p2_pct, "second percentage")
-    return (p1 / (100.0 - p1)) / (p2 / (100.0 - p2))
-
-
-def risk_ratio_from_percentages(p1_pct: float, p2_pct: float) -> float:
-    """Risk ratio of group 1 versus group 2: p1 / p2 ("how many times as often")."""
-    return _percentage(p1_pct, "first percentage") / _percentage(p2_pct, "second percentage")
-
-
-def u3_figure(g: float):
-    """Two normal curves g SDs apart, the control area below the treated mean shaded.
+    effect_size : float
+        A standardised mean difference (*d* or *g*), in standard deviations.
 
     Returns
     -------
     (matplotlib.figure.Figure, str)
         The figure and an alt text written from the numbers.
+
+    References
+    ----------
+    .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+       Sciences*, 2nd ed.
     """
     import matplotlib.pyplot as plt
 
     from . import plotting
 
-    g = _number(g, "effect size g")
-    u3 = u3_from_g(g)
+    g = _number(effect_size, "effect size")
+    u3 = cohens_u3(g)
     x = np.linspace(-3.5, 3.5 + g, 400)
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     control, treated = stats.norm.pdf(x), stats.norm.pdf(x, loc=g)
@@ -173,3 +265,234 @@ def u3_figure(g: float):
            f"to the right of the control group's. The shaded part of the control curve, left of the treated "
            f"group's average, is {100 * u3:.0f}% of the control group.")
     return fig, alt
+
+
+# --------------------------------------------------------------------------- two proportions
+
+def risk_difference(p_group: float, p_comparison: float) -> float:
+    """Absolute risk difference: ``p_group - p_comparison``.
+
+    Parameters
+    ----------
+    p_group, p_comparison : float
+        Proportions (0 to 1) of each group with the outcome.
+
+    Returns
+    -------
+    float
+        A difference of proportions, from -1 to 1 (times 100 for percentage
+        points). Positive when the outcome is more common in the group of interest.
+
+    References
+    ----------
+    .. [1] Laupacis A, Sackett DL, Roberts RS (1988). *N Engl J Med*
+       318(26):1728-1733.
+    .. [2] Garland EL et al. (2022). *JAMA Intern Med* 182(4):407-417: 45.0 %
+       versus 24.4 % no longer misusing opioids, a difference of 0.206. [@garland2022]
+    """
+    return _proportion(p_group, "group's proportion") - _proportion(p_comparison, "comparison group's proportion")
+
+
+def risk_ratio(p_group: float, p_comparison: float) -> float:
+    """Risk ratio (relative risk): ``p_group / p_comparison``, "how many times as often".
+
+    Parameters
+    ----------
+    p_group, p_comparison : float
+        Proportions (0 to 1) of each group with the outcome; ``p_comparison``
+        above 0.
+
+    Returns
+    -------
+    float
+        No unit; above 1 when the outcome is more common in the group of
+        interest. For a good outcome (for example "no longer misusing") it is
+        sometimes called the relative benefit.
+
+    Raises
+    ------
+    course.errors.DataError
+        If a proportion is not between 0 and 1, or ``p_comparison`` is 0.
+
+    References
+    ----------
+    .. [1] Laupacis A, Sackett DL, Roberts RS (1988). *N Engl J Med*
+       318(26):1728-1733.
+    .. [2] Garland EL et al. (2022). *JAMA Intern Med* 182(4):407-417: 45.0 %
+       versus 24.4 % gives a risk ratio of about 1.84. [@garland2022]
+    """
+    group = _proportion(p_group, "group's proportion")
+    comparison = _proportion(p_comparison, "comparison group's proportion")
+    if comparison == 0:
+        raise DataError("The risk ratio is undefined when no one in the comparison group has the outcome.")
+    return group / comparison
+
+
+def odds_ratio(p_group: float, p_comparison: float) -> float:
+    """Crude odds ratio: ``(p_group / (1 - p_group)) / (p_comparison / (1 - p_comparison))``.
+
+    Parameters
+    ----------
+    p_group, p_comparison : float
+        Proportions of each group with the outcome, strictly between 0 and 1
+        (at 0 or 1 the odds are zero or infinite).
+
+    Returns
+    -------
+    float
+        No unit; above 1 when the outcome is more likely in the group of
+        interest. Crude: nothing else is adjusted for, so it can differ from a
+        published, model-based odds ratio.
+
+    Raises
+    ------
+    course.errors.DataError
+        If a proportion is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Rozental A et al. (2017). *J Consult Clin Psychol* 85(2):160-177:
+       17.4 % of controls and 5.8 % of treated patients deteriorated; the crude
+       odds ratio is about 3.4, the published model-based one 3.10. [@rozental2017]
+    """
+    odds = []
+    for p, name in ((p_group, "group's proportion"), (p_comparison, "comparison group's proportion")):
+        p = _proportion(p, name)
+        if p in (0.0, 1.0):
+            raise DataError(f"The {name} is {p:g}: at 0 or 1 the odds are zero or infinite, so the odds ratio "
+                            "is not a usable number.")
+        odds.append(p / (1.0 - p))
+    return odds[0] / odds[1]
+
+
+def number_needed_to_treat(p_treated: float, p_control: float, *, outcome: str) -> float:
+    """Number needed to treat (NNT): how many people must be treated for one more to benefit.
+
+    ``NNT = 1 / (p_control - p_treated)`` for a bad outcome and
+    ``1 / (p_treated - p_control)`` for a good one. Not rounded: by convention
+    it is reported rounded **up** to a whole person.
+
+    Parameters
+    ----------
+    p_treated, p_control : float
+        Proportions (0 to 1) of the treated and the control group with the outcome.
+    outcome : {"bad", "good"}
+        Keyword only. Whether the outcome counted is one the treatment should
+        prevent ("bad": still ill, deteriorated) or bring about ("good":
+        recovered, no longer misusing).
+
+    Returns
+    -------
+    float
+        People treated per extra person who benefits. Negative when the
+        treated group does worse: its size is then the number needed to harm.
+        ``math.inf`` when the two proportions are equal (no difference, so no
+        number of people treated is expected to change one outcome).
+
+    Raises
+    ------
+    course.errors.DataError
+        If a proportion is not between 0 and 1, or ``outcome`` is not "bad" or "good".
+
+    References
+    ----------
+    .. [1] Laupacis A, Sackett DL, Roberts RS (1988). *N Engl J Med*
+       318(26):1728-1733.
+    .. [2] Altman DG (1998). Confidence intervals for the number needed to
+       treat. *BMJ* 317:1309. (An NNT of infinity for no effect; negative
+       values as numbers needed to harm.)
+    .. [3] Garland EL et al. (2022). *JAMA Intern Med* 182(4):407-417: 45.0 %
+       versus 24.4 % no longer misusing opioids, NNT about 4.9. [@garland2022]
+    """
+    difference = risk_difference(p_treated, p_control)
+    benefit = difference if _outcome(outcome) == "good" else -difference
+    return math.inf if benefit == 0 else 1.0 / benefit
+
+
+def nnt_in_words(p_treated: float, p_control: float, *, outcome: str) -> str:
+    """One plain sentence about the NNT, including harm and no difference.
+
+    Parameters
+    ----------
+    p_treated, p_control : float
+        Proportions (0 to 1) of the treated and the control group with the outcome.
+    outcome : {"bad", "good"}
+        As in :func:`number_needed_to_treat`.
+
+    Returns
+    -------
+    str
+        For example, for a bad outcome in 5.8 % of treated and 17.4 % of
+        control patients: "Treat about 9 people for one fewer bad outcome (NNT 8.6)."
+
+    References
+    ----------
+    .. [1] Altman DG (1998). Confidence intervals for the number needed to
+       treat. *BMJ* 317:1309.
+    """
+    value = number_needed_to_treat(p_treated, p_control, outcome=outcome)
+    if math.isinf(value):
+        effect = "prevent a single bad" if outcome == "bad" else "bring about a single extra good"
+        return (f"The two groups have the same event rate, so the NNT is infinite: treating any number of people "
+                f"would not be expected to {effect} outcome.")
+    change = "fewer bad" if outcome == "bad" else "more good"
+    if value > 0:
+        return f"Treat about {math.ceil(value)} people for one {change} outcome (NNT {value:.1f})."
+    worse = "more bad" if outcome == "bad" else "fewer good"
+    extra = "extra" if outcome == "bad" else "fewer"
+    return (f"The treated group has {worse} outcomes: about one {extra} for every {math.ceil(-value)} people "
+            f"treated (a number needed to harm of {-value:.1f}).")
+
+
+def ratio_ci_in_words(estimate: float, low: float, high: float, what: str = "odds") -> str:
+    """Say in plain words what a ratio and its 95 % confidence interval allow.
+
+    Parameters
+    ----------
+    estimate, low, high : float
+        A ratio (odds ratio, risk ratio or hazard ratio; no unit) and its
+        95 % confidence limits; all above zero, with ``low <= estimate <= high``.
+    what : str, default "odds"
+        What the ratio compares ("odds", "risk", ...), used in the sentence.
+
+    Returns
+    -------
+    str
+        For example, for 0.72 (0.46 to 1.13): "Best estimate: 28 % lower
+        odds. The data are compatible with anything from 54 % lower odds to
+        13 % higher odds, so 'no difference' is not ruled out."
+
+    Raises
+    ------
+    course.errors.DataError
+        If a value is not a number above zero or the interval does not
+        contain the estimate.
+
+    References
+    ----------
+    .. [1] Grant S et al. (2017). Mindfulness-based relapse prevention for
+       substance use disorders: a systematic review and meta-analysis.
+       *J Addict Med* 11(5):386-396: relapse odds ratio 0.72 (0.46 to 1.13),
+       the example above. [@grant2017]
+    """
+    values = []
+    for value, name in ((estimate, "ratio"), (low, "lower confidence limit"), (high, "upper confidence limit")):
+        value = _number(value, name)
+        if value <= 0:
+            raise DataError(f"A ratio and its confidence limits must be above zero; the {name} is {value:g}.")
+        values.append(value)
+    estimate, low, high = values
+    if not low <= estimate <= high:
+        raise DataError(f"The interval {low:g} to {high:g} should contain the estimate {estimate:g}.",
+                        hint="Check the order: estimate, lower limit, upper limit.")
+
+    def words(ratio: float) -> str:
+        change = round(100 * (ratio - 1))
+        if change == 0:
+            return f"the same {what}"
+        return f"{abs(change)} % {'lower' if change < 0 else 'higher'} {what}"
+
+    text = f"Best estimate: {words(estimate)}. The data are compatible with anything from {words(low)} to {words(high)}"
+    if low <= 1 <= high:
+        return text + ", so 'no difference' is not ruled out."
+    return text + ", so 'no difference' is unlikely."

@@ -102,7 +102,8 @@ def test_practice_format_problems_are_explained(answers, words):
 
 
 def test_practice_answers_are_not_in_the_source_in_plain_text():
-    source = (REPO_ROOT / "course" / "claims.py").read_text(encoding="utf-8")
-    for statement_id, verdict in PRACTICE_KEY.items():
-        assert not re.search(rf'"{statement_id}"\s*:\s*"{verdict}"', source)
+    for path in (REPO_ROOT / "course" / "claims.py", REPO_ROOT / "course" / "content" / "exposure_claims.toml"):
+        source = path.read_text(encoding="utf-8")
+        for statement_id, verdict in PRACTICE_KEY.items():
+            assert not re.search(rf'"?{statement_id}"?\s*[:=]\s*"{verdict}"', source)
     assert list(claims.PRACTICE.table()["statement_id"]) == list(PRACTICE_KEY)

@@ -53,8 +53,9 @@ def test_table_lists_every_reference_once():
 
 
 def test_answer_key_is_not_in_the_package_in_plain_text():
-    source = (REPO_ROOT / "course" / "evidence_check.py").read_text(encoding="utf-8")
-    assert '"grossi2015": "mixed up"' not in source
+    for path in (REPO_ROOT / "course" / "evidence_check.py", REPO_ROOT / "course" / "content" / "reference_checks.toml"):
+        source = path.read_text(encoding="utf-8")
+        assert '"grossi2015": "mixed up"' not in source and 'grossi2015 = "mixed up"' not in source
 
 
 def test_require_all_correct_reports_the_count():

@@ -1,14 +1,16 @@
-"""Module 03 lesson 02: the seed-002 claim verdicts, the published estimates, and two-proportion measures."""
+"""Module 03 lesson 02: the seed-002 claim verdicts and the published estimates.
+
+The two-proportion measures and the plain-words reading of a ratio's CI moved to
+``course.effects`` and are tested in ``tests/test_effects.py``.
+"""
 
 from __future__ import annotations
-
-import math
 
 import matplotlib.pyplot as plt
 import pytest
 
 from course import mbrp_evidence
-from course.errors import CheckFailed, DataError
+from course.errors import CheckFailed
 from course.paths import REPO_ROOT
 
 # From EVIDENCE.md section E (seed 002): what the check of each claim found, as a verdict.
@@ -59,9 +61,11 @@ def test_table_lists_every_claim_once_with_substance():
 
 
 def test_answer_key_is_not_in_the_package_in_plain_text():
-    source = (REPO_ROOT / "course" / "mbrp_evidence.py").read_text(encoding="utf-8")
-    assert '"garland2019": "not found"' not in source
-    assert '"zero_adverse_effects": "overstated"' not in source
+    for path in (REPO_ROOT / "course" / "mbrp_evidence.py", REPO_ROOT / "course" / "content" / "mbrp_claims.toml"):
+        source = path.read_text(encoding="utf-8")
+        assert '"garland2019": "not found"' not in source and 'garland2019 = "not found"' not in source
+        assert '"zero_adverse_effects": "overstated"' not in source
+        assert 'zero_adverse_effects = "overstated"' not in source
 
 
 def test_estimates_hold_the_published_numbers():
@@ -93,51 +97,11 @@ def test_alt_text_is_written_from_the_numbers():
     assert "craving (Li 2017) -0.63" in alt and "not crossing 0" in alt
 
 
-@pytest.mark.parametrize("args,expected", [
-    ((0.72, 0.46, 1.13), "Best estimate: 28 % lower odds. The data are compatible with anything from 54 % lower "
-                         "odds to 13 % higher odds, so 'no difference' is not ruled out."),
-    ((0.50, 0.30, 0.80), "Best estimate: 50 % lower odds. The data are compatible with anything from 70 % lower "
-                         "odds to 20 % lower odds, so 'no difference' is unlikely."),
-])
-def test_ratio_ci_in_words(args, expected):
-    assert mbrp_evidence.ratio_ci_in_words(*args) == expected
+def test_garland_2022_proportions_give_the_lessons_numbers():
+    from course import effects
 
-
-@pytest.mark.parametrize("args", [(0.72, 0.8, 1.13), (0.0, 0.0, 1.0), (1.0, -1.0, 2.0)])
-def test_ratio_ci_in_words_rejects_impossible_intervals(args):
-    with pytest.raises(DataError):
-        mbrp_evidence.ratio_ci_in_words(*args)
-
-
-def test_garland_2022_relative_and_absolute_numbers():
     p = mbrp_evidence.GARLAND2022_NOT_MISUSING
-    rr = mbrp_evidence.relative_risk(p["more"], p["supportive_therapy"])
-    rd = mbrp_evidence.risk_difference(p["more"], p["supportive_therapy"])
-    nnt = mbrp_evidence.number_needed_to_treat(p["more"], p["supportive_therapy"])
-    assert rr == pytest.approx(45.0 / 24.4)
-    assert rr == pytest.approx(1.844, abs=1e-3)
-    assert rd == pytest.approx(0.206)
-    assert nnt == pytest.approx(1 / 0.206) and math.ceil(nnt) == 5
-
-
-def test_harmful_direction_and_symmetry():
-    assert mbrp_evidence.risk_difference(0.1, 0.3) == pytest.approx(-0.2)
-    assert mbrp_evidence.number_needed_to_treat(0.1, 0.3) == pytest.approx(5.0)
-    assert mbrp_evidence.relative_risk(0.1, 0.3) == pytest.approx(1 / 3)
-
-
-@pytest.mark.parametrize("func", [mbrp_evidence.relative_risk, mbrp_evidence.risk_difference,
-                                  mbrp_evidence.number_needed_to_treat])
-def test_percentages_are_refused_with_a_hint(func):
-    with pytest.raises(DataError, match="between 0 and 1") as info:
-        func(45.0, 24.4)
-    assert "0.450" in str(info.value)
-
-
-def test_undefined_cases_are_explained():
-    with pytest.raises(DataError, match="control group"):
-        mbrp_evidence.relative_risk(0.2, 0.0)
-    with pytest.raises(DataError, match="infinite"):
-        mbrp_evidence.number_needed_to_treat(0.3, 0.3)
-    with pytest.raises(DataError, match="number"):
-        mbrp_evidence.risk_difference("0.3", 0.2)
+    assert p == {"more": 0.450, "supportive_therapy": 0.244}
+    assert round(effects.risk_ratio(p["more"], p["supportive_therapy"]), 2) == 1.84
+    assert round(100 * effects.risk_difference(p["more"], p["supportive_therapy"]), 1) == 20.6
+    assert round(effects.number_needed_to_treat(p["more"], p["supportive_therapy"], outcome="good"), 1) == 4.9

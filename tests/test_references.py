@@ -49,3 +49,18 @@ def test_books_show_their_publisher():
     book = {"id": "b", "title": "A Book", "author": [{"family": "Smith", "given": "J"}],
             "issued": {"date-parts": [[2001]]}, "publisher": "Wiley"}
     assert references.format_entry(book) == "Smith J (2001). A Book. Wiley."
+
+
+def test_every_key_cited_in_the_package_resolves():
+    """Docstrings in course/ cite by key too ([@key]); each key must be in references.json."""
+    from course.paths import REPO_ROOT
+
+    known = set(references.load())
+    cited = {}
+    for path in (REPO_ROOT / "course").rglob("*.py"):
+        if path.name == "references.py":  # it explains the syntax with a placeholder key
+            continue
+        for key in references.cited_keys(path.read_text(encoding="utf-8")):
+            cited.setdefault(key, path.name)
+    assert len(cited) >= 10
+    assert {k: f for k, f in cited.items() if k not in known} == {}

@@ -56,14 +56,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import hrv, spectral
+from . import hrv, simulated, spectral
 from .errors import DataError
-from .paths import datasets_dir
 
 # --------------------------------------------------------------------------
 # Anchors (cited) and the illustrative mapping (not measured)
@@ -88,9 +86,11 @@ PEAK_SD_HZ = 0.01
 #: Length of a standard short-term recording, s (Task Force 1996).
 RECORDING_S = 300.0
 
-#: Allowed ranges of the three controls (inclusive).
+#: Allowed range of vagal tone, relative to typical rest (inclusive).
 VAGAL_RANGE = (0.25, 2.0)
+#: Allowed range of sympathetic drive, relative to typical rest (inclusive).
 SYMPATHETIC_RANGE = (0.25, 2.0)
+#: Allowed range of the breathing rate, breaths/min (inclusive).
 BREATHING_RANGE = (4.0, 24.0)
 
 #: Illustrative coefficients of the control mapping (chosen for teaching; not measured).
@@ -113,10 +113,16 @@ PACED_BREATHS_PER_MIN = 6.0
 #: Seed used by the lesson's demo: its 5-minute spectrum lies close to the design values.
 DEMO_SEED = 4
 
+#: Conditions of the simulated dataset, in the order each person is simulated.
 CONDITIONS = ("rest_spontaneous", "paced_6bpm", "mental_stress")
+#: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "hrv_sim_rr.csv"
-DATASET_COLUMNS = ["subject_id", "condition", "beat_index", "t_s", "rr_ms", "sim_seed", "simulated"]
+#: Its columns in file order, with the kind of value each holds (see :mod:`course.simulated`).
+DATASET_COLUMNS = {"subject_id": "text", "condition": "text", "beat_index": "integer", "t_s": "number",
+                   "rr_ms": "number", "sim_seed": "integer", "simulated": "flag"}
+#: Seed of the committed file's people (each recording's phases have their own seed, ``sim_seed``).
 DATASET_SEED = 20100826
+#: Simulated people in the committed file.
 DATASET_SUBJECTS = 10
 
 
@@ -655,18 +661,22 @@ def simulate_dataset(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEE
                 "sim_seed": sim_seed,
                 "simulated": True,
             }))
-    return pd.concat(frames, ignore_index=True)[DATASET_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
-def write_dataset(path=None) -> Path:
-    """Write :func:`simulate_dataset` to ``datasets/hrv_sim_rr.csv`` (or ``path``); return the path."""
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    simulate_dataset().to_csv(path, index=False, lineterminator="\n")
-    return path
+#: The SIMULATED dataset ``datasets/hrv_sim_rr.csv``, declared once; written and loaded by :mod:`course.simulated`.
+DATASET = simulated.SimulatedDataset(
+    file_name=DATASET_FILE,
+    seed=DATASET_SEED,
+    columns=DATASET_COLUMNS,
+    simulate=simulate_dataset,
+    checks=(simulated.one_of("condition", CONDITIONS, what="condition"),
+            simulated.greater_than("rr_ms", 0, unit="ms")),
+)
 
 
 def load_hrv_sim_rr(path=None) -> pd.DataFrame:
-    """Read the SIMULATED dataset and check its columns.
+    """Read the SIMULATED dataset and check it.
 
     Parameters
     ----------
@@ -676,31 +686,23 @@ def load_hrv_sim_rr(path=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`DATASET_COLUMNS`, one row per beat.
+        Columns :data:`DATASET_COLUMNS`, one row per beat: ``t_s`` in s,
+        ``rr_ms`` in ms, ``simulated`` always True.
 
     Raises
     ------
     course.errors.DataError
-        If the file is missing, lacks a column, has an unknown condition,
-        non-positive intervals, or a row not marked simulated.
+        If the file is missing, lacks a column, holds a non-number where a
+        number belongs, has a row not marked simulated, an unknown
+        condition, or an RR interval that is zero or negative. The message
+        names the file and the line.
+
+    References
+    ----------
+    .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
+       doi:10.1109/TBME.2003.808805
     """
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    if not path.exists():
-        raise DataError(f"The file {path.name} was not found in {path.parent}.",
-                        hint="Regenerate it with course.autonomic.write_dataset().")
-    table = pd.read_csv(path)
-    missing = [c for c in DATASET_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"{path.name} lacks the column(s) {', '.join(missing)}.",
-                        hint="Regenerate it with course.autonomic.write_dataset().")
-    unknown = sorted(set(table["condition"]) - set(CONDITIONS))
-    if unknown:
-        raise DataError(f"{path.name} has unknown condition(s): {', '.join(map(str, unknown))}.")
-    if not (table["rr_ms"] > 0).all():
-        raise DataError(f"{path.name} has RR intervals that are zero or negative.")
-    if not table["simulated"].astype(bool).all():
-        raise DataError(f"{path.name} has rows not marked as simulated.")
-    return table
+    return DATASET.load(path)
 
 
 def condition_lf_hf(table: pd.DataFrame, condition: str) -> float:

@@ -12,7 +12,8 @@ Three kinds of function live here:
   measure from it, with or without a late first sample
   (:func:`sample_day`, :func:`compare_true_and_measured`).
 * The **simulated dataset** ``datasets/cortisol_sim.csv``
-  (:func:`simulate_dataset`, :func:`write_dataset`, :func:`load_cortisol_sim`).
+  (:func:`simulate_dataset`, declared as :data:`DATASET`; read it with
+  :func:`load_cortisol_sim`).
 
 Everything is in units *relative to the waking sample* (waking = 1.0),
 because absolute nmol/L norms have not been verified for the course.
@@ -50,15 +51,13 @@ References
 
 from __future__ import annotations
 
-import io
-import math
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import simulated
 from .errors import DataError
-from .paths import datasets_dir
 
 #: Scheduled samples of the course's protocol: label -> minutes after a 07:00 waking.
 SAMPLE_SCHEDULE = {
@@ -78,10 +77,15 @@ LATENT_MIN = 10.0
 #: How quickly the morning burst fades after its peak (illustrative, minutes).
 FADE_MIN = 60.0
 
+#: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "cortisol_sim.csv"
+#: Seed of the committed file.
 DATASET_SEED = 20240604
-DATASET_COLUMNS = ["subject_id", "group", "day", "sample", "minutes_since_waking",
-                   "cortisol_rel_to_wake", "sampling_delay_min", "simulated"]
+#: Its columns in file order, with the kind of value each holds (see :mod:`course.simulated`).
+DATASET_COLUMNS = {"subject_id": "text", "group": "text", "day": "integer", "sample": "text",
+                   "minutes_since_waking": "integer", "cortisol_rel_to_wake": "number",
+                   "sampling_delay_min": "integer", "simulated": "flag"}
+#: The simulated groups, in file order.
 GROUPS = ("control", "burnout_low_CAR", "burnout_flat_slope")
 
 
@@ -394,7 +398,9 @@ GROUP_PARAMS = {
     "burnout_low_CAR": dict(p_responder=0.70, rise_mean=0.62, decline_mean=0.090),
     "burnout_flat_slope": dict(p_responder=0.75, rise_mean=0.68, decline_mean=0.078),
 }
+#: Simulated people per group in the committed file.
 PEOPLE_PER_GROUP = 20
+#: Sampling days per person.
 DAYS = 2
 
 
@@ -449,7 +455,7 @@ def simulate_dataset(seed: int = DATASET_SEED, people_per_group: int = PEOPLE_PE
                 rel = np.round(noisy / noisy[0], 3)
                 for label, minutes, value in zip(labels, table["scheduled_min"], rel):
                     rows.append((subject, group, day, label, int(minutes), float(value), int(delay), True))
-    return pd.DataFrame(rows, columns=DATASET_COLUMNS)
+    return pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
 
 
 def _group_code(group: str) -> str:
@@ -466,22 +472,22 @@ def _draw_delay(rng) -> int:
     return int(rng.integers(16, 26))
 
 
-def dataset_csv_text(seed: int = DATASET_SEED) -> str:
-    """The exact text of ``cortisol_sim.csv`` for ``seed`` (lines end with ``\\n``)."""
-    buffer = io.StringIO()
-    simulate_dataset(seed).to_csv(buffer, index=False, lineterminator="\n", float_format="%.3f")
-    return buffer.getvalue()
-
-
-def write_dataset(target_dir=None, seed: int = DATASET_SEED):
-    """Write ``cortisol_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
-    from .data import write_dataset_text
-
-    return write_dataset_text(dataset_csv_text(seed), DATASET_FILE, target_dir)
+#: The SIMULATED dataset ``datasets/cortisol_sim.csv``, declared once; written and loaded by :mod:`course.simulated`.
+DATASET = simulated.SimulatedDataset(
+    file_name=DATASET_FILE,
+    seed=DATASET_SEED,
+    columns=DATASET_COLUMNS,
+    simulate=simulate_dataset,
+    float_format="%.3f",
+    checks=(simulated.one_of("group", GROUPS, what="group"),
+            simulated.one_of("sample", SAMPLE_SCHEDULE, what="sample"),
+            simulated.within("day", 1, DAYS),
+            simulated.greater_than("cortisol_rel_to_wake", 0)),
+)
 
 
 def load_cortisol_sim(path=None) -> pd.DataFrame:
-    """Load the SIMULATED cortisol dataset and check its columns.
+    """Load the SIMULATED cortisol dataset and check it.
 
     Parameters
     ----------
@@ -491,31 +497,24 @@ def load_cortisol_sim(path=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per sample; see ``datasets/cortisol_sim.md``.
+        One row per sample (columns :data:`DATASET_COLUMNS`; see
+        ``datasets/cortisol_sim.md``): ``minutes_since_waking`` and
+        ``sampling_delay_min`` in minutes, ``cortisol_rel_to_wake`` as a
+        ratio to the waking sample.
 
     Raises
     ------
     course.errors.DataError
-        If the file is missing, lacks a column, or is not marked simulated.
+        If the file is missing, lacks a column, holds a non-number where a
+        number belongs, has a row not marked simulated, an unknown group or
+        sample, a day other than 1-2, or a cortisol ratio that is not
+        positive. The message names the file and the line.
 
     References
     ----------
     .. [1] Wüst S et al. (2000). *Noise Health* 2(7):79-88.
     """
-    from pathlib import Path
-
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    if not path.exists():
-        raise DataError(f"The file '{path.name}' does not exist (looked for {path.resolve()}).",
-                        hint="Regenerate it with course.cortisol.write_dataset().")
-    table = pd.read_csv(path)
-    missing = [c for c in DATASET_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"The file '{path.name}' lacks the column(s) {', '.join(missing)}.",
-                        hint="Regenerate it with course.cortisol.write_dataset().")
-    if not table["simulated"].astype(bool).all():
-        raise DataError(f"The file '{path.name}' has rows not marked simulated; it is not the course's file.")
-    return table
+    return DATASET.load(path)
 
 
 def person_day_summary(table: pd.DataFrame) -> pd.DataFrame:

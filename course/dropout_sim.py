@@ -42,21 +42,20 @@ References
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import meta
+from . import meta, simulated
 from .dropout_data import load_lewis2020
-from .paths import datasets_dir
 
+#: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "dropout_trials_sim.csv"
+#: Seed of the committed file.
 DATASET_SEED = 2020
-DATASET_COLUMNS = ["study_id", "therapy", "format", "population", "n_randomised", "n_dropout", "simulated"]
-SCHEMA = {"study_id": "text", "therapy": "text", "format": "text", "population": "text",
-          "n_randomised": "integer", "n_dropout": "integer", "simulated": "text"}
+#: Its columns in file order, with the kind of value each holds (see :mod:`course.simulated`).
+DATASET_COLUMNS = {"study_id": "text", "therapy": "text", "format": "text", "population": "text",
+                   "n_randomised": "integer", "n_dropout": "integer", "simulated": "flag"}
 #: Therapies of Lewis (2020) Table 3 with at least this many study arms are simulated.
 MIN_K = 5
 #: Control conditions are left out, except the waitlist arms.
@@ -65,11 +64,13 @@ KEEP_CONTROLS = ("WL",)
 MEDIAN_ARM_SIZE = 33
 #: SD of log arm size (illustrative: most arms between about 15 and 75 people).
 ARM_SIZE_SPREAD = 0.4
+#: Smallest and largest arm (people randomised); drawn sizes outside are clipped to these limits.
 ARM_SIZE_LIMITS = (10, 150)
 #: The generating tau stays within these multiples of the tau converted from I².
 TAU_RANGE = (0.5, 1.6)
-#: A draw is kept when the DL re-analysis is this close to the anchor (percentage points of dropout, of I²).
+#: A draw is kept when the DL re-analysis is within this many percentage points of the anchor dropout %.
 ACCEPT_PCT = 0.5
+#: A draw is kept only if its DL re-analysis is also within this many points of the anchor I² (%).
 ACCEPT_I2 = 5.0
 #: Draws tried per therapy before giving up.
 MAX_DRAWS = 50
@@ -234,25 +235,24 @@ def simulate_dataset(seed: int = DATASET_SEED) -> pd.DataFrame:
         for i in range(k):
             rows.append((f"SIM-{code}-{i + 1:02d}", a.abbreviation, fmt,
                          "military" if military[i] else "civilian", int(sizes[i]), int(dropouts[i]), True))
-    return pd.DataFrame(rows, columns=DATASET_COLUMNS)
+    return pd.DataFrame(rows, columns=list(DATASET_COLUMNS))
 
 
-def dataset_csv_text(seed: int = DATASET_SEED) -> str:
-    """The exact text of ``dropout_trials_sim.csv`` for ``seed`` (lines end with ``\\n``)."""
-    buffer = io.StringIO()
-    simulate_dataset(seed).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def write_dataset(target_dir=None, seed: int = DATASET_SEED) -> Path:
-    """Write ``dropout_trials_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
-    from .data import write_dataset_text
-
-    return write_dataset_text(dataset_csv_text(seed), DATASET_FILE, target_dir)
+#: The SIMULATED dataset ``datasets/dropout_trials_sim.csv``, declared once; written and loaded by
+#: :mod:`course.simulated`.
+DATASET = simulated.SimulatedDataset(
+    file_name=DATASET_FILE,
+    seed=DATASET_SEED,
+    columns=DATASET_COLUMNS,
+    simulate=simulate_dataset,
+    checks=(simulated.greater_than("n_randomised", 0, unit="people"),
+            simulated.at_least("n_dropout", 0, unit="people"),
+            simulated.not_more_than("n_dropout", "n_randomised")),
+)
 
 
 def load_dropout_trials_sim(path=None) -> pd.DataFrame:
-    """Load the SIMULATED trial arms, checking the columns.
+    """Load the SIMULATED trial arms and check them.
 
     Parameters
     ----------
@@ -263,28 +263,21 @@ def load_dropout_trials_sim(path=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`DATASET_COLUMNS`; ``n_randomised`` and ``n_dropout``
-        as integers, ``simulated`` as booleans (all True).
+        as integers (people), ``simulated`` as booleans (all True).
 
     Raises
     ------
     course.errors.DataError
-        When the file is missing or a column is absent or malformed.
+        If the file is missing, lacks a column, holds a non-number where a
+        whole number belongs, has a row not marked simulated, an arm with no
+        people, or more dropouts than people. The message names the file
+        and the line.
 
     References
     ----------
-    .. [1] See ``datasets/dropout_trials_sim.md``.
+    .. [1] Lewis C et al. (2020). *Eur J Psychotraumatol* 11(1):1709709, Table 3.
     """
-    from .data import read_table
-    from .errors import DataError
-
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    table = read_table(path, SCHEMA)
-    if not table["simulated"].eq("True").all():
-        raise DataError(f"{path.name}: every row should say simulated=True; this file is SIMULATED.")
-    table["simulated"] = True
-    table["n_randomised"] = table["n_randomised"].astype(int)
-    table["n_dropout"] = table["n_dropout"].astype(int)
-    return table
+    return DATASET.load(path)
 
 
 def therapy_names() -> dict:

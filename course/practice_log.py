@@ -25,34 +25,49 @@ References
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
+from . import simulated
 from .errors import DataError
-from .paths import datasets_dir
 
+#: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "practice_log_sim.csv"
+#: Seed of the committed file.
 DATASET_SEED = 20240613
+#: Made-up people in the committed file.
 N_PEOPLE = 12
+#: Length of the programme, weeks (MBRP: 8 weekly group sessions; Bowen et al. 2014).
 WEEKS = 8
+#: Length of the programme, days.
 DAYS = 7 * WEEKS
 #: Group sessions fall on days 1, 8, 15, ... (one a week for 8 weeks, as in the MBRP protocol).
 SESSION_DAYS = tuple(1 + 7 * k for k in range(WEEKS))
-COLUMNS = ["person_id", "day", "week", "practice_min", "craving_0_10", "group_session", "simulated"]
+#: Labels of the ``group_session`` column: a session attended or missed, or no session that day.
+SESSION_LABELS = ("attended", "missed", "none")
+#: Columns of the file in order, with the kind of value each holds (see :mod:`course.simulated`).
+DATASET_COLUMNS = {"person_id": "text", "day": "integer", "week": "integer", "practice_min": "integer",
+                   "craving_0_10": "integer", "group_session": "text", "simulated": "flag"}
 
-# Invented, illustrative parameters (none is a study result; see the datasheet).
-PRACTICE_PROB_RANGE = (0.35, 0.90)     # chance of practising on a day in week 1, per person
+# Invented, illustrative parameters below: none is a study result (see the datasheet).
+
+#: Chance of practising on a day in week 1, per person (drawn uniformly from this range).
+PRACTICE_PROB_RANGE = (0.35, 0.90)
+#: Fall in that chance per week, per person (drawn uniformly from this range).
 PRACTICE_PROB_FALL_PER_WEEK = (0.0, 0.05)
-TYPICAL_MINUTES_RANGE = (8.0, 25.0)    # usual length of a practice, per person
+#: Usual length of a practice, minutes, per person (drawn uniformly from this range).
+TYPICAL_MINUTES_RANGE = (8.0, 25.0)
+#: Day-to-day SD of a practice's length around the person's usual length, minutes.
 MINUTES_SD = 5.0
-ATTEND_PROB_RANGE = (0.60, 0.95)       # chance of attending a group session, per person
-BASELINE_CRAVING_RANGE = (3.5, 7.0)    # 0-10 rating in week 1 without practice
+#: Chance of attending a group session, per person (drawn uniformly from this range).
+ATTEND_PROB_RANGE = (0.60, 0.95)
+#: Craving (0-10 rating) in week 1 without practice, per person (drawn uniformly from this range).
+BASELINE_CRAVING_RANGE = (3.5, 7.0)
+#: Fall in craving per week, rating points.
 CRAVING_FALL_PER_WEEK = 0.12
 #: Invented weak dose-response: craving points per minute of practice that day (NOT from a study).
 CRAVING_PER_MINUTE = -0.04
+#: SD of the day-to-day noise in craving, rating points.
 CRAVING_NOISE_SD = 1.5
 
 
@@ -70,7 +85,7 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
     Returns
     -------
     pandas.DataFrame
-        One row per person and day, columns :data:`COLUMNS`:
+        One row per person and day, columns :data:`DATASET_COLUMNS`:
         ``practice_min`` (whole minutes of home practice that day, 0 if none),
         ``craving_0_10`` (a single 0-10 craving rating for the day, an
         illustrative item, not a validated scale), ``group_session``
@@ -86,6 +101,16 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
     day's minutes of practice, plus noise (SD :data:`CRAVING_NOISE_SD`),
     rounded and kept within 0-10. All of these numbers are invented for
     teaching.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``n_people`` is not a whole number from 1 to 99.
+
+    References
+    ----------
+    .. [1] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556.
+       doi:10.1001/jamapsychiatry.2013.4546 (the 8-week, weekly-session design).
     """
     if not (isinstance(n_people, int) and 1 <= n_people <= 99):
         raise DataError(f"n_people must be a whole number from 1 to 99, not {n_people!r}.")
@@ -113,25 +138,26 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
             "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
             "craving_0_10": craving, "group_session": session, "simulated": True,
         }))
-    return pd.concat(frames, ignore_index=True)[COLUMNS]
+    return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
-def dataset_csv_text(seed: int = DATASET_SEED) -> str:
-    """The exact text of ``practice_log_sim.csv`` for ``seed`` (lines end with ``\\n``)."""
-    buffer = io.StringIO()
-    simulate_practice_log(seed).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def write_dataset(target_dir=None, seed: int = DATASET_SEED) -> Path:
-    """Write ``practice_log_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
-    from .data import write_dataset_text
-
-    return write_dataset_text(dataset_csv_text(seed), DATASET_FILE, target_dir)
+#: The SIMULATED dataset ``datasets/practice_log_sim.csv``, declared once; written and loaded by
+#: :mod:`course.simulated`.
+DATASET = simulated.SimulatedDataset(
+    file_name=DATASET_FILE,
+    seed=DATASET_SEED,
+    columns=DATASET_COLUMNS,
+    simulate=simulate_practice_log,
+    checks=(simulated.within("day", 1, DAYS),
+            simulated.within("week", 1, WEEKS),
+            simulated.within("practice_min", 0, 24 * 60, unit="min"),
+            simulated.within("craving_0_10", 0, 10),
+            simulated.one_of("group_session", SESSION_LABELS, what="group_session label")),
+)
 
 
 def load_practice_log(path=None) -> pd.DataFrame:
-    """Load the SIMULATED practice log and check its columns and labels.
+    """Load the SIMULATED practice log and check its columns, ranges and labels.
 
     Parameters
     ----------
@@ -141,32 +167,25 @@ def load_practice_log(path=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per person-day; see ``datasets/practice_log_sim.md``.
+        One row per person-day (columns :data:`DATASET_COLUMNS`; see
+        ``datasets/practice_log_sim.md``): ``day`` and ``week`` of the
+        programme, ``practice_min`` in minutes, ``craving_0_10`` as a 0-10
+        rating, ``simulated`` always True.
 
     Raises
     ------
     course.errors.DataError
         If the file is missing, lacks a column, holds a non-number where a
-        number belongs, has values out of range, or has rows not marked
-        simulated.
-    """
-    from .data import read_table
+        whole number belongs, has values out of range, an unknown session
+        label, or rows not marked simulated. The message names the file and
+        the line.
 
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    table = read_table(path, {"person_id": "text", "day": "integer", "week": "integer", "practice_min": "integer",
-                              "craving_0_10": "integer", "group_session": "text", "simulated": "text"})
-    if not table["simulated"].str.strip().eq("True").all():
-        raise DataError(f"{path.name} has rows not marked simulated; it is not the course's file.",
-                        hint="Regenerate it with course.practice_log.write_dataset().")
-    table["simulated"] = True
-    for column, low, high in (("day", 1, DAYS), ("practice_min", 0, 24 * 60), ("craving_0_10", 0, 10)):
-        bad = table[(table[column] < low) | (table[column] > high)]
-        if len(bad):
-            raise DataError(f"{path.name}, line {int(bad.index[0]) + 2}: {column} is {bad[column].iloc[0]}, "
-                            f"outside {low}-{high}.")
-    for column in ("day", "week", "practice_min", "craving_0_10"):
-        table[column] = table[column].astype(int)
-    return table
+    References
+    ----------
+    .. [1] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556.
+       doi:10.1001/jamapsychiatry.2013.4546
+    """
+    return DATASET.load(path)
 
 
 def rolling_mean(values, window: int) -> np.ndarray:
@@ -175,10 +194,28 @@ def rolling_mean(values, window: int) -> np.ndarray:
     The first ``window - 1`` days average over the days available so far,
     so the series starts on day 1. ``window=1`` returns the values unchanged.
 
+    Parameters
+    ----------
+    values : array_like
+        One value per day, in day order (e.g. craving ratings, 0-10).
+    window : int
+        Number of days averaged, at least 1 (e.g. 7 for a weekly mean).
+
+    Returns
+    -------
+    numpy.ndarray
+        One mean per day, in the unit of ``values``.
+
     Raises
     ------
     course.errors.DataError
         If ``window`` is not a whole number of at least 1.
+
+    References
+    ----------
+    .. [1] Same as ``pandas.Series(values).rolling(window, min_periods=1).mean()``
+       (McKinney W, 2010, *Proc 9th Python in Science Conf* 56-61,
+       doi:10.25080/Majora-92bf1922-00a); the tests compare the two.
     """
     if not (isinstance(window, (int, np.integer)) and not isinstance(window, bool) and window >= 1):
         raise DataError(f"The smoothing window must be a whole number of days, at least 1 (got {window!r}).")
@@ -190,7 +227,30 @@ def rolling_mean(values, window: int) -> np.ndarray:
 
 
 def person_log(table: pd.DataFrame, person_id: str) -> pd.DataFrame:
-    """One person's rows, in day order; a plain error if the person is not in the table."""
+    """One person's rows of the practice log, in day order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The practice log, as returned by :func:`load_practice_log`.
+    person_id : str
+        A made-up person, e.g. ``"P01"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        That person's rows (one per day, ``day`` 1-56), with a fresh index.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the person is not in the table; the message lists who is.
+
+    References
+    ----------
+    .. [1] See ``datasets/practice_log_sim.md`` (SIMULATED; design after
+       Bowen S et al. 2014, *JAMA Psychiatry* 71(5):547-556).
+    """
     rows = table[table["person_id"] == person_id].sort_values("day")
     if rows.empty:
         people = ", ".join(sorted(table["person_id"].unique()))
@@ -203,19 +263,28 @@ def dose_response(practice_min, craving) -> dict:
 
     Parameters
     ----------
-    practice_min, craving : array-like
-        Paired daily values.
+    practice_min : array_like
+        Minutes of practice on each day.
+    craving : array_like
+        Craving rating (0-10) on the same days.
 
     Returns
     -------
     dict
-        ``slope_per_10_min`` (craving points per 10 extra minutes),
-        ``intercept``, ``r`` and ``n``.
+        ``slope_per_10_min`` (craving points per 10 extra minutes of
+        practice), ``intercept`` (craving points on a day without practice),
+        ``r`` (Pearson's correlation, no unit) and ``n`` (days).
 
     Raises
     ------
     course.errors.DataError
         If there are fewer than 3 pairs, or either series does not vary.
+
+    References
+    ----------
+    .. [1] Computed with :func:`numpy.polyfit` and :func:`numpy.corrcoef`;
+       the tests compare it with :func:`scipy.stats.linregress` (Virtanen P
+       et al., 2020, *Nat Methods* 17:261-272, doi:10.1038/s41592-019-0686-2).
     """
     x = np.asarray(practice_min, dtype=float)
     y = np.asarray(craving, dtype=float)
@@ -231,9 +300,24 @@ def dose_response(practice_min, craving) -> dict:
 def person_summary(table: pd.DataFrame) -> pd.DataFrame:
     """One row per person: practice, attendance, craving in week 1 and week 8, and the same-day dose-response.
 
-    Columns: ``person_id``, ``days_practised``, ``mean_min_per_day``,
-    ``sessions_attended`` (of 8), ``craving_week1``, ``craving_week8``
-    (weekly means), ``r`` and ``slope_per_10_min``.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The practice log, as returned by :func:`load_practice_log`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``person_id``, ``days_practised`` (days with any practice),
+        ``mean_min_per_day`` (minutes, over all 56 days),
+        ``sessions_attended`` (of 8), ``craving_week1`` and
+        ``craving_week8`` (weekly means of the 0-10 rating), and ``r`` and
+        ``slope_per_10_min`` from :func:`dose_response`.
+
+    References
+    ----------
+    .. [1] See ``datasets/practice_log_sim.md`` (SIMULATED; design after
+       Bowen S et al. 2014, *JAMA Psychiatry* 71(5):547-556).
     """
     rows = []
     for person, log in table.groupby("person_id", sort=True):
@@ -253,7 +337,34 @@ def person_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_person(table: pd.DataFrame, person_id: str, window: int = 7) -> str:
-    """One plain sentence about a SIMULATED person's log, with the numbers the demo shows."""
+    """One plain sentence about a SIMULATED person's log, with the numbers the demo shows.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The practice log, as returned by :func:`load_practice_log`.
+    person_id : str
+        A made-up person, e.g. ``"P01"``.
+    window : int, default 7
+        Days in the rolling mean of craving (see :func:`rolling_mean`).
+
+    Returns
+    -------
+    str
+        Days practised, mean minutes a day, sessions attended, the rolling
+        craving (0-10) on day 7 and day 56, and the same-day r and slope
+        (points per 10 minutes), saying that the link is invented.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the person is not in the table.
+
+    References
+    ----------
+    .. [1] See ``datasets/practice_log_sim.md`` (SIMULATED; design after
+       Bowen S et al. 2014, *JAMA Psychiatry* 71(5):547-556).
+    """
     log = person_log(table, person_id)
     fit = dose_response(log["practice_min"], log["craving_0_10"])
     smooth = rolling_mean(log["craving_0_10"], window)

@@ -53,32 +53,36 @@ References
 from __future__ import annotations
 
 import functools
-import io
 import math
 
 import numpy as np
 import pandas as pd
 
-from . import power
+from . import power, simulated
 from .errors import DataError
-from .paths import datasets_dir
 
+#: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "mbrp_trial_sim.csv"
+#: Seed of the committed file.
 DATASET_SEED = 20140501
 #: Arm sizes of Bowen 2014 (Cochrane characteristics table).
 ARM_SIZES = {"MBRP": 103, "RP": 88, "TAU": 95}
 #: Participants without the 12-month assessment in Bowen 2014 (Cochrane table: 53 missing).
 MISSING_TOTAL = 53
+#: Length of follow-up, days (12 months, the last assessment of Bowen 2014).
 FOLLOW_UP_DAYS = 365
 #: Assessment month -> study day.
 VISIT_DAYS = {0: 0, 3: 91, 6: 182, 12: 365}
 #: Share of TAU participants with a first use within 12 months (middle of 40-80 %, Menon 2018).
 TAU_FIRST_USE_12M = 0.60
+#: Possible totals of the Penn Alcohol Craving Scale, points (Flannery et al. 1999).
 PACS_RANGE = (0, 30)
+#: Possible totals of the 39-item Five Facet Mindfulness Questionnaire, points (Baer et al. 2006).
 FFMQ_RANGE = (39, 195)
-#: Illustrative score distributions (no cited figure): mean, between-person SD, visit-to-visit SD,
-#: and the improvement everyone shows after treatment.
+#: Illustrative PACS distribution (no cited figure), points: mean, between-person SD, visit-to-visit SD,
+#: and the change everyone shows after treatment.
 PACS_MODEL = {"mean": 12.0, "between_sd": 5.0, "within_sd": 3.3, "after_treatment": -2.0}
+#: Illustrative FFMQ distribution (no cited figure), points, with the same keys as :data:`PACS_MODEL`.
 FFMQ_MODEL = {"mean": 125.0, "between_sd": 16.0, "within_sd": 8.0, "after_treatment": 3.0}
 
 
@@ -89,6 +93,31 @@ def or_to_hazard_ratio(odds_ratio: float, control_risk: float = TAU_FIRST_USE_12
     ``p1 = OR p0 / (1 - p0 + OR p0)``; with constant hazards the hazard
     ratio is ``ln(1 - p1) / ln(1 - p0)``. This conversion is the course's
     own modelling step, not a published figure.
+
+    Parameters
+    ----------
+    odds_ratio : float
+        Odds ratio of a first use (treated versus control), above 0.
+    control_risk : float
+        Share of the control group with a first use over the period (0-1);
+        default 0.60 (:data:`TAU_FIRST_USE_12M`).
+
+    Returns
+    -------
+    float
+        The hazard ratio (no unit); e.g. 0.80 for OR 0.72 at a 60 % risk.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the odds ratio is not positive or the risk is not between 0 and 1.
+
+    References
+    ----------
+    .. [1] Grant S et al. (2017). *J Addict Med* 11(5):386-396 (the pooled
+       relapse odds ratio 0.72 this converts).
+    .. [2] Menon J, Kandasamy A (2018). *Indian J Psychiatry*
+       60(Suppl 4):S473-S478 (the control risk).
     """
     if odds_ratio <= 0 or not 0 < control_risk < 1:
         raise DataError("The odds ratio must be positive and the control risk between 0 and 1.")
@@ -123,18 +152,45 @@ SCENARIOS = {
         "sources": "null scenario",
     },
 }
+#: The scenario of the committed file.
 DEFAULT_SCENARIO = "pooled_meta_analysis"
 
-DATASET_COLUMNS = [
-    "participant_id", "arm", "age", "sex",
-    "pacs_m0", "pacs_m3", "pacs_m6", "pacs_m12",
-    "ffmq_m0", "ffmq_m3", "ffmq_m6", "ffmq_m12",
-    "last_visit_month", "days_to_first_use", "first_use_observed", "scenario", "simulated",
-]
+#: Columns of the file in order, with the kind of value each holds (see :mod:`course.simulated`);
+#: scores are blank after a participant left.
+DATASET_COLUMNS = {
+    "participant_id": "text", "arm": "text", "age": "integer", "sex": "text",
+    **{f"pacs_m{month}": "integer or blank" for month in VISIT_DAYS},
+    **{f"ffmq_m{month}": "integer or blank" for month in VISIT_DAYS},
+    "last_visit_month": "integer", "days_to_first_use": "integer", "first_use_observed": "integer",
+    "scenario": "text", "simulated": "flag",
+}
 
 
 def baseline_hazard(control_risk: float = TAU_FIRST_USE_12M, days: int = FOLLOW_UP_DAYS) -> float:
-    """Constant daily hazard that gives ``control_risk`` of a first use within ``days``."""
+    """Constant daily hazard that gives ``control_risk`` of a first use within ``days``.
+
+    With a constant hazard ``h`` the risk by day ``t`` is ``1 - exp(-h t)``,
+    so ``h = -ln(1 - risk) / t``.
+
+    Parameters
+    ----------
+    control_risk : float
+        Share with a first use within ``days`` (0-1); default 0.60.
+    days : int
+        Length of the period, days; default 365.
+
+    Returns
+    -------
+    float
+        Hazard per day.
+
+    References
+    ----------
+    .. [1] Hosmer DW, Lemeshow S, May S (2008). *Applied Survival Analysis*,
+       2nd ed. Wiley. doi:10.1002/9780470258019 (the exponential model).
+    .. [2] Menon J, Kandasamy A (2018). *Indian J Psychiatry*
+       60(Suppl 4):S473-S478 (the 40-80 % first-year range).
+    """
     return -math.log(1 - control_risk) / days
 
 
@@ -176,7 +232,14 @@ def simulate_dataset(seed: int = DATASET_SEED, scenario: str = DEFAULT_SCENARIO)
     Returns
     -------
     pandas.DataFrame
-        One row per participant with :data:`DATASET_COLUMNS`.
+        One row per participant with :data:`DATASET_COLUMNS`: age in years,
+        PACS and FFMQ totals in points (missing after the person left),
+        ``days_to_first_use`` in days.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the scenario is unknown.
 
     References
     ----------
@@ -217,21 +280,25 @@ def simulate_dataset(seed: int = DATASET_SEED, scenario: str = DEFAULT_SCENARIO)
             "scenario": scenario, "simulated": True,
         })
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)[DATASET_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
-def dataset_csv_text(seed: int = DATASET_SEED, scenario: str = DEFAULT_SCENARIO) -> str:
-    """The CSV text of the simulated trial (what :func:`write_dataset` writes)."""
-    buffer = io.StringIO()
-    simulate_dataset(seed, scenario).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def write_dataset(target_dir=None, seed: int = DATASET_SEED):
-    """Write ``mbrp_trial_sim.csv`` into ``target_dir`` (default: the course's datasets folder); return its path."""
-    from .data import write_dataset_text
-
-    return write_dataset_text(dataset_csv_text(seed), DATASET_FILE, target_dir)
+#: The SIMULATED dataset ``datasets/mbrp_trial_sim.csv``, declared once; written and loaded by
+#: :mod:`course.simulated`.
+DATASET = simulated.SimulatedDataset(
+    file_name=DATASET_FILE,
+    seed=DATASET_SEED,
+    columns=DATASET_COLUMNS,
+    simulate=simulate_dataset,
+    checks=(simulated.one_of("arm", ARM_SIZES, what="arm"),
+            simulated.within("age", 18, 70, unit="years"),
+            *(simulated.within(f"pacs_m{month}", *PACS_RANGE) for month in VISIT_DAYS),
+            *(simulated.within(f"ffmq_m{month}", *FFMQ_RANGE) for month in VISIT_DAYS),
+            simulated.one_of("last_visit_month", VISIT_DAYS, what="visit month"),
+            simulated.within("days_to_first_use", 0, FOLLOW_UP_DAYS, unit="days"),
+            simulated.within("first_use_observed", 0, 1),
+            simulated.one_of("scenario", SCENARIOS, what="scenario")),
+)
 
 
 def load_trial_sim(path=None) -> pd.DataFrame:
@@ -245,43 +312,51 @@ def load_trial_sim(path=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per (made-up) participant; see ``datasets/mbrp_trial_sim.md``.
-        Score columns use pandas' nullable integers (missing visits are ``<NA>``).
+        One row per (made-up) participant (columns :data:`DATASET_COLUMNS`;
+        see ``datasets/mbrp_trial_sim.md``): ``age`` in years, PACS and FFMQ
+        totals in points as pandas' nullable integers (missing visits are
+        ``<NA>``), ``days_to_first_use`` in days, ``first_use_observed`` 1
+        for an event and 0 for censoring.
 
     Raises
     ------
     course.errors.DataError
-        If the file is missing, lacks a column, is not marked simulated, or
-        has scores outside the questionnaires' ranges.
+        If the file is missing, lacks a column, holds a non-number where a
+        whole number belongs, has a row not marked simulated, an unknown
+        arm or scenario, or a value outside its range (scores outside the
+        questionnaires' ranges, follow-up beyond 365 days). The message
+        names the file and the line.
 
     References
     ----------
     .. [1] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556.
+    .. [2] Flannery BA et al. (1999). *Alcohol Clin Exp Res* 23(8):1289-1295.
+    .. [3] Baer RA et al. (2006). *Assessment* 13(1):27-45.
+       doi:10.1177/1073191105283504
     """
-    from pathlib import Path
-
-    path = Path(path) if path is not None else datasets_dir() / DATASET_FILE
-    if not path.exists():
-        raise DataError(f"The file '{path.name}' does not exist (looked for {path.resolve()}).",
-                        hint="Regenerate it with course.trial_sim.write_dataset().")
-    table = pd.read_csv(path)
-    missing = [c for c in DATASET_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"The file '{path.name}' lacks the column(s) {', '.join(missing)}.",
-                        hint="Regenerate it with course.trial_sim.write_dataset().")
-    if not table["simulated"].astype(bool).all():
-        raise DataError(f"The file '{path.name}' has rows not marked simulated; it is not the course's file.")
-    for prefix, (low, high) in (("pacs", PACS_RANGE), ("ffmq", FFMQ_RANGE)):
-        cols = [f"{prefix}_m{m}" for m in VISIT_DAYS]
-        values = table[cols].stack()
-        if ((values < low) | (values > high)).any():
-            raise DataError(f"'{path.name}': {prefix.upper()} totals must lie between {low} and {high}.")
-        table[cols] = table[cols].astype("Int64")
-    return table
+    return DATASET.load(path)
 
 
 def arm_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per arm: people, missing at 12 months, first uses seen, and the Kaplan–Meier median (days; NaN = not reached)."""
+    """Per arm: people, missing at 12 months, first uses seen, and the Kaplan–Meier median time to first use.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The trial, as returned by :func:`load_trial_sim`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per arm (MBRP, RP, TAU): ``n`` (people), ``missing_12m``
+        (people without a 12-month PACS), ``first_uses_seen`` (events) and
+        ``median_days`` (Kaplan–Meier median, days; NaN = not reached).
+
+    References
+    ----------
+    .. [1] Kaplan EL, Meier P (1958). *J Am Stat Assoc* 53(282):457-481.
+    .. [2] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556.
+    """
     from . import survival
 
     rows = []
@@ -304,11 +379,39 @@ def simulate_two_arm(hazard_ratio: float, n_per_arm: int, attrition: float, repl
     leaves on a uniformly drawn day and is censored then; everyone else is
     censored at day 365.
 
+    Parameters
+    ----------
+    hazard_ratio : float
+        Hazard of the treated arm over the control arm's, above 0.
+    n_per_arm : int
+        People per arm, at least 2.
+    attrition : float
+        Expected share of each arm that leaves early (0 to below 1).
+    replicates : int
+        Number of simulated trials.
+    seed : int
+        Seed for :func:`numpy.random.default_rng`.
+    control_risk : float
+        Control arm's share with a first use within 365 days (0-1).
+
     Returns
     -------
-    times, events : numpy.ndarray, shape (replicates, 2 * n_per_arm)
+    times : numpy.ndarray, shape (replicates, 2 * n_per_arm)
+        Days to the first use or to censoring (continuous).
+    events : numpy.ndarray, shape (replicates, 2 * n_per_arm)
+        1 = first use seen, 0 = censored.
     group : numpy.ndarray, shape (2 * n_per_arm,)
         0 = control (first half), 1 = treated.
+
+    Raises
+    ------
+    course.errors.DataError
+        If attrition, arm size or hazard ratio is out of range.
+
+    References
+    ----------
+    .. [1] Hosmer DW, Lemeshow S, May S (2008). *Applied Survival Analysis*,
+       2nd ed. Wiley. doi:10.1002/9780470258019 (exponential times, censoring).
     """
     if not 0 <= attrition < 1:
         raise DataError("Attrition must be a share between 0 and 1 (e.g. 0.185 for 18.5 %).")
@@ -331,6 +434,28 @@ def logrank_chi2_many(times: np.ndarray, events: np.ndarray, group: np.ndarray) 
 
     Vectorised over rows so that hundreds of simulated trials take a few
     milliseconds; tested against lifelines.
+
+    Parameters
+    ----------
+    times : numpy.ndarray, shape (replicates, n) or (n,)
+        Time to event or censoring for each person, any time unit.
+    events : numpy.ndarray, same shape as ``times``
+        1 = event seen, 0 = censored.
+    group : numpy.ndarray, shape (n,)
+        0 = control, 1 = treated (the same for every row).
+
+    Returns
+    -------
+    numpy.ndarray, shape (replicates,)
+        The log-rank chi-square statistic (1 degree of freedom) of each row;
+        0 when a row has no information (no events).
+
+    References
+    ----------
+    .. [1] Hosmer DW, Lemeshow S, May S (2008). *Applied Survival Analysis*,
+       2nd ed. Wiley. doi:10.1002/9780470258019
+    .. [2] Davidson-Pilon C (2019). lifelines: survival analysis in Python.
+       *J Open Source Softw* 4(40):1317. doi:10.21105/joss.01317
     """
     times = np.atleast_2d(times)
     events = np.atleast_2d(events)
@@ -349,7 +474,31 @@ def logrank_chi2_many(times: np.ndarray, events: np.ndarray, group: np.ndarray) 
 
 
 def expected_event_share(hazard: float, attrition: float, days: int = FOLLOW_UP_DAYS) -> float:
-    """Expected share of an arm whose first use is *seen*, with uniform dropout of a share ``attrition``."""
+    """Expected share of an arm whose first use is *seen*, with uniform dropout of a share ``attrition``.
+
+    Those who stay are followed for ``days``; those who leave are followed
+    for a uniformly distributed time up to ``days``, so the share is
+    ``(1 - a) (1 - exp(-h T)) + a (1 - (1 - exp(-h T)) / (h T))``.
+
+    Parameters
+    ----------
+    hazard : float
+        Constant hazard of a first use, per day.
+    attrition : float
+        Share of the arm that leaves early (0-1).
+    days : int
+        Length of follow-up, days; default 365.
+
+    Returns
+    -------
+    float
+        Expected share (0-1) of the arm with a first use seen.
+
+    References
+    ----------
+    .. [1] Schoenfeld D (1983). *Biometrics* 39(2):499-503 (power depends
+       on the number of events, which this share gives).
+    """
     stays = 1 - math.exp(-hazard * days)
     leaves = 1 - stays / (hazard * days) if hazard > 0 else 0.0
     return (1 - attrition) * stays + attrition * leaves
@@ -361,6 +510,21 @@ def power_summary(hazard_ratio: float, n_per_arm: int, attrition: float, replica
     """Analytic (Schoenfeld) and simulated power of a two-arm trial of time to first use.
 
     Cached: the same settings return the same (stored) answer at once.
+
+    Parameters
+    ----------
+    hazard_ratio : float
+        Hazard of the treated arm over the control arm's (TAU: 60 % within a year).
+    n_per_arm : int
+        People per arm.
+    attrition : float
+        Share of each arm that leaves early (0 to below 1).
+    replicates : int
+        Number of simulated trials.
+    seed : int
+        Seed of the simulated trials.
+    alpha : float
+        Two-sided significance level.
 
     Returns
     -------

@@ -9,7 +9,6 @@ from scipy import integrate
 
 from course import cortisol
 from course.errors import DataError
-from course.paths import datasets_dir
 
 # --- CAR increase -------------------------------------------------------------------
 
@@ -174,17 +173,13 @@ def table():
     return cortisol.load_cortisol_sim()
 
 
-def test_committed_file_is_regenerated_exactly_from_the_seed():
-    committed = (datasets_dir() / cortisol.DATASET_FILE).read_text(encoding="utf-8")
-    assert cortisol.dataset_csv_text() == committed
-
-
-def test_a_different_seed_gives_different_data():
-    assert cortisol.dataset_csv_text(seed=1) != cortisol.dataset_csv_text()
+# Byte-identical regeneration from the seed, another seed, the loader's column, cell and
+# "simulated" checks and the missing file: tested for every simulated dataset in
+# test_simulated_datasets.py.
 
 
 def test_dataset_shape_and_labels(table):
-    assert list(table.columns) == cortisol.DATASET_COLUMNS
+    assert list(table.columns) == list(cortisol.DATASET_COLUMNS)
     assert len(table) == 3 * 20 * 2 * 8
     assert table["simulated"].all()
     assert set(table["group"]) == set(cortisol.GROUPS)
@@ -215,18 +210,20 @@ def test_group_differences_are_small(table):
     assert (means - means["control"]).abs().max() < 0.5 * spread
 
 
-def test_loader_explains_missing_file_and_columns(tmp_path):
-    with pytest.raises(DataError, match="does not exist"):
-        cortisol.load_cortisol_sim(tmp_path / "nope.csv")
+def test_loader_explains_columns_unknown_labels_and_impossible_values(tmp_path, table):
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"subject_id": ["x"]}).to_csv(bad, index=False)
     with pytest.raises(DataError, match="lacks the column"):
         cortisol.load_cortisol_sim(bad)
-
-
-def test_write_dataset_writes_the_same_text(tmp_path):
-    path = cortisol.write_dataset(tmp_path)
-    assert path.read_text(encoding="utf-8") == cortisol.dataset_csv_text()
+    for column, value, words in [("group", "burnout", "line 4: unknown group 'burnout'"),
+                                 ("sample", "+90", "line 4: unknown sample '\\+90'"),
+                                 ("day", 3, "line 4: day is 3; it must lie between 1 and 2"),
+                                 ("cortisol_rel_to_wake", 0.0, "line 4: cortisol_rel_to_wake is 0; it must be greater")]:
+        damaged = table.copy()
+        damaged.loc[2, column] = value
+        damaged.to_csv(bad, index=False)
+        with pytest.raises(DataError, match=words):
+            cortisol.load_cortisol_sim(bad)
 
 
 def test_group_table_and_plot_describe_the_same_numbers(table):

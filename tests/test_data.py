@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from course import data, make_datasets
+from course import data
+from course.publish import datasets as make_datasets
 from course.errors import DataError
 from course.paths import datasets_dir
 
@@ -257,8 +258,9 @@ def test_infinite_text_is_not_a_number(tmp_path):
 def test_make_datasets_refuses_a_missing_folder(tmp_path, capsys):
     with pytest.raises(DataError, match="does not exist"):
         make_datasets.write_nsrdb_csvs(tmp_path / "nowhere", tmp_path)
-    assert make_datasets.main(["--from", str(tmp_path / "nowhere"), "--to", str(tmp_path)]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert make_datasets.main(["--from", str(tmp_path / "nowhere"), "--to", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Data problem: The folder") and "does not exist" in err and "Traceback" not in err
 
 
 def test_make_datasets_rebuilds_identical_csvs(tmp_path):
@@ -267,8 +269,12 @@ def test_make_datasets_rebuilds_identical_csvs(tmp_path):
     np.save(source / "SampleNNISeriesShort.npy", data.load_nsrdb_nn("5min").astype(np.int64))
     np.save(source / "SampleNNISeriesLong.npy", data.load_nsrdb_nn("60min").astype(np.int64))
     written = make_datasets.write_nsrdb_csvs(source, tmp_path / "out", verify=False)
+    assert sorted(path.name for path in written) == ["nsrdb_nn_5min.csv", "nsrdb_nn_60min.csv"]
     for path in written:
         assert path.read_bytes() == (datasets_dir() / path.name).read_bytes()
+    texts = make_datasets.nsrdb_csv_texts(source, verify=False)
+    assert make_datasets.differing_files(texts) == []
+    assert make_datasets.differing_files(texts, tmp_path / "elsewhere") == list(texts)
 
 
 def test_make_datasets_checks_the_checksum(tmp_path):
@@ -298,3 +304,97 @@ def test_datasheet_summary_figures_match_course_hrv():
         assert table["RMSSD (ms)"][column] == f"{result['rmssd_ms']:.2f}"
         assert table["NN50 (count)"][column] == str(result["nn50"])
         assert table["pNN50 (%)"][column] == f"{result['pnn50_pct']:.2f}"
+
+
+def csv_bytes(values, header="nn_ms", fmt="{:g}", sep="\n") -> bytes:
+    return (header + sep + sep.join(fmt.format(v) for v in values) + "\n").encode()
+
+
+# --- files uploaded in a notebook (the HRV lab) --------------------------------------
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("seconds.csv", csv_bytes([0.81, 0.79, 0.85] * 10, fmt="{:.2f}"),
+     "The values in column 'nn_ms' of 'seconds.csv' have a median of 0.81: these look like seconds; "
+     "multiply by 1000 to get milliseconds."),
+    ("notes.csv", b"nn_ms\n812\n845\nartefact\n790\n" + b"800\n" * 10,
+     "The file 'notes.csv' has 1 value(s) in column 'nn_ms' that are not numbers: line 4: 'artefact'."),
+    ("short.csv", csv_bytes([812, 845, 790]),
+     "The file 'short.csv' holds only 3 interval(s); at least 10 are needed."),
+    ("implausible.csv", csv_bytes([800] * 12 + [3200, 120]),
+     "The file 'implausible.csv' has 2 interval(s) outside 250-2500 ms, the plausible range for adult NN "
+     "intervals: line 14: 3200 ms, line 15: 120 ms."),
+    ("watch.csv", b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20)),
+     "The file 'watch.csv' has no column called 'nn_ms'. Columns found: 'time', 'RR'. "
+     "Type 'RR' in the 'Column' box above."),
+    ("empty.csv", b"", "The file 'empty.csv' is empty."),
+    ("book.csv", b"PK\x03\x04\x00\x00binary", "The file 'book.csv' is not a text (CSV) file"),
+    ("comma.csv", b"nn_ms,note\n" + b"812,5,ok\n" * 12, "line 2 has 3 field(s) but the header (line 1) has 2"),
+])
+def test_bad_files_become_sentences(name, content, expected):
+    nn, problem = data.read_upload(content, name)
+    assert nn is None
+    assert expected in problem
+    assert "Traceback" not in problem and "read_nn_csv(" not in problem
+
+
+def test_excel_style_file_with_semicolons_and_decimal_commas_is_read():
+    content = b"nn_ms;note\n" + b"".join(f"{800 + i},5;ok\n".encode() for i in range(12))
+    nn, problem = data.read_upload(content, "excel.csv")
+    assert problem is None
+    assert nn[0] == 800.5 and nn.size == 12
+
+
+def test_good_upload_matches_the_shipped_file():
+    five_min = data.load_nsrdb_nn("5min")
+    nn, problem = data.read_upload(csv_bytes(five_min), "mine.txt")
+    assert problem is None
+    np.testing.assert_array_equal(nn, five_min)
+
+
+def test_column_box_hint_and_chosen_column():
+    content = b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20))
+    nn, problem = data.read_upload(content, "watch.csv", column="RR")
+    assert problem is None and nn.size == 20
+    _, problem = data.read_upload(b"a,b\n1,2\n3,4\n", "two.csv")
+    assert problem.endswith("Type the name of the column that holds the intervals (in milliseconds) in the "
+                            "'Column' box above.")
+
+
+def test_strange_file_names_are_cut_to_their_last_part():
+    nn, problem = data.read_upload(csv_bytes([800] * 12), "../../etc/evil.csv")
+    assert problem is None and nn.size == 12
+    _, problem = data.read_upload(b"", "../../etc/evil.csv")
+    assert problem.startswith("The file 'evil.csv' is empty.")
+    _, problem = data.read_upload(b"", "")
+    assert "'upload.csv' is empty" in problem
+
+
+def test_upload_contents_reads_both_ipywidgets_formats():
+    v8 = ({"name": "a.csv", "type": "text/csv", "size": 3, "content": memoryview(b"abc"), "last_modified": None},)
+    v7 = {"a.csv": {"metadata": {"name": "a.csv"}, "content": b"abc"}}
+    assert data.upload_contents(v8) == (b"abc", "a.csv")
+    assert data.upload_contents(v7) == (b"abc", "a.csv")
+    assert data.upload_contents(()) is None
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"PK\x03\x04binary", b"nn_ms\n", b"nn_ms,x\n800,1,2\n", b"nn_ms\n800\n\n900\n" + b"800\n" * 10,
+    csv_bytes([0.8] * 12, fmt="{:.1f}"), csv_bytes([800] * 12 + [3000]), b"time,RR\n" + b"1,800\n" * 12,
+])
+def test_bytes_get_the_same_checks_and_messages_as_a_file(tmp_path, content):
+    with pytest.raises(DataError) as from_bytes:
+        data.read_nn_csv_bytes(content, "mine.csv")
+    assert str(from_bytes.value) == message(write(tmp_path, content, name="mine.csv"))
+
+
+def test_good_bytes_give_the_same_intervals_as_the_file(tmp_path):
+    content = lines("nn_ms", GOOD).encode()
+    np.testing.assert_array_equal(data.read_nn_csv_bytes(memoryview(content), "mine.csv"),
+                                  data.read_nn_csv(write(tmp_path, content)))
+
+
+def test_problem_sentence_joins_message_and_hint():
+    assert data.problem_sentence(DataError("The file is empty.", hint="Export it again.")) == (
+        "The file is empty. Export it again.")
+    assert data.problem_sentence(DataError("The file is empty.")) == "The file is empty."

@@ -12,7 +12,6 @@ from scipy import stats
 
 from course import practice_log
 from course.errors import DataError
-from course.paths import datasets_dir
 from course.widgets import practice_log as demo_module
 
 
@@ -21,17 +20,13 @@ def table():
     return practice_log.load_practice_log()
 
 
-def test_committed_file_is_regenerated_exactly_from_the_seed():
-    committed = (datasets_dir() / practice_log.DATASET_FILE).read_text(encoding="utf-8")
-    assert practice_log.dataset_csv_text() == committed
-
-
-def test_a_different_seed_gives_different_data():
-    assert practice_log.dataset_csv_text(seed=1) != practice_log.dataset_csv_text()
+# Byte-identical regeneration from the seed, another seed, the loader's column, cell and
+# "simulated" checks and the missing file: tested for every simulated dataset in
+# test_simulated_datasets.py.
 
 
 def test_shape_labels_and_ranges(table):
-    assert list(table.columns) == practice_log.COLUMNS
+    assert list(table.columns) == list(practice_log.DATASET_COLUMNS)
     assert len(table) == 12 * 56
     assert table["simulated"].all()
     assert table.groupby("person_id")["day"].apply(lambda d: list(d) == list(range(1, 57))).all()
@@ -54,25 +49,18 @@ def test_the_built_in_link_is_weak_and_noisy(table):
     assert -0.8 < 10 * pooled.slope < -0.1
 
 
-def test_loader_explains_a_missing_file_and_unlabelled_rows(tmp_path):
-    with pytest.raises(DataError, match="missing"):
-        practice_log.load_practice_log(tmp_path / "nothing.csv")
-    bad = practice_log.simulate_practice_log().head(20)
-    bad.loc[3, "simulated"] = False
+def test_loader_explains_values_out_of_range_and_unknown_session_labels(tmp_path):
     path = tmp_path / "bad.csv"
-    bad.to_csv(path, index=False)
-    with pytest.raises(DataError, match="not marked simulated"):
-        practice_log.load_practice_log(path)
     worse = practice_log.simulate_practice_log().head(5)
     worse.loc[2, "craving_0_10"] = 12
     worse.to_csv(path, index=False)
     with pytest.raises(DataError, match="line 4: craving_0_10 is 12"):
         practice_log.load_practice_log(path)
-
-
-def test_write_dataset_writes_the_same_text(tmp_path):
-    path = practice_log.write_dataset(tmp_path)
-    assert path.read_text(encoding="utf-8") == practice_log.dataset_csv_text()
+    odd = practice_log.simulate_practice_log().head(5)
+    odd.loc[0, "group_session"] = "late"
+    odd.to_csv(path, index=False)
+    with pytest.raises(DataError, match="line 2: unknown group_session label 'late'"):
+        practice_log.load_practice_log(path)
 
 
 @pytest.mark.parametrize("values,window,expected", [

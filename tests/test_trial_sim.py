@@ -11,7 +11,6 @@ from lifelines.statistics import logrank_test as lifelines_logrank
 
 from course import survival, trial_sim
 from course.errors import DataError
-from course.paths import datasets_dir
 
 
 @pytest.fixture(scope="module")
@@ -19,20 +18,19 @@ def table():
     return trial_sim.load_trial_sim()
 
 
-def test_committed_file_is_regenerated_exactly_from_the_seed():
-    committed = (datasets_dir() / trial_sim.DATASET_FILE).read_text(encoding="utf-8")
-    assert trial_sim.dataset_csv_text() == committed
+# Byte-identical regeneration from the seed, another seed, the loader's column, cell and
+# "simulated" checks and the missing file: tested for every simulated dataset in
+# test_simulated_datasets.py.
 
 
-def test_a_different_seed_or_scenario_gives_different_data():
-    assert trial_sim.dataset_csv_text(seed=1) != trial_sim.dataset_csv_text()
-    assert trial_sim.dataset_csv_text(scenario="no_effect") != trial_sim.dataset_csv_text()
+def test_another_scenario_gives_different_data():
+    assert not trial_sim.simulate_dataset(scenario="no_effect").equals(trial_sim.simulate_dataset())
     with pytest.raises(DataError):
         trial_sim.simulate_dataset(scenario="miracle")
 
 
 def test_design_mirrors_bowen_2014(table):
-    assert list(table.columns) == trial_sim.DATASET_COLUMNS
+    assert list(table.columns) == list(trial_sim.DATASET_COLUMNS)
     assert table["arm"].value_counts().to_dict() == {"MBRP": 103, "TAU": 95, "RP": 88}
     assert table["simulated"].all() and (table["scenario"] == "pooled_meta_analysis").all()
     assert table["participant_id"].is_unique
@@ -131,20 +129,23 @@ def test_expected_event_share_matches_simulation():
     assert trial_sim.expected_event_share(lam, 0.0) == pytest.approx(0.60)
 
 
-def test_loader_rejects_a_file_not_marked_simulated(tmp_path):
-    path = trial_sim.write_dataset(tmp_path)
+def test_loader_rejects_scores_outside_the_questionnaires_and_unknown_arms(tmp_path):
+    path = trial_sim.DATASET.write(tmp_path)
     frame = pd.read_csv(path)
-    frame.loc[0, "simulated"] = False
-    frame.to_csv(path, index=False)
-    with pytest.raises(DataError, match="not marked simulated"):
-        trial_sim.load_trial_sim(path)
-    frame.loc[0, "simulated"] = True
     frame.loc[1, "pacs_m0"] = 31
     frame.to_csv(path, index=False)
-    with pytest.raises(DataError, match="between 0 and 30"):
+    with pytest.raises(DataError, match="line 3: pacs_m0 is 31; it must lie between 0 and 30"):
         trial_sim.load_trial_sim(path)
-    with pytest.raises(DataError, match="does not exist"):
-        trial_sim.load_trial_sim(tmp_path / "nope.csv")
+    frame.loc[1, "pacs_m0"] = 12
+    frame.loc[4, "ffmq_m12"] = 38
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match="line 6: ffmq_m12 is 38; it must lie between 39 and 195"):
+        trial_sim.load_trial_sim(path)
+    frame.loc[4, "ffmq_m12"] = 120
+    frame.loc[5, "arm"] = "CBT"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match="line 7: unknown arm 'CBT'"):
+        trial_sim.load_trial_sim(path)
 
 
 def test_bad_simulation_settings():

@@ -1,14 +1,25 @@
-"""Rebuild the course's NN-interval CSV files from the pyHRV sample files.
+"""Regenerate the course's data files: every SIMULATED dataset from its seed, or the real NSRDB files.
 
-The two CSV files in ``datasets/`` are plain copies of two NumPy files
-that ship inside the pyHRV 0.5.0 package (folder ``pyhrv/files``). This
-script is the written record of how they were made; the course and its
-tests never need to run it. Usage::
+Usage::
 
-    python -m course.publish.datasets --from /path/to/pyhrv/files
+    python -m course.publish.datasets                 # rewrite every simulated dataset in datasets/
+    python -m course.publish.datasets --check         # say which files differ; write nothing
+    python -m course.publish.datasets --from FOLDER   # rebuild the two real NN-interval files
 
-The SHA-256 checksums of the source files are checked first, so the
-script refuses to write anything from a different version of the files.
+**Simulated datasets** (the default): every dataset declared with
+:class:`course.simulated.SimulatedDataset` by a module in
+:data:`course.simulated.SIMULATORS` is simulated from its seed and written
+byte for byte. ``--check`` compares instead and exits with status 1 when a
+file is missing or differs (for CI and maintainers).
+
+**Real NN intervals** (``--from``): ``nsrdb_nn_5min.csv`` and
+``nsrdb_nn_60min.csv`` are plain copies of two NumPy files that ship inside
+the pyHRV 0.5.0 package (folder ``pyhrv/files``); this is the written record
+of how they were made. The SHA-256 checksums of the source files are
+checked first, so nothing is written from a different version of the files.
+
+``--to FOLDER`` writes to (or, with ``--check``, compares with) another
+folder instead of ``datasets/``.
 
 References
 ----------
@@ -28,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import CourseError, DataError
+from .. import simulated
+from ..errors import DataError, explained_on_the_command_line
 from ..paths import datasets_dir
 
 #: Source file in pyhrv/files -> (CSV written, SHA-256 of the pyHRV 0.5.0 file).
@@ -70,23 +82,21 @@ def nn_csv_text(nn_ms) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> list[Path]:
-    """Write ``nsrdb_nn_5min.csv`` and ``nsrdb_nn_60min.csv`` from the pyHRV files.
+def nsrdb_csv_texts(source_dir, *, verify: bool = True) -> dict[str, str]:
+    """The text of ``nsrdb_nn_5min.csv`` and ``nsrdb_nn_60min.csv`` from the pyHRV files.
 
     Parameters
     ----------
     source_dir : str or pathlib.Path
         The ``pyhrv/files`` folder holding ``SampleNNISeriesShort.npy`` and
         ``SampleNNISeriesLong.npy``.
-    target_dir : str or pathlib.Path, optional
-        Where to write the CSV files; defaults to the course's datasets folder.
     verify : bool, default True
         Refuse source files whose SHA-256 differs from pyHRV 0.5.0's.
 
     Returns
     -------
-    list of pathlib.Path
-        The CSV files written.
+    dict of str to str
+        File name -> its text (see :func:`nn_csv_text`; intervals in ms).
 
     Raises
     ------
@@ -103,8 +113,7 @@ def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> lis
             f"The folder '{source_dir}' does not exist.",
             hint="Point --from at the 'pyhrv/files' folder of an unpacked pyHRV 0.5.0 wheel.",
         )
-    target_dir = Path(target_dir) if target_dir is not None else datasets_dir()
-    arrays = {}
+    texts = {}
     for source_name, (csv_name, expected) in SOURCES.items():
         source = source_dir / source_name
         if not source.is_file():
@@ -118,18 +127,51 @@ def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> lis
                 f"'{source_name}' is not the pyHRV 0.5.0 file (SHA-256 {digest}, expected {expected}).",
                 hint="Use the files from pyHRV 0.5.0, which the datasheet describes.",
             )
-        arrays[csv_name] = np.load(source, allow_pickle=False)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for csv_name, values in arrays.items():
-        target = target_dir / csv_name
-        target.write_text(nn_csv_text(values), encoding="utf-8", newline="")
-        written.append(target)
-    return written
+        texts[csv_name] = nn_csv_text(np.load(source, allow_pickle=False))
+    return texts
 
 
+def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> list[Path]:
+    """Write ``nsrdb_nn_5min.csv`` and ``nsrdb_nn_60min.csv`` made by :func:`nsrdb_csv_texts`.
+
+    Nothing is written unless both source files pass its checks (which
+    raise :class:`course.errors.DataError`).
+
+    Parameters
+    ----------
+    source_dir, verify
+        As for :func:`nsrdb_csv_texts`.
+    target_dir : str or pathlib.Path, optional
+        Where to write the CSV files; defaults to the course's datasets folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV files written.
+
+    References
+    ----------
+    .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
+    """
+    texts = nsrdb_csv_texts(source_dir, verify=verify)
+    return [simulated.write_dataset_text(text, name, target_dir) for name, text in texts.items()]
+
+
+def simulated_csv_texts() -> dict[str, str]:
+    """File name -> text of every registered SIMULATED dataset, regenerated from its seed."""
+    return {dataset.file_name: dataset.csv_text() for dataset in simulated.registered()}
+
+
+def differing_files(texts: dict[str, str], folder=None) -> list[str]:
+    """The names among ``texts`` whose file in ``folder`` (default: datasets/) is missing or not byte-identical."""
+    folder = Path(folder) if folder is not None else datasets_dir()
+    return [name for name, text in texts.items()
+            if not (folder / name).is_file() or (folder / name).read_bytes() != text.encode("utf-8")]
+
+
+@explained_on_the_command_line
 def main(argv=None) -> int:
-    """Run the command line: ``python -m course.publish.datasets --from FOLDER [--to FOLDER]``.
+    """Run the command line (see the module docstring for the options).
 
     Parameters
     ----------
@@ -139,24 +181,36 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        0 when both files were written, 2 when a problem was found (the
-        message goes to standard error).
-
-    References
-    ----------
-    .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
+        0 when the files were written (or, with ``--check``, are all
+        identical); 1 when a file differs under ``--check`` or a problem was
+        found (a one-sentence message goes to standard error).
     """
     parser = argparse.ArgumentParser(prog="python -m course.publish.datasets", description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="source", required=True, help="the pyhrv/files folder")
-    parser.add_argument("--to", dest="target", default=None, help="output folder (default: datasets/)")
+    parser.add_argument("--check", action="store_true",
+                        help="report which files are missing or differ from their regeneration; write nothing")
+    parser.add_argument("--from", dest="source", default=None, metavar="FOLDER",
+                        help="rebuild the real NSRDB files from this pyhrv/files folder instead of the simulated ones")
+    parser.add_argument("--to", dest="target", default=None, metavar="FOLDER",
+                        help="folder to write to or compare with (default: datasets/)")
     args = parser.parse_args(argv)
-    try:
-        written = write_nsrdb_csvs(args.source, args.target)
-    except CourseError as exc:
-        print(f"make_datasets: {exc}", file=sys.stderr)
-        return 2
-    for path in written:
-        print(f"wrote {path}")
+    folder = Path(args.target) if args.target is not None else datasets_dir()
+    texts = nsrdb_csv_texts(args.source) if args.source is not None else simulated_csv_texts()
+    differ = differing_files(texts, folder)
+    if args.check:
+        for name in texts:
+            state = ("MISSING" if not (folder / name).is_file() else "DIFFERS") if name in differ else "identical"
+            print(f"{state:9}  {folder / name}")
+        if differ:
+            print(f"{len(differ)} of {len(texts)} file(s) differ from their regeneration; "
+                  "run python -m course.publish.datasets"
+                  f"{' --from FOLDER' if args.source else ''} to rewrite them.", file=sys.stderr)
+            return 1
+        return 0
+    for name, text in texts.items():
+        if name in differ:
+            print(f"wrote      {simulated.write_dataset_text(text, name, folder)}")
+        else:
+            print(f"unchanged  {folder / name}")
     return 0
 
 

@@ -6,7 +6,10 @@ numbers they will see in a text editor (the header is line 1). Every
 problem raises :class:`course.errors.DataError`; nothing is silently fixed.
 
 Semicolon-separated files with decimal commas (what Excel writes when the
-computer's language is Norwegian, for example) are read as they are.
+computer's language is Norwegian, for example) are read as they are. A file
+uploaded in a notebook goes through the same checks from its bytes
+(:func:`read_upload`, which returns the problem as a sentence instead of
+raising).
 
 References
 ----------
@@ -40,6 +43,18 @@ MIN_INTERVALS = 10
 SECONDS_MEDIAN_LIMIT = 10.0
 #: The shipped recordings, by the name passed to :func:`load_nsrdb_nn`.
 NSRDB_FILES = {"5min": "nsrdb_nn_5min.csv", "60min": "nsrdb_nn_60min.csv"}
+
+#: Hints for a missing column, written for code: (with a suggested column, without one).
+CODE_COLUMN_HINTS = (
+    "Use read_nn_csv(path, column={suggestion!r}).",
+    "Pass the name of the column that holds the intervals in milliseconds, for example "
+    "read_nn_csv(path, column='RR').",
+)
+#: The same hints for a file uploaded in a form with a 'Column' box (the HRV lab).
+FORM_COLUMN_HINTS = (
+    "Type {suggestion!r} in the 'Column' box above.",
+    "Type the name of the column that holds the intervals (in milliseconds) in the 'Column' box above.",
+)
 
 _SHOW = 5  # how many bad rows to quote in a message
 _LIKELY_NAME = re.compile(r"(^|[^a-z])(rr|rri|ibi|nn|nni|interval|intervals)([^a-z]|$)", re.IGNORECASE)
@@ -77,14 +92,7 @@ def read_nn_csv(path, column: str = "nn_ms") -> np.ndarray:
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
     path = Path(path)
-    name = path.name
-    text = _read_text(path)
-    delimiter = _guess_delimiter(text)
-    header, rows = _parse_rows(text, delimiter, name)
-    cells = _column_cells(header, rows, column, delimiter, name)
-    values = _to_numbers(cells, column, delimiter, name)
-    _check_values(values, [line for line, _ in cells], column, name)
-    return values
+    return _nn_from_bytes(_read_bytes(path), path.name, column, CODE_COLUMN_HINTS)
 
 
 def load_nsrdb_nn(length: str = "5min") -> np.ndarray:
@@ -127,10 +135,111 @@ def load_nsrdb_nn(length: str = "5min") -> np.ndarray:
     return read_nn_csv(datasets_dir() / NSRDB_FILES[length])
 
 
+# --- a file uploaded in a notebook (the HRV lab) ----------------------------------
+
+
+def read_nn_csv_bytes(content, filename: str = "upload.csv", column: str = "nn_ms", *,
+                      column_hints: tuple[str, str] = CODE_COLUMN_HINTS) -> np.ndarray:
+    """Read NN intervals (milliseconds) from the bytes of a CSV file, with the checks of :func:`read_nn_csv`.
+
+    Parameters
+    ----------
+    content : bytes or memoryview
+        The file's contents.
+    filename : str
+        The name the file had on the learner's computer; only its last part
+        is used, in the messages.
+    column : str
+        Name of the column holding the intervals, in milliseconds.
+    column_hints : (str, str)
+        How a missing column's hint tells the reader to name another one:
+        :data:`CODE_COLUMN_HINTS` (in code) or :data:`FORM_COLUMN_HINTS`
+        (in an upload form's 'Column' box).
+
+    Returns
+    -------
+    numpy.ndarray
+        The intervals as a 1-D float64 array, in milliseconds, in file order.
+
+    Raises
+    ------
+    course.errors.DataError
+        Whatever :func:`read_nn_csv` would find wrong with the same file.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    name = Path(str(filename or "")).name or "upload.csv"
+    return _nn_from_bytes(bytes(content), name, column or "nn_ms", column_hints)
+
+
+def problem_sentence(exc: DataError) -> str:
+    """A :class:`~course.errors.DataError` as one line for a widget: its message, then its hint."""
+    return exc.message + (f" {exc.hint}" if exc.hint else "")
+
+
+def read_upload(content, filename: str, column: str = "nn_ms") -> tuple[np.ndarray | None, str | None]:
+    """Read an uploaded CSV file of NN intervals without ever raising.
+
+    Parameters
+    ----------
+    content : bytes or memoryview
+        The file's contents.
+    filename : str
+        The name the file had on the learner's computer.
+    column : str
+        Name of the column holding the intervals, in milliseconds.
+
+    Returns
+    -------
+    (numpy.ndarray, None) or (None, str)
+        The intervals in milliseconds for a good file; for a bad one, the
+        problem in one or two sentences, with hints that point to the
+        form's 'Column' box (:data:`FORM_COLUMN_HINTS`).
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    try:
+        return read_nn_csv_bytes(content, filename, column, column_hints=FORM_COLUMN_HINTS), None
+    except DataError as exc:
+        return None, problem_sentence(exc)
+    except Exception as exc:  # anything unexpected still becomes a sentence
+        return None, (f"The file '{Path(str(filename)).name}' could not be read "
+                      f"({type(exc).__name__}: {exc}). Check that it is a CSV text file.")
+
+
+def upload_contents(value) -> tuple[bytes, str] | None:
+    """The file in an ipywidgets ``FileUpload.value``.
+
+    Parameters
+    ----------
+    value : tuple or dict
+        ``FileUpload.value``: a tuple of dicts (ipywidgets 8) or a dict by
+        file name (ipywidgets 7).
+
+    Returns
+    -------
+    (bytes, str) or None
+        The last file's contents and name, or None when nothing is uploaded.
+    """
+    if not value:
+        return None
+    if isinstance(value, dict):  # ipywidgets 7: {name: {"metadata": ..., "content": ...}}
+        name, item = next(iter(value.items()))
+        return bytes(item["content"]), item.get("metadata", {}).get("name", name)
+    item = value[-1]  # ipywidgets 8: a tuple of dicts
+    return bytes(item["content"]), item.get("name", "upload.csv")
+
+
 # --- steps of read_nn_csv, in the order they run --------------------------------
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     name = path.name
     if not path.exists():
         raise DataError(
@@ -139,7 +248,20 @@ def _read_text(path: Path) -> str:
         )
     if path.is_dir():
         raise DataError(f"'{name}' is a folder, not a file.", hint="Give the path to the CSV file inside it.")
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def _nn_from_bytes(raw: bytes, name: str, column: str, column_hints: tuple[str, str]) -> np.ndarray:
+    text = _decode(raw, name)
+    delimiter = _guess_delimiter(text)
+    header, rows = _parse_rows(text, delimiter, name)
+    cells = _column_cells(header, rows, column, delimiter, name, column_hints)
+    values = _to_numbers(cells, column, delimiter, name)
+    _check_values(values, [line for line, _ in cells], column, name)
+    return values
+
+
+def _decode(raw: bytes, name: str) -> str:
     if not raw.strip():
         raise DataError(
             f"The file '{name}' is empty.",
@@ -221,7 +343,7 @@ def _parse_number(text: str, delimiter: str):
     return value if math.isfinite(value) else None
 
 
-def _column_cells(header, rows, column, delimiter, name):
+def _column_cells(header, rows, column, delimiter, name, column_hints=CODE_COLUMN_HINTS):
     """Return [(line number, cell text)] for the requested column."""
     if column in header:
         position = header.index(column)
@@ -234,10 +356,8 @@ def _column_cells(header, rows, column, delimiter, name):
             hint=f"Add a first line with the column name, for example '{column}'.",
         )
     suggestion = _suggest_column(header, rows, column, delimiter)
-    hint = f"Use read_nn_csv(path, column={suggestion!r})." if suggestion else (
-        "Pass the name of the column that holds the intervals in milliseconds, "
-        "for example read_nn_csv(path, column='RR')."
-    )
+    with_suggestion, without = column_hints
+    hint = with_suggestion.format(suggestion=suggestion) if suggestion else without
     raise DataError(f"The file '{name}' has no column called {column!r}. Columns found: {found}.", hint=hint)
 
 
@@ -320,7 +440,7 @@ def _format_ms(value: float) -> str:
 _KINDS = {"text": "text", "integer": "whole numbers", "number": "numbers"}
 
 
-def read_table(path, columns: dict[str, str]) -> "pd.DataFrame":
+def read_table(path, columns: dict[str, str]):
     """Read a small CSV table and check it has ``columns`` of the stated kinds.
 
     ``columns`` maps each required column to ``"text"``, ``"integer"`` or
@@ -356,16 +476,3 @@ def read_table(path, columns: dict[str, str]) -> "pd.DataFrame":
                             f"not {bad.iloc[0]!r}.")
         table[column] = numbers.astype("Int64") if kind == "integer" else numbers.astype(float)
     return table
-
-
-def write_dataset_text(text: str, file_name: str, target_dir=None) -> Path:
-    """Write a generated dataset's text to ``target_dir/file_name`` (default: the datasets folder).
-
-    Simulated datasets are regenerated byte for byte from their seed; this is
-    the one place that writes them (UTF-8, lines ending in ``\\n``).
-    """
-    folder = Path(target_dir) if target_dir is not None else datasets_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / file_name
-    path.write_text(text, encoding="utf-8", newline="")
-    return path

@@ -5,6 +5,11 @@ display a figure without a text alternative and embeds it as an ``<img>``
 with an ``alt`` attribute (screen readers read it), plus a PNG and a text
 version for other front ends.
 
+The HRV figures the lessons share live here too, each with a function that
+writes its alt text from the data: the tachogram, the power spectrum with
+the Task Force bands, and the tachogram with flagged artefacts. They import
+the science they draw when called, so importing this module stays light.
+
 References
 ----------
 Okabe M, Ito K (2008). Color universal design (CUD). [@okabe2008]
@@ -116,8 +121,10 @@ def show(fig, alt: str, caption: str | None = None) -> AltFigure:
 
 def tachogram(nn_ms, ax=None, label: str | None = None):
     """Plot NN intervals (ms) against time (s) and return the axes."""
+    from .spectral import beat_times
+
     nn = np.asarray(nn_ms, dtype=float)
-    t = np.cumsum(nn) / 1000.0
+    t = beat_times(nn)
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(t, nn, label=label)
@@ -142,3 +149,65 @@ def shade_bands(ax, labels: bool = True) -> None:
         ax.axvspan(low, high, color=BAND_COLOURS[name], alpha=0.18, linewidth=0)
         if labels:
             ax.text(low + 0.004, 0.97, name, transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=9)
+
+
+def spectrum_figure(nn_ms, methods=("welch",), title: str | None = None):
+    """A figure of the power spectrum of ``nn_ms`` (0-0.5 Hz) with the bands shaded; returns ``(fig, ax)``.
+
+    ``methods`` are ``"welch"`` (:func:`course.spectral.welch_psd`) and/or
+    ``"lomb"`` (:func:`course.spectral.lomb_psd`), one line each.
+    """
+    from . import spectral
+
+    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    shade_bands(ax)
+    labels = {"welch": "Welch (interpolated, averaged)", "lomb": "Lomb-Scargle (uneven beats)"}
+    for method in methods:
+        freqs, psd = spectral.welch_psd(nn_ms) if method == "welch" else spectral.lomb_psd(nn_ms)
+        keep = freqs <= 0.5
+        ax.plot(freqs[keep], psd[keep], label=labels[method])
+    ax.set_xlim(0, 0.5)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Frequency (Hz)")
+    ax.set_ylabel("Power density (ms²/Hz)")
+    if len(methods) > 1:
+        ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
+    if title:
+        ax.set_title(title)
+    return fig, ax
+
+
+def describe_spectrum(nn_ms, method: str = "welch") -> str:
+    """Alt text for :func:`spectrum_figure`, written from the numbers it shows."""
+    from . import spectral
+
+    m = spectral.frequency_domain(nn_ms, method)
+    return (f"Power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
+            f"The largest peak in the HF band is at {m['hf_peak_hz']:.2f} Hz and in the LF band at "
+            f"{m['lf_peak_hz']:.2f} Hz. LF power is {m['lf_ms2']:.0f} ms², HF power {m['hf_ms2']:.0f} ms², "
+            f"LF/HF {m['lf_hf']:.2f}.")
+
+
+def flag_figure(nn_ms, threshold: float | None = None, title: str | None = None):
+    """Tachogram with the intervals the artefact rule flags circled; returns ``(fig, alt_text)``.
+
+    ``threshold`` is the artefact rule's (a fraction of the local median;
+    default :data:`course.artefacts.DEFAULT_THRESHOLD`).
+    """
+    from . import artefacts, hrv, spectral
+
+    threshold = artefacts.DEFAULT_THRESHOLD if threshold is None else threshold
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
+    flagged = artefacts.flag_artefacts(nn, threshold)
+    ax = tachogram(nn, label="Intervals")
+    t = spectral.beat_times(nn)
+    ax.scatter(t[flagged], nn[flagged], s=30, facecolors="none", edgecolors=PALETTE["vermillion"],
+               linewidths=1.4, label=f"Flagged ({int(flagged.sum())})", zorder=3)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    if title:
+        ax.set_title(title)
+    where = ", ".join(f"{v:.0f} ms at {s:.0f} s" for s, v in zip(t[flagged][:4], nn[flagged][:4]))
+    alt = (describe_tachogram(nn) + f" {int(flagged.sum())} intervals differ from the median of their "
+           f"neighbours by more than {100 * threshold:.0f} % and are circled"
+           + (f", for example {where}." if where else "."))
+    return ax.figure, alt

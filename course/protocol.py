@@ -38,6 +38,7 @@ import csv
 import datetime as _dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,23 @@ def load_session_plan() -> pd.DataFrame:
 
 
 def practices(cell: str) -> list[str]:
-    """Split a ``"; "``-separated cell of the session plan into a list."""
+    """Split a ``"; "``-separated cell of the session plan into a list.
+
+    Parameters
+    ----------
+    cell : str
+        A cell of :func:`load_session_plan` such as ``core_practices``.
+
+    Returns
+    -------
+    list of str
+        The parts, stripped, without empty ones.
+
+    References
+    ----------
+    .. [1] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
+       each (the session plan's content) [@zgierska2017; @hemenway2021]
+    """
     return [part.strip() for part in str(cell).split(";") if part.strip()]
 
 
@@ -225,6 +242,14 @@ def validate_plan(plan) -> dict:
     ------
     PlanError
         With one sentence naming the first problem found.
+
+    References
+    ----------
+    .. [1] ClinicalTrials.gov NCT01159535 (the fields follow the trial
+       protocol's format: sessions, their length, group size, therapists)
+       [@nct01159535]
+    .. [2] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556
+       (assessment time points) [@bowen2014]
     """
     if not isinstance(plan, dict):
         raise PlanError(f"A plan should be a dictionary, not a {type(plan).__name__}.",
@@ -264,23 +289,182 @@ def validate_plan(plan) -> dict:
 
 # --- the rules ---------------------------------------------------------------------------
 
+#: Groups smaller than this are "much smaller" than the trial's (course guidance).
+SMALL_GROUP_SIZE = 6
+#: More home practice than this many minutes a day is "a lot to ask" (course guidance).
+MAX_HOME_PRACTICE_MIN = 45
+#: Follow-up time points after the end of treatment.
+FOLLOW_UPS = ("3m", "6m", "12m")
+#: Numbers the rules' messages quote besides the plan's own fields, by the name the templates use.
+MESSAGE_VALUES = {"trial_low": TRIAL_GROUP_SIZE[0], "trial_high": TRIAL_GROUP_SIZE[1],
+                  "max_practices": MAX_PUBLISHED_PRACTICES}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the protocol checker's table (:data:`RULES`).
+
+    Attributes
+    ----------
+    rule : str
+        Identifier shared by the rows that grade the same setting (e.g.
+        ``"sessions"`` for too few and too many); at most one of them fires.
+    severity : {"problem", "caution", "note"}
+        As in :class:`ProtocolWarning`.
+    applies : callable
+        ``applies(plan) -> bool`` on a validated plan; its ``__name__`` says
+        the condition in words (``"sessions < 8"``).
+    message : str
+        A ``str.format`` template filled with the plan's fields and
+        :data:`MESSAGE_VALUES`.
+    citation : str
+        Key(s) in ``references.json``, or ``"course guidance"``.
+    """
+
+    rule: str
+    severity: str
+    applies: Callable[[dict], bool]
+    message: str
+    citation: str
+
+    def warning(self, plan: dict) -> ProtocolWarning:
+        """The warning this row gives for ``plan`` (a validated plan that it applies to)."""
+        return ProtocolWarning(self.rule, self.severity, self.message.format(**plan, **MESSAGE_VALUES),
+                               self.citation)
+
+
+def _named(predicate, name: str):
+    predicate.__name__ = predicate.__qualname__ = name
+    return predicate
+
+
+def _below(field: str, limit: int):
+    return _named(lambda plan: plan[field] < limit, f"{field} < {limit}")
+
+
+def _above(field: str, limit: int):
+    return _named(lambda plan: plan[field] > limit, f"{field} > {limit}")
+
+
+def _from_up_to(field: str, low: int, high: int):
+    return _named(lambda plan: low <= plan[field] < high, f"{low} <= {field} < {high}")
+
+
+def _zero(field: str):
+    return _named(lambda plan: plan[field] == 0, f"{field} == 0")
+
+
+def _lacks(field: str, option: str):
+    return _named(lambda plan: option not in plan[field], f"{option!r} not in {field}")
+
+
+def _lacks_all(field: str, options):
+    return _named(lambda plan: not set(options) & set(plan[field]), f"none of {', '.join(options)} in {field}")
+
+
+def _follow_up_stops_early(plan: dict) -> bool:
+    """Some follow-up after the end of treatment, but none at 12 months."""
+    return bool(set(FOLLOW_UPS) & set(plan["assessments"])) and "12m" not in plan["assessments"]
+
+
+#: The protocol checker, one row per rule, in the order its warnings are listed within a severity.
+#: Sources are given in :func:`check_protocol`'s Notes.
+RULES = (
+    # format
+    Rule("sessions", "problem", _below("sessions", TRIAL_SESSIONS),
+         "{sessions} sessions is fewer than the 8 weekly sessions of the tested protocol, "
+         "so some of the eight themes would be dropped.", "bowen2014; nct01159535"),
+    Rule("sessions", "caution", _above("sessions", TRIAL_SESSIONS),
+         "{sessions} sessions is more than the 8 of the tested protocol; the extra sessions "
+         "are untested additions.", "bowen2014; nct01159535"),
+    Rule("session-length", "problem", _below("session_minutes", TRIAL_SESSION_MIN),
+         "{session_minutes}-minute sessions are shorter than the trial protocol's 2 hours (120 minutes).",
+         "nct01159535"),
+    Rule("session-length", "caution", _above("session_minutes", TRIAL_SESSION_MIN),
+         "{session_minutes}-minute sessions are longer than the trial protocol's 120 minutes.", "nct01159535"),
+    Rule("group-size", "problem", _above("group_size", TRIAL_GROUP_SIZE[1]),
+         "A group of {group_size} is larger than the trial's groups of {trial_low}-{trial_high}.", "nct01159535"),
+    Rule("group-size", "caution", _below("group_size", SMALL_GROUP_SIZE),
+         "A group of {group_size} is much smaller than the trial's groups of {trial_low}-{trial_high}; "
+         "there is less peer support and sharing (course guidance).", "nct01159535; course guidance"),
+    Rule("group-size", "note", _from_up_to("group_size", SMALL_GROUP_SIZE, TRIAL_GROUP_SIZE[0]),
+         "A group of {group_size} is smaller than the trial's groups of {trial_low}-{trial_high}.", "nct01159535"),
+    Rule("facilitators", "problem", _below("facilitators", TRIAL_FACILITATORS),
+         "{facilitators} facilitator(s) per group: the trial's groups were co-led by two therapists, "
+         "so one can attend to a participant in distress while the other holds the group.", "nct01159535"),
+    Rule("practices", "problem", _zero("practices_per_session"),
+         "No formal practice in the sessions: every MBRP session in the published tables is built "
+         "around practice.", "zgierska2017; hemenway2021"),
+    Rule("practices", "caution", _above("practices_per_session", MAX_PUBLISHED_PRACTICES),
+         "{practices_per_session} formal practices per session is more than any session in the "
+         "published tables (at most {max_practices}); leave time for inquiry and discussion.",
+         "zgierska2017; hemenway2021"),
+    Rule("home-practice", "problem", _zero("home_practice_min_per_day"),
+         "No home practice: in the published programme home practice is set and reviewed in every session.",
+         "zgierska2017; hemenway2021"),
+    Rule("home-practice", "caution", _above("home_practice_min_per_day", MAX_HOME_PRACTICE_MIN),
+         "{home_practice_min_per_day} minutes a day is a lot to ask; long practice can be hard for people with "
+         "trauma or high arousal, so offer shorter options (course guidance).", COURSE_GUIDANCE),
+    Rule("home-practice-dose", "note", _above("home_practice_min_per_day", 0),
+         "{home_practice_min_per_day} minutes a day is your choice: the course could not verify any daily dose "
+         "for MBRP (the seed article's 10-20 minutes a day has no traced source), so log what people actually do.",
+         COURSE_GUIDANCE),
+    # safety screening (course clinical-safety guidance)
+    Rule("screen-psychosis", "problem", _lacks("screening", "acute_psychosis"),
+         "No screening for acute psychosis: the course's safety guidance is to assess and refer, "
+         "not to start group meditation during an acute psychotic episode.", COURSE_GUIDANCE),
+    Rule("screen-withdrawal-crisis", "problem", _lacks("screening", "acute_withdrawal_or_crisis"),
+         "No screening for acute withdrawal or acute crisis (including suicide risk): stabilise first; "
+         "the MBRP trials recruited people after initial treatment.", "bowen2014; course guidance"),
+    Rule("screen-trauma", "problem", _lacks("screening", "trauma_screening_and_referral"),
+         "No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
+         "were linked with hyperarousal and dissociation.", "britton2021; course guidance"),
+    # measurement schedule
+    Rule("baseline", "problem", _lacks("assessments", "baseline"),
+         "No baseline assessment: without it no change can be measured.", COURSE_GUIDANCE),
+    Rule("follow-up", "problem", _lacks_all("assessments", FOLLOW_UPS),
+         "No follow-up after the end of treatment: the Bowen 2014 trial reported its differences at the "
+         "6- and 12-month follow-ups.", "bowen2014"),
+    Rule("follow-up", "caution", _follow_up_stops_early,
+         "Follow-up stops before 12 months: the Bowen 2014 trial's advantage of MBRP in days of use "
+         "appeared at 12 months.", "bowen2014"),
+    Rule("craving-measure", "problem", _lacks("measures", "PACS"),
+         "No craving measure: craving is the outcome on which the MBRP meta-analysis found an effect "
+         "(the PACS was used in the MBRP trials).", "grant2017; witkiewitz2010"),
+    Rule("use-measure", "problem", _lacks_all("measures", ("time_to_first_use", "days_of_use")),
+         "No measure of substance use (time to first use or days of use), the trials' primary outcomes.",
+         "bowen2014"),
+    Rule("attendance", "caution", _lacks("measures", "attendance"),
+         "Attendance is not recorded, so you cannot tell who received how much of the programme.",
+         COURSE_GUIDANCE),
+    Rule("practice-log", "caution", _lacks("measures", "practice_log"),
+         "Home practice is not logged, so the amount people practise stays unknown.", COURSE_GUIDANCE),
+    Rule("ffmq", "note", _lacks("measures", "FFMQ"),
+         "No mindfulness questionnaire (FFMQ): optional, but it shows whether the skill taught changed.",
+         "baer2006"),
+)
+
 
 def check_protocol(plan) -> list[ProtocolWarning]:
     """Compare a plan with the published MBRP protocol and the course's safety guidance.
 
+    Every row of :data:`RULES` whose condition holds gives one warning.
+
     Parameters
     ----------
     plan : dict
-        A plan in the schema of :func:`validate_plan`.
+        A plan in the schema of :func:`validate_plan` (durations in minutes,
+        group size in participants).
 
     Returns
     -------
     list of ProtocolWarning
-        One per rule not met, problems first, then cautions, then notes.
-        A plan with no ``"problem"`` follows the trial protocol's format,
-        screens for the three safety risks and measures craving, use and
-        follow-up. The home-practice note is always present when home
-        practice is planned, because no daily dose was verified.
+        One per rule not met, problems first, then cautions, then notes
+        (within a severity, in the order of :data:`RULES`). A plan with no
+        ``"problem"`` follows the trial protocol's format, screens for the
+        three safety risks and measures craving, use and follow-up. The
+        home-practice note is always present when home practice is planned,
+        because no daily dose was verified.
 
     Raises
     ------
@@ -308,9 +492,10 @@ def check_protocol(plan) -> list[ProtocolWarning]:
     - no baseline, or no follow-up after the end of treatment, is a problem;
       follow-up that stops before 12 months a caution ([1] reported its
       differences at the 6- and 12-month follow-ups);
-    - no craving measure is a problem ([4]: craving was the outcome with an
-      effect); no measure of use (time to first use or days of use) is a
-      problem ([1]); no attendance or practice log a caution, no FFMQ a note.
+    - no craving measure is a problem ([4], [6]: craving was the outcome with
+      an effect); no measure of use (time to first use or days of use) is a
+      problem ([1]); no attendance or practice log a caution, no FFMQ a note
+      ([7]).
 
     References
     ----------
@@ -321,125 +506,55 @@ def check_protocol(plan) -> list[ProtocolWarning]:
     .. [4] Grant S et al. (2017). *J Addict Med* 11(5):386-396 [@grant2017]
     .. [5] Britton WB et al. (2021). *Clin Psychol Sci* 9(6):1185-1204
        [@britton2021]
+    .. [6] Witkiewitz K, Bowen S (2010). Depression, craving, and substance
+       use following a randomized trial of mindfulness-based relapse
+       prevention. *J Consult Clin Psychol* 78(3):362-374 [@witkiewitz2010]
+    .. [7] Baer RA et al. (2006). Using self-report assessment methods to
+       explore facets of mindfulness. *Assessment* 13(1):27-45.
+       doi:10.1177/1073191105283504 [@baer2006]
     """
     p = validate_plan(plan)
-    out: list[ProtocolWarning] = []
-
-    def add(rule, severity, message, citation):
-        out.append(ProtocolWarning(rule, severity, message, citation))
-
-    # format
-    if p["sessions"] < TRIAL_SESSIONS:
-        add("sessions", "problem",
-            f"{p['sessions']} sessions is fewer than the 8 weekly sessions of the tested protocol, "
-            "so some of the eight themes would be dropped.", "bowen2014; nct01159535")
-    elif p["sessions"] > TRIAL_SESSIONS:
-        add("sessions", "caution",
-            f"{p['sessions']} sessions is more than the 8 of the tested protocol; the extra sessions "
-            "are untested additions.", "bowen2014; nct01159535")
-    if p["session_minutes"] < TRIAL_SESSION_MIN:
-        add("session-length", "problem",
-            f"{p['session_minutes']}-minute sessions are shorter than the trial protocol's 2 hours "
-            "(120 minutes).", "nct01159535")
-    elif p["session_minutes"] > TRIAL_SESSION_MIN:
-        add("session-length", "caution",
-            f"{p['session_minutes']}-minute sessions are longer than the trial protocol's 120 minutes.",
-            "nct01159535")
-    low, high = TRIAL_GROUP_SIZE
-    if p["group_size"] > high:
-        add("group-size", "problem",
-            f"A group of {p['group_size']} is larger than the trial's groups of {low}-{high}.", "nct01159535")
-    elif p["group_size"] < 6:
-        add("group-size", "caution",
-            f"A group of {p['group_size']} is much smaller than the trial's groups of {low}-{high}; "
-            "there is less peer support and sharing (course guidance).", "nct01159535; course guidance")
-    elif p["group_size"] < low:
-        add("group-size", "note",
-            f"A group of {p['group_size']} is smaller than the trial's groups of {low}-{high}.", "nct01159535")
-    if p["facilitators"] < TRIAL_FACILITATORS:
-        add("facilitators", "problem",
-            f"{p['facilitators']} facilitator(s) per group: the trial's groups were co-led by two therapists, "
-            "so one can attend to a participant in distress while the other holds the group.", "nct01159535")
-    if p["practices_per_session"] == 0:
-        add("practices", "problem",
-            "No formal practice in the sessions: every MBRP session in the published tables is built "
-            "around practice.", "zgierska2017; hemenway2021")
-    elif p["practices_per_session"] > MAX_PUBLISHED_PRACTICES:
-        add("practices", "caution",
-            f"{p['practices_per_session']} formal practices per session is more than any session in the "
-            f"published tables (at most {MAX_PUBLISHED_PRACTICES}); leave time for inquiry and discussion.",
-            "zgierska2017; hemenway2021")
-    minutes = p["home_practice_min_per_day"]
-    if minutes == 0:
-        add("home-practice", "problem",
-            "No home practice: in the published programme home practice is set and reviewed in every session.",
-            "zgierska2017; hemenway2021")
-    else:
-        if minutes > 45:
-            add("home-practice", "caution",
-                f"{minutes} minutes a day is a lot to ask; long practice can be hard for people with trauma "
-                "or high arousal, so offer shorter options (course guidance).", COURSE_GUIDANCE)
-        add("home-practice-dose", "note",
-            f"{minutes} minutes a day is your choice: the course could not verify any daily dose for MBRP "
-            "(the seed article's 10-20 minutes a day has no traced source), so log what people actually do.",
-            COURSE_GUIDANCE)
-
-    # safety screening (course clinical-safety guidance)
-    if "acute_psychosis" not in p["screening"]:
-        add("screen-psychosis", "problem",
-            "No screening for acute psychosis: the course's safety guidance is to assess and refer, "
-            "not to start group meditation during an acute psychotic episode.", COURSE_GUIDANCE)
-    if "acute_withdrawal_or_crisis" not in p["screening"]:
-        add("screen-withdrawal-crisis", "problem",
-            "No screening for acute withdrawal or acute crisis (including suicide risk): stabilise first; "
-            "the MBRP trials recruited people after initial treatment.", "bowen2014; course guidance")
-    if "trauma_screening_and_referral" not in p["screening"]:
-        add("screen-trauma", "problem",
-            "No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
-            "were linked with hyperarousal and dissociation.", "britton2021; course guidance")
-
-    # measurement schedule
-    follow_ups = [t for t in ("3m", "6m", "12m") if t in p["assessments"]]
-    if "baseline" not in p["assessments"]:
-        add("baseline", "problem", "No baseline assessment: without it no change can be measured.", COURSE_GUIDANCE)
-    if not follow_ups:
-        add("follow-up", "problem",
-            "No follow-up after the end of treatment: the Bowen 2014 trial reported its differences at the "
-            "6- and 12-month follow-ups.", "bowen2014")
-    elif "12m" not in follow_ups:
-        add("follow-up", "caution",
-            "Follow-up stops before 12 months: the Bowen 2014 trial's advantage of MBRP in days of use "
-            "appeared at 12 months.", "bowen2014")
-    if "PACS" not in p["measures"]:
-        add("craving-measure", "problem",
-            "No craving measure: craving is the outcome on which the MBRP meta-analysis found an effect "
-            "(the PACS was used in the MBRP trials).", "grant2017; witkiewitz2010")
-    if not {"time_to_first_use", "days_of_use"} & set(p["measures"]):
-        add("use-measure", "problem",
-            "No measure of substance use (time to first use or days of use), the trials' primary outcomes.",
-            "bowen2014")
-    if "attendance" not in p["measures"]:
-        add("attendance", "caution",
-            "Attendance is not recorded, so you cannot tell who received how much of the programme.",
-            COURSE_GUIDANCE)
-    if "practice_log" not in p["measures"]:
-        add("practice-log", "caution",
-            "Home practice is not logged, so the amount people practise stays unknown.", COURSE_GUIDANCE)
-    if "FFMQ" not in p["measures"]:
-        add("ffmq", "note",
-            "No mindfulness questionnaire (FFMQ): optional, but it shows whether the skill taught changed.",
-            "baer2006")
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(out, key=lambda w: order[w.severity])
+    found = [rule.warning(p) for rule in RULES if rule.applies(p)]
+    return sorted(found, key=lambda warning: SEVERITIES.index(warning.severity))
 
 
 def problems(warnings) -> list[ProtocolWarning]:
-    """Only the warnings of severity ``"problem"``."""
+    """Only the warnings of severity ``"problem"``.
+
+    Parameters
+    ----------
+    warnings : list of ProtocolWarning
+        As returned by :func:`check_protocol`.
+
+    Returns
+    -------
+    list of ProtocolWarning
+        Those whose severity is ``"problem"``, in the same order.
+
+    References
+    ----------
+    See :func:`check_protocol` for the source of each rule.
+    """
     return [w for w in warnings if w.severity == "problem"]
 
 
 def summarise(warnings) -> str:
-    """One sentence: how many problems, cautions and notes."""
+    """One sentence: how many problems, cautions and notes.
+
+    Parameters
+    ----------
+    warnings : list of ProtocolWarning
+        As returned by :func:`check_protocol`.
+
+    Returns
+    -------
+    str
+        For example ``"1 problem, 0 cautions and 1 note."``.
+
+    References
+    ----------
+    See :func:`check_protocol` for the source of each rule.
+    """
     counts = {s: sum(w.severity == s for w in warnings) for s in SEVERITIES}
     parts = [f"{counts[s]} {s}{'' if counts[s] == 1 else 's'}" for s in SEVERITIES]
     return f"{parts[0]}, {parts[1]} and {parts[2]}."
@@ -449,10 +564,29 @@ def summarise(warnings) -> str:
 
 
 def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
-    """Pass (return the warnings) when ``plan`` has none of the given severities; otherwise explain.
+    """Pass when ``plan`` gets no warning of the given severities; otherwise explain (graded exercise).
 
-    Raises :class:`course.errors.CheckFailed` listing each offending warning
-    in plain words, or :class:`PlanError` if the plan breaks the schema.
+    Parameters
+    ----------
+    plan : dict
+        A learner's plan in the schema of :func:`validate_plan`.
+    severities : tuple of str
+        The severities that fail the check.
+
+    Returns
+    -------
+    list of ProtocolWarning
+        All the plan's warnings, when none has those severities.
+
+    Raises
+    ------
+    course.errors.CheckFailed
+        Listing each offending warning in plain words, or saying in one
+        sentence how the plan breaks the schema.
+
+    References
+    ----------
+    See :func:`check_protocol` for the source of each rule.
     """
     from .errors import CheckFailed
 
@@ -470,8 +604,36 @@ def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
 
 
 def require_realistic(plan) -> None:
-    """Pass when a plan keeps to the tested format: 8 x 120 min, groups of 10-14, 2-3 facilitators,
-    1-4 practices, 1-45 minutes of home practice a day, all three screens, baseline and 12-month follow-up."""
+    """Pass when a plan keeps to the tested format (graded exercise).
+
+    Realistic means: 8 sessions of 120 minutes, groups of 10-14, 2-3
+    facilitators, 1-4 formal practices per session, 1-45 minutes of home
+    practice a day, all three safety screens, and assessments at baseline
+    and 12 months.
+
+    Parameters
+    ----------
+    plan : dict
+        A learner's plan in the schema of :func:`validate_plan`.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    course.errors.CheckFailed
+        Naming everything that is not yet realistic.
+    PlanError
+        If the plan breaks the schema.
+
+    References
+    ----------
+    .. [1] ClinicalTrials.gov NCT01159535 [@nct01159535]
+    .. [2] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556 [@bowen2014]
+    .. [3] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
+       each [@zgierska2017; @hemenway2021]
+    """
     from .errors import CheckFailed
 
     p = validate_plan(plan)
@@ -481,7 +643,7 @@ def require_realistic(plan) -> None:
         (TRIAL_GROUP_SIZE[0] <= p["group_size"] <= TRIAL_GROUP_SIZE[1], "use groups of 10-14"),
         (2 <= p["facilitators"] <= 3, "plan two (or three) facilitators"),
         (1 <= p["practices_per_session"] <= MAX_PUBLISHED_PRACTICES, "plan 1-4 formal practices per session"),
-        (1 <= p["home_practice_min_per_day"] <= 45, "ask for 1-45 minutes of home practice a day"),
+        (1 <= p["home_practice_min_per_day"] <= MAX_HOME_PRACTICE_MIN, "ask for 1-45 minutes of home practice a day"),
         (set(p["screening"]) == set(SCREENING), "switch on all three safety screens"),
         ({"baseline", "12m"} <= set(p["assessments"]), "assess at baseline and at 12 months"),
     ]
@@ -495,15 +657,49 @@ def require_realistic(plan) -> None:
 
 
 def contact_hours(sessions, minutes_per_session) -> float:
-    """Total group contact time in hours: sessions x minutes per session / 60.
+    """Total group contact time: sessions x minutes per session / 60.
 
-    The trial protocol's 8 sessions of 120 minutes give 16 hours [@nct01159535].
+    Parameters
+    ----------
+    sessions : int or float
+        Number of group sessions.
+    minutes_per_session : int or float
+        Length of one session in minutes.
+
+    Returns
+    -------
+    float
+        Contact time in hours. The trial protocol's 8 sessions of 120 minutes
+        give 16 hours.
+
+    References
+    ----------
+    .. [1] ClinicalTrials.gov NCT01159535 [@nct01159535]
     """
     return sessions * minutes_per_session / 60
 
 
 def home_practice_hours(minutes_per_day, weeks: int = 8, days_per_week: int = 7) -> float:
-    """Total planned home practice in hours over the programme (minutes per day x days / 60)."""
+    """Total planned home practice over the programme: minutes per day x days / 60.
+
+    Parameters
+    ----------
+    minutes_per_day : int or float
+        Planned home practice in minutes per day.
+    weeks : int
+        Length of the programme in weeks (8 in the trial protocol).
+    days_per_week : int
+        Practice days per week.
+
+    Returns
+    -------
+    float
+        Home practice in hours.
+
+    References
+    ----------
+    .. [1] ClinicalTrials.gov NCT01159535 (8 weekly sessions) [@nct01159535]
+    """
     return minutes_per_day * weeks * days_per_week / 60
 
 
@@ -511,7 +707,23 @@ def home_practice_hours(minutes_per_day, weeks: int = 8, days_per_week: int = 7)
 
 
 def plan_rows(plan) -> list[tuple[str, str, str]]:
-    """The plan as ``(field, label, value)`` rows of text, in schema order."""
+    """The plan as rows of text, in schema order.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+
+    Returns
+    -------
+    list of (str, str, str)
+        ``(field, label, value)``; labels name their unit (minutes, minutes
+        per day, participants); list fields are joined with ``"; "``.
+
+    References
+    ----------
+    None: the layout is the course's own.
+    """
     p = validate_plan(plan)
     rows = [("name", TEXT_FIELDS["name"], p["name"])]
     for key, (label, unit, *_rest) in NUMBER_FIELDS.items():
@@ -523,9 +735,22 @@ def plan_rows(plan) -> list[tuple[str, str, str]]:
 
 
 def plan_to_csv(plan) -> str:
-    """The plan as CSV text with columns ``field,value`` (lists joined with ``"; "``).
+    """The plan as CSV text, which :func:`plan_from_csv` reads back into the same plan.
 
-    :func:`plan_from_csv` reads it back into the same plan.
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+
+    Returns
+    -------
+    str
+        CSV text with the columns ``field,value`` (numbers in the units of
+        :func:`validate_plan`; lists joined with ``"; "``).
+
+    References
+    ----------
+    None: the file format is the course's own.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -536,7 +761,28 @@ def plan_to_csv(plan) -> str:
 
 
 def plan_from_csv(text: str) -> dict:
-    """Read a plan written by :func:`plan_to_csv` (a string of CSV text) and check it."""
+    """Read a plan written by :func:`plan_to_csv` and check it.
+
+    Parameters
+    ----------
+    text : str
+        The CSV text (not a path).
+
+    Returns
+    -------
+    dict
+        The plan, as :func:`validate_plan` returns it.
+
+    Raises
+    ------
+    PlanError
+        If the columns are not ``field,value``, a number is not a whole
+        number, or the plan breaks the schema.
+
+    References
+    ----------
+    None: the file format is the course's own.
+    """
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != ["field", "value"]:
         raise PlanError("A plan file needs exactly two columns, 'field' and 'value'.")
@@ -560,7 +806,26 @@ def _warning_lines(warnings) -> list[tuple[str, str, str]]:
 
 
 def plan_to_markdown(plan, warnings=None) -> str:
-    """A Markdown handout: the plan, the eight sessions, and the checker's warnings with citations."""
+    """A Markdown handout: the plan, its sessions, and the checker's warnings with citations.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+    warnings : list of ProtocolWarning, optional
+        The checker's warnings (default: :func:`check_protocol` of the plan).
+
+    Returns
+    -------
+    str
+        Markdown text; user text is escaped so it cannot add markup.
+
+    References
+    ----------
+    .. [1] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
+       each (the session themes and practices listed)
+       [@zgierska2017; @hemenway2021]
+    """
     p = validate_plan(plan)
     warnings = check_protocol(p) if warnings is None else warnings
     title = p["name"] or "MBRP programme plan"
@@ -597,7 +862,26 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #88
 
 
 def plan_to_html(plan, warnings=None) -> str:
-    """A printable, self-contained HTML handout; all user text (name, notes) is escaped."""
+    """A printable, self-contained HTML handout with the same content as :func:`plan_to_markdown`.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+    warnings : list of ProtocolWarning, optional
+        The checker's warnings (default: :func:`check_protocol` of the plan).
+
+    Returns
+    -------
+    str
+        A whole HTML page; all user text (name, notes) is escaped.
+
+    References
+    ----------
+    .. [1] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
+       each (the session themes and practices listed)
+       [@zgierska2017; @hemenway2021]
+    """
     p = validate_plan(plan)
     warnings = check_protocol(p) if warnings is None else warnings
     e = html.escape
@@ -644,6 +928,10 @@ def export_handout(plan, folder=".", stem: str = "mbrp_plan", now: _dt.datetime 
     -------
     list of pathlib.Path
         The three files written: ``.md``, ``.html``, ``.csv``.
+
+    References
+    ----------
+    See :func:`plan_to_markdown` and :func:`check_protocol`.
     """
     p = validate_plan(plan)
     warnings = check_protocol(p)

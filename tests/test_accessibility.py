@@ -68,6 +68,21 @@ def test_demo_passes_every_accessibility_check(audits, name):
     assert audit.capture.renders >= 2, "moving the controls did not redraw the figure"
 
 
+#: What every demo's plot offers (the demo contract, course/widgets/__init__.py).
+DEMO_CONTRACT = ("fig", "update", "summary", "alt_text", "render")
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_demo_plot_follows_the_contract(audits, name):
+    plot = audits[name].box.plot
+    missing = [member for member in DEMO_CONTRACT if not hasattr(plot, member)]
+    assert missing == [], f"{type(plot).__name__} lacks {missing}"
+    assert all(callable(getattr(plot, member)) for member in DEMO_CONTRACT[1:])
+    assert plot.render().alt == plot.alt_text().strip()
+    assert plot.summary().strip()
+    plt.close(plot.fig)
+
+
 @pytest.mark.parametrize("name", sorted(DEMOS))
 def test_demo_figures_combine_colours_that_stay_distinct_with_colour_vision_deficiency(audits, name):
     for fig in audits[name].capture.figures:

@@ -1,11 +1,15 @@
-"""The HRV lab (course.widgets.hrv_lab): the 10x rule, analysis, uploads and the widget."""
+"""The HRV lab (course.widgets.hrv_lab): the analysis and the widget.
+
+The science it wires together is tested where it lives: the 10x rule and windowed spectra in
+``test_spectral.py``, reading uploads in ``test_data.py``, the spectrum and artefact figures in
+``test_plotting.py``.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
 from course import artefacts, data, spectral
@@ -20,20 +24,6 @@ def five_min():
 
 def csv_bytes(values, header="nn_ms", fmt="{:g}", sep="\n") -> bytes:
     return (header + sep + sep.join(fmt.format(v) for v in values) + "\n").encode()
-
-
-# --- the 10x rule ----------------------------------------------------------------------
-
-
-def test_shortest_recordings_follow_the_ten_times_rule():
-    assert hrv_lab.shortest_recording_s(0.15) == pytest.approx(66.67, abs=0.01)
-    assert hrv_lab.shortest_recording_s(0.04) == pytest.approx(250.0)
-    assert hrv_lab.MIN_DURATION_S["VLF"] == pytest.approx(3030.3, abs=0.1)
-    assert hrv_lab.recording_long_enough(250, 0.04) is True  # exactly ten cycles is enough
-    assert hrv_lab.recording_long_enough(249.9, 0.04) is False
-    assert hrv_lab.recording_long_enough(60, 0.15) is False
-    with pytest.raises(DataError):
-        hrv_lab.shortest_recording_s(0)
 
 
 # --- analyse ---------------------------------------------------------------------------
@@ -100,81 +90,6 @@ def test_analyse_refuses_too_few_intervals():
         hrv_lab.analyse([800] * 9)
 
 
-def test_windowed_frequency_shows_why_short_windows_mislead():
-    hour = data.load_nsrdb_nn("60min")
-    one_min = hrv_lab.windowed_frequency(hour, 60)
-    five = hrv_lab.windowed_frequency(hour, 300)
-    assert (len(one_min), len(five)) == (59, 11)
-    assert not one_min["lf_allowed"].any() and five["lf_allowed"].all()
-    spread = lambda t: t["lf_hf"].max() / t["lf_hf"].min()  # noqa: E731
-    assert spread(one_min) > 3 * spread(five)
-
-
-# --- uploads: real bad files through the widget's own path ------------------------------
-
-
-@pytest.mark.parametrize("name, content, expected", [
-    ("seconds.csv", csv_bytes([0.81, 0.79, 0.85] * 10, fmt="{:.2f}"),
-     "The values in column 'nn_ms' of 'seconds.csv' have a median of 0.81: these look like seconds; "
-     "multiply by 1000 to get milliseconds."),
-    ("notes.csv", b"nn_ms\n812\n845\nartefact\n790\n" + b"800\n" * 10,
-     "The file 'notes.csv' has 1 value(s) in column 'nn_ms' that are not numbers: line 4: 'artefact'."),
-    ("short.csv", csv_bytes([812, 845, 790]),
-     "The file 'short.csv' holds only 3 interval(s); at least 10 are needed."),
-    ("implausible.csv", csv_bytes([800] * 12 + [3200, 120]),
-     "The file 'implausible.csv' has 2 interval(s) outside 250-2500 ms, the plausible range for adult NN "
-     "intervals: line 14: 3200 ms, line 15: 120 ms."),
-    ("watch.csv", b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20)),
-     "The file 'watch.csv' has no column called 'nn_ms'. Columns found: 'time', 'RR'. "
-     "Type 'RR' in the 'Column' box above."),
-    ("empty.csv", b"", "The file 'empty.csv' is empty."),
-    ("book.csv", b"PK\x03\x04\x00\x00binary", "The file 'book.csv' is not a text (CSV) file"),
-    ("comma.csv", b"nn_ms,note\n" + b"812,5,ok\n" * 12, "line 2 has 3 field(s) but the header (line 1) has 2"),
-])
-def test_bad_files_become_sentences(name, content, expected):
-    nn, problem = hrv_lab.read_upload(content, name)
-    assert nn is None
-    assert expected in problem
-    assert "Traceback" not in problem and "read_nn_csv(" not in problem
-
-
-def test_excel_style_file_with_semicolons_and_decimal_commas_is_read():
-    content = b"nn_ms;note\n" + b"".join(f"{800 + i},5;ok\n".encode() for i in range(12))
-    nn, problem = hrv_lab.read_upload(content, "excel.csv")
-    assert problem is None
-    assert nn[0] == 800.5 and nn.size == 12
-
-
-def test_good_upload_matches_the_shipped_file(five_min):
-    nn, problem = hrv_lab.read_upload(csv_bytes(five_min), "mine.txt")
-    assert problem is None
-    np.testing.assert_array_equal(nn, five_min)
-
-
-def test_column_box_hint_and_chosen_column():
-    content = b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20))
-    nn, problem = hrv_lab.read_upload(content, "watch.csv", column="RR")
-    assert problem is None and nn.size == 20
-    _, problem = hrv_lab.read_upload(b"a,b\n1,2\n3,4\n", "two.csv")
-    assert problem.endswith("Type the name of the column that holds the intervals (in milliseconds) in the "
-                            "'Column' box above.")
-
-
-def test_strange_file_names_stay_inside_the_temporary_folder():
-    nn, problem = hrv_lab.read_upload(csv_bytes([800] * 12), "../../etc/evil.csv")
-    assert problem is None and nn.size == 12
-    _, problem = hrv_lab.read_upload(b"", "")
-    assert "'upload.csv' is empty" in problem
-
-
-def test_upload_contents_reads_both_ipywidgets_formats():
-    v8 = ({"name": "a.csv", "type": "text/csv", "size": 3, "content": memoryview(b"abc"), "last_modified": None},)
-    v7 = {"a.csv": {"metadata": {"name": "a.csv"}, "content": b"abc"}}
-    assert hrv_lab.upload_contents(v8) == (b"abc", "a.csv")
-    assert hrv_lab.upload_contents(v7) == (b"abc", "a.csv")
-    assert hrv_lab.upload_contents(()) is None
-
-
 # --- the figure and the widget ---------------------------------------------------------
 
 
@@ -192,12 +107,18 @@ def test_lab_updates_the_same_figure_in_place(five_min):
     plt.close(fig)
 
 
-def test_spectrum_figure_and_alt_text(five_min):
-    fig, ax = hrv_lab.spectrum_figure(five_min, methods=("welch", "lomb"))
-    assert len(ax.lines) == 2 and len(ax.patches) == 3  # two spectra, three shaded bands
-    plt.close(fig)
-    alt = hrv_lab.describe_spectrum(five_min)
-    assert "HF band is at 0.24 Hz" in alt and "LF/HF 0.32" in alt
+def test_update_chooses_the_source_and_the_correction(five_min):
+    lab = hrv_lab.HRVLab("5min")
+    assert lab.has_figure and lab.summary() == lab.report.summary()
+    lab.update(correct=True)
+    assert lab.correct and lab.report.corrected and lab.source == "5min"
+    assert lab.summary().startswith("MIT-BIH recording, 5 minutes: 337 intervals")
+    lab.update(source="60min", correct=False)
+    assert lab.report.time_domain["n_intervals"] == 4684 and not lab.report.corrected
+    lab.update(source="upload")
+    assert not lab.has_figure and lab.problem.startswith("No file uploaded yet")
+    assert "<table>" not in lab.message_html()
+    plt.close(lab.fig)
 
 
 def test_headless_draws_once_without_controls(monkeypatch, capsys):
@@ -213,7 +134,7 @@ def interactive(monkeypatch):
     box = hrv_lab.hrv_lab_demo()
     (chooser, upload), (column, correct) = box.children[0].children, box.children[1].children
     yield box, chooser, upload, column, correct, box.children[2]
-    plt.close(box.lab.fig)
+    plt.close(box.plot.fig)
 
 
 def _upload_value(name, content):
@@ -268,15 +189,6 @@ def test_choosing_upload_before_uploading_explains_what_to_do(interactive):
     assert "4684" in report.value and "Problem" not in report.value
 
 
-def test_flag_figure_circles_the_flagged_intervals(five_min):
-    fig, alt = hrv_lab.flag_figure(five_min)
-    circles = fig.axes[0].collections[0].get_offsets()
-    assert len(circles) == 23
-    assert " 23 intervals differ from the median of their neighbours by more than 20 % and are circled" in alt
-    assert "for example 1078 ms at 6 s" in alt
-    plt.close(fig)
-
-
 def test_unknown_source_is_refused_and_analysis_problems_become_sentences(monkeypatch):
     with pytest.raises(DataError, match="no recording called 'week'"):
         hrv_lab.HRVLab("week")
@@ -286,7 +198,7 @@ def test_unknown_source_is_refused_and_analysis_problems_become_sentences(monkey
         raise DataError("Something in the series cannot be analysed.", hint="Check the file.")
 
     monkeypatch.setattr(hrv_lab, "analyse", broken)
-    lab.set_correct(True)
+    lab.update(correct=True)
     assert lab.problem == "Something in the series cannot be analysed. Check the file."
     assert "Problem with the file:" in lab.message_html()
     plt.close(lab.fig)

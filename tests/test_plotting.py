@@ -83,3 +83,41 @@ def test_overflow_is_detected_and_reused_figures_that_fit_skip_the_crop():
     plotting.render(fig, "A figure whose content fits inside it.", close=False)
     assert fig._course_tight_crop is False
     plt.close(fig)
+
+
+# --- the HRV figures lessons share ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five_min():
+    from course.data import load_nsrdb_nn
+
+    return load_nsrdb_nn("5min")
+
+
+def test_spectrum_figure_and_alt_text(five_min):
+    fig, ax = plotting.spectrum_figure(five_min, methods=("welch", "lomb"))
+    assert len(ax.lines) == 2 and len(ax.patches) == 3  # two spectra, three shaded bands
+    plt.close(fig)
+    alt = plotting.describe_spectrum(five_min)
+    assert "HF band is at 0.24 Hz" in alt and "LF/HF 0.32" in alt
+
+
+def test_flag_figure_circles_the_flagged_intervals(five_min):
+    fig, alt = plotting.flag_figure(five_min)
+    circles = fig.axes[0].collections[0].get_offsets()
+    assert len(circles) == 23
+    assert " 23 intervals differ from the median of their neighbours by more than 20 % and are circled" in alt
+    assert "for example 1078 ms at 6 s" in alt
+    plt.close(fig)
+    fig, alt = plotting.flag_figure(five_min, threshold=0.5)
+    assert len(fig.axes[0].collections[0].get_offsets()) == 0 and alt.endswith("more than 50 % and are circled.")
+    plt.close(fig)
+
+
+def test_tachogram_refuses_impossible_intervals():
+    from course.errors import DataError
+
+    with pytest.raises(DataError, match="zero or negative"):
+        plotting.tachogram([800, 0, 810])
+    plt.close("all")

@@ -190,6 +190,82 @@ def test_measure_rules():
     assert only(plan(measures=["PACS", "days_of_use"]), "ffmq").severity == "note"
 
 
+#: For every row of the checker's table, a plan (changes to the example plan) that makes it fire.
+FIRES = {
+    ("sessions", "problem"): {"sessions": 6},
+    ("sessions", "caution"): {"sessions": 10},
+    ("session-length", "problem"): {"session_minutes": 90},
+    ("session-length", "caution"): {"session_minutes": 150},
+    ("group-size", "problem"): {"group_size": 15},
+    ("group-size", "caution"): {"group_size": 5},
+    ("group-size", "note"): {"group_size": 9},
+    ("facilitators", "problem"): {"facilitators": 1},
+    ("practices", "problem"): {"practices_per_session": 0},
+    ("practices", "caution"): {"practices_per_session": 5},
+    ("home-practice", "problem"): {"home_practice_min_per_day": 0},
+    ("home-practice", "caution"): {"home_practice_min_per_day": 60},
+    ("home-practice-dose", "note"): {"home_practice_min_per_day": 5},
+    ("screen-psychosis", "problem"): {"screening": ["acute_withdrawal_or_crisis", "trauma_screening_and_referral"]},
+    ("screen-withdrawal-crisis", "problem"): {"screening": ["acute_psychosis", "trauma_screening_and_referral"]},
+    ("screen-trauma", "problem"): {"screening": ["acute_psychosis", "acute_withdrawal_or_crisis"]},
+    ("baseline", "problem"): {"assessments": ["post", "3m", "6m", "12m"]},
+    ("follow-up", "problem"): {"assessments": ["baseline", "post"]},
+    ("follow-up", "caution"): {"assessments": ["baseline", "post", "6m"]},
+    ("craving-measure", "problem"): {"measures": ["FFMQ", "days_of_use", "attendance", "practice_log"]},
+    ("use-measure", "problem"): {"measures": ["PACS", "FFMQ", "attendance", "practice_log"]},
+    ("attendance", "caution"): {"measures": ["PACS", "FFMQ", "days_of_use", "practice_log"]},
+    ("practice-log", "caution"): {"measures": ["PACS", "FFMQ", "days_of_use", "attendance"]},
+    ("ffmq", "note"): {"measures": ["PACS", "days_of_use", "attendance", "practice_log"]},
+}
+
+
+def test_every_row_of_the_table_can_fire():
+    rows = [(r.rule, r.severity) for r in protocol.RULES]
+    assert len(rows) == len(set(rows)) and set(rows) == set(FIRES), "give every new row a plan in FIRES"
+    for row in protocol.RULES:
+        p = protocol.validate_plan(plan(**FIRES[(row.rule, row.severity)]))
+        assert row.applies(p), row.applies.__name__
+        fired = [w for w in protocol.check_protocol(p) if (w.rule, w.severity) == (row.rule, row.severity)]
+        assert fired == [row.warning(p)]
+        assert row.severity in protocol.SEVERITIES and row.citation
+
+
+def test_the_example_plan_triggers_no_row_but_the_always_on_dose_note():
+    fired = [(r.rule, r.severity) for r in protocol.RULES if r.applies(protocol.validate_plan(GOOD))]
+    assert fired == [("home-practice-dose", "note")]  # given whenever any home practice is planned
+    dose = next(r for r in protocol.RULES if r.rule == "home-practice-dose")
+    assert not dose.applies(protocol.validate_plan(plan(home_practice_min_per_day=0)))
+
+
+def test_rows_that_share_an_id_never_fire_together():
+    grid = [plan(sessions=s, group_size=g, practices_per_session=n, home_practice_min_per_day=m, assessments=a)
+            for s in (1, 7, 8, 9) for g in (1, 5, 6, 9, 10, 14, 15) for n in (0, 1, 4, 5) for m in (0, 1, 45, 46)
+            for a in (["baseline"], ["3m"], ["6m", "12m"], ["3m", "6m"])]
+    for p in grid:
+        ids = [w.rule for w in protocol.check_protocol(p) if w.rule != "home-practice-dose"]
+        assert len(ids) == len(set(ids)), p
+
+
+def test_conditions_read_as_words():
+    names = [row.applies.__name__ for row in protocol.RULES]
+    assert names[:3] == ["sessions < 8", "sessions > 8", "session_minutes < 120"]
+    assert "6 <= group_size < 10" in names and "'acute_psychosis' not in screening" in names
+    assert "none of 3m, 6m, 12m in assessments" in names
+
+
+def test_every_public_function_documents_units_and_references():
+    import inspect
+
+    functions = [f for name, f in inspect.getmembers(protocol, inspect.isfunction)
+                 if not name.startswith("_") and f.__module__ == protocol.__name__]
+    assert len(functions) >= 15
+    for func in functions:
+        doc = func.__doc__ or ""
+        takes_arguments = bool(inspect.signature(func).parameters)
+        assert ("Parameters" in doc or not takes_arguments) and "Returns" in doc and "References" in doc, \
+            func.__name__
+
+
 def test_warnings_are_sorted_cited_sentences():
     worst = plan(sessions=4, session_minutes=60, group_size=20, facilitators=1, practices_per_session=0,
                  home_practice_min_per_day=0, screening=[], assessments=["post"], measures=[])

@@ -1,7 +1,8 @@
-"""Frequency-domain HRV (course.spectral): analytic checks, Parseval, NeuroKit2, errors."""
+"""Frequency-domain HRV (course.spectral): analytic checks, Parseval, NeuroKit2, the 10x rule, errors."""
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 
@@ -72,7 +73,7 @@ def test_welch_total_power_on_real_data_is_at_most_the_variance(five_min):
 def test_resample_gives_an_even_4_hz_grid_through_the_beats(five_min):
     t, even = spectral.resample(five_min)
     np.testing.assert_allclose(np.diff(t), 0.25)
-    beats = np.cumsum(five_min) / 1000.0
+    beats = spectral.beat_times(five_min)
     assert t[0] == pytest.approx(beats[0]) and t[-1] <= beats[-1]
     # The spline passes through the beats: at a grid point that is a beat time, it equals the interval.
     assert np.interp(beats[10], t, even) == pytest.approx(five_min[10], abs=15)
@@ -134,3 +135,61 @@ def test_bad_values_are_refused():
 def test_unknown_method_is_refused(five_min):
     with pytest.raises(ValueError, match="welch' or 'lomb"):
         spectral.frequency_domain(five_min, method="Welch")
+
+
+def test_beat_times_are_the_running_sum_in_seconds():
+    np.testing.assert_allclose(spectral.beat_times([800, 1000, 700]), [0.8, 1.8, 2.5])
+    with pytest.raises(DataError, match="zero or negative"):
+        spectral.beat_times([800, -5, 700])
+
+
+# --- the 10x rule ----------------------------------------------------------------------
+
+
+def test_shortest_recordings_follow_the_ten_times_rule():
+    assert spectral.shortest_recording_s(0.15) == pytest.approx(66.67, abs=0.01)
+    assert spectral.shortest_recording_s(0.04) == pytest.approx(250.0)
+    assert spectral.MIN_DURATION_S["VLF"] == pytest.approx(3030.3, abs=0.1)
+    assert spectral.recording_long_enough(250, 0.04) is True  # exactly ten cycles is enough
+    assert spectral.recording_long_enough(249.9, 0.04) is False
+    assert spectral.recording_long_enough(60, 0.15) is False
+    for bad in (0, -0.1, float("nan"), float("inf")):
+        with pytest.raises(DataError, match="positive number of hertz"):
+            spectral.shortest_recording_s(bad)
+
+
+@pytest.mark.parametrize("duration_s, allowed", [
+    (45, {"VLF": False, "LF": False, "HF": False}),
+    (88, {"VLF": False, "LF": False, "HF": True}),
+    (250, {"VLF": False, "LF": True, "HF": True}),
+    (3600, {"VLF": True, "LF": True, "HF": True}),
+])
+def test_bands_allowed_by_recording_length(duration_s, allowed):
+    assert spectral.bands_allowed(duration_s) == allowed
+
+
+def test_windowed_frequency_shows_why_short_windows_mislead():
+    hour = load_nsrdb_nn("60min")
+    one_min = spectral.windowed_frequency(hour, 60)
+    five = spectral.windowed_frequency(hour, 300)
+    assert (len(one_min), len(five)) == (59, 11)
+    assert list(five.columns) == ["window", "start_s", "lf_ms2", "hf_ms2", "lf_hf", "lf_allowed"]
+    assert not one_min["lf_allowed"].any() and five["lf_allowed"].all()
+    spread = lambda t: t["lf_hf"].max() / t["lf_hf"].min()  # noqa: E731
+    assert spread(one_min) > 3 * spread(five)
+
+
+def test_windowed_frequency_refuses_impossible_windows(five_min):
+    with pytest.raises(DataError, match="too short"):
+        spectral.windowed_frequency(five_min, 5)
+    with pytest.raises(DataError, match="longer than the recording"):
+        spectral.windowed_frequency(five_min, 600)
+
+
+def test_every_public_function_documents_units_and_references():
+    functions = [f for name, f in inspect.getmembers(spectral, inspect.isfunction)
+                 if not name.startswith("_") and f.__module__ == spectral.__name__]
+    assert len(functions) >= 10
+    for func in functions:
+        doc = func.__doc__ or ""
+        assert "Parameters" in doc and "Returns" in doc and "References" in doc, func.__name__

@@ -69,20 +69,29 @@ def test_interactive_demo_has_labelled_controls_that_redraw_and_export(monkeypat
         assert s.description and s.continuous_update is False
     boxes = [c for k, c in controls.items() if ":" in k]
     assert len(boxes) == 3 + 5 + 6 and all(b.description for b in boxes)
-    assert controls["export"].description == "Export handout"
+    assert set(controls) == {*demo_module.SLIDERS, *(k for k in controls if ":" in k), "name", "notes"}
+    assert box.export.description == "Export handout"
 
-    caption, report = controls["caption"], controls["report"]
+    caption, report = box.caption, box.report
+    kids = list(box.children)
+    assert kids.index(controls["notes"]) < kids.index(caption) < kids.index(box.figure) < kids.index(report) \
+        < kids.index(box.status)
     controls["session_minutes"].value = 90
     assert "90 min (12 contact hours)" in caption.value and "shorter than the trial protocol" in report.value
     controls["screening:trauma_screening_and_referral"].value = False
     assert "trauma_screening_and_referral" not in box.plot.plan["screening"]
     assert "No trauma screening" in report.value
+    controls["assessments:12m"].value = False
+    assert "Follow-up stops before 12 months" in report.value and "assessment points at baseline, post, 3m, 6m" \
+        in box.plot.render().alt
     controls["notes"].value = "<b>bold?</b>"
+    controls["name"].value = "Tuesday group"
+    assert box.plot.plan["notes"] == "<b>bold?</b>" and box.plot.plan["name"] == "Tuesday group"
 
-    controls["export"].click()
-    controls["export"].click()
+    box.export.click()
+    box.export.click()
     written = sorted(p.name for p in tmp_path.iterdir())
     assert len(written) == 6 and sum(name.endswith(".html") for name in written) == 2
-    assert "Saved" in controls["status"].value and str(tmp_path.resolve()) in controls["status"].value
+    assert "Saved" in box.status.value and str(tmp_path.resolve()) in box.status.value
     page = next(p for p in tmp_path.iterdir() if p.suffix == ".html").read_text(encoding="utf-8")
     assert "&lt;b&gt;bold?&lt;/b&gt;" in page and "90" in page

@@ -43,7 +43,3 @@ def freeze(fig, fixed) -> None:
             set_ticks, set_lim = (ax.set_xticks, ax.set_xlim) if letter == "x" else (ax.set_yticks, ax.set_ylim)
             set_ticks([loc for loc, _ in pairs], [text for _, text in pairs])
             set_lim(*limits)
-
-def fixed_title(ax, text: str, **kwargs) -> None:
-    """``ax.set_title`` at a fixed height, so matplotlib does not re-place it on every draw."""
-    ax.set_title(text, y=TITLE_Y, **kwargs)

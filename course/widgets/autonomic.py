@@ -16,14 +16,12 @@ References
 
 from __future__ import annotations
 
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import autonomic, plotting
 from . import _layout
 
-#: Colours of the shaded bands (Okabe-Ito).
 #: Highest frequency shown in the spectrum, Hz.
 MAX_HZ = 0.5
 
@@ -105,16 +103,11 @@ def autonomic_demo(vagal: float = 1.0, sympathetic: float = 1.0,
 
     Returns the widget box (or ``None`` when :func:`course.widgets.headless`).
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     plot = AutonomicPlot(vagal, sympathetic, breaths_per_min, seed)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 
@@ -131,6 +124,7 @@ def autonomic_demo(vagal: float = 1.0, sympathetic: float = 1.0,
                                          description="Breathing rate (breaths/min)", **common)
     reset = widgets.Button(description="Back to typical rest",
                            tooltip="Vagal tone 1, sympathetic drive 1, breathing 15 per minute")
+
     def to_rest(_button=None):
         vagal_slider.value = 1.0
         sympathetic_slider.value = 1.0

@@ -16,9 +16,8 @@ References
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 
-from .. import breathing, plotting
+from .. import breathing, plotting, spectral
 from . import _layout
 
 #: Slider range (breaths per minute).
@@ -60,8 +59,7 @@ class BreathingPlot:
     def update(self, breaths_per_min: int) -> None:
         """Simulate at the new rate and move the lines and the label; the figure is reused."""
         self.result = r = breathing.breathing_spectrum(breaths_per_min)
-        t = np.cumsum(r.nn_ms) / 1000.0
-        self.tacho.set_data(t, r.nn_ms)
+        self.tacho.set_data(spectral.beat_times(r.nn_ms), r.nn_ms)
         keep = r.freqs_hz <= 0.5
         self.spec.set_data(r.freqs_hz[keep], r.psd_ms2_per_hz[keep])
         self.marker.set_xdata([r.breathing_hz, r.breathing_hz])
@@ -73,13 +71,16 @@ class BreathingPlot:
         """One sentence describing the current setting and its LF/HF."""
         return self.result.summary()
 
+    def alt_text(self) -> str:
+        """Alt text written from the current simulation."""
+        r = self.result
+        return (f"Two charts of a simulated recording. Top: the first minute of intervals, rising and falling "
+                f"{r.breaths_per_min:g} times a minute. Bottom: its power spectrum with the VLF, LF and HF bands "
+                f"shaded and a dashed line at the breathing frequency, {r.breathing_hz:.3f} Hz. " + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
-        r = self.result
-        alt = (f"Two charts of a simulated recording. Top: the first minute of intervals, rising and falling "
-               f"{r.breaths_per_min:g} times a minute. Bottom: its power spectrum with the VLF, LF and HF bands "
-               f"shaded and a dashed line at the breathing frequency, {r.breathing_hz:.3f} Hz. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def breathing_demo(breaths_per_min: int = 15):
@@ -87,16 +88,11 @@ def breathing_demo(breaths_per_min: int = 15):
 
     Returns the widget box (or ``None`` when :func:`course.widgets.headless`).
     """
-    from IPython.display import display
-
-    from . import headless, slider_demo
+    from . import draw_once, headless, slider_demo
 
     plot = BreathingPlot(breaths_per_min)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

@@ -81,13 +81,16 @@ class ClaimPlot:
                 f"{label} {value:g}" for label, value, _ in c.numbers) + "."
         return text
 
-    def render(self) -> plotting.AltFigure:
-        """The current figure with alt text written from the numbers."""
+    def alt_text(self) -> str:
+        """Alt text written from the claim's numbers."""
         kind = "Horizontal bar chart" if self.claim.numbers else "Empty chart"
         article = any(from_article for *_, from_article in self.claim.numbers)
         alt = f"{kind} for the article's claim" + (", the article's own figure hatched" if article else "")
-        alt += ". " + self.summary()
-        return plotting.render(self.fig, alt, close=False)
+        return alt + ". " + self.summary()
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure with alt text written from the numbers."""
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def card_html(claim: claims.Claim) -> str:
@@ -121,16 +124,11 @@ def claim_checker_demo(claim_id: str = DEFAULT_CLAIM):
     ----------
     The evidence behind each claim is cited by key in :mod:`course.claims`.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     plot = ClaimPlot(claim_id)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

@@ -96,12 +96,15 @@ class CortisolDayPlot:
                 f"{r['measured_auci']:.1f}, true {r['true_auci']:.1f}; slope measured "
                 f"{r['measured_slope_pct_h']:.1f} % per hour, true {r['true_slope_pct_h']:.1f}.")
 
+    def alt_text(self) -> str:
+        """Alt text written from the current numbers."""
+        return ("Two line charts of a SIMULATED cortisol curve relative to waking: the first 90 minutes with "
+                "the morning rise and the sampled points, and the whole day from 07:00 to 22:00 falling "
+                "towards evening. " + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
-        alt = ("Two line charts of a SIMULATED cortisol curve relative to waking: the first 90 minutes with "
-               "the morning rise and the sampled points, and the whole day from 07:00 to 22:00 falling "
-               "towards evening. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def cortisol_day_demo(**settings):
@@ -118,17 +121,12 @@ def cortisol_day_demo(**settings):
     ipywidgets.VBox or None
         The controls and figure, or ``None`` when :func:`course.widgets.headless`.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     values = {**DEFAULTS, **settings}
     plot = CortisolDayPlot(**values)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

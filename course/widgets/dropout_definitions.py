@@ -100,12 +100,15 @@ class DropoutDefinitionsPlot:
                 f"gave the post-treatment assessment. Dropout by definition: {pcts}. "
                 f"Range {low:.1f}% to {high:.1f}% for the same people.")
 
+    def alt_text(self) -> str:
+        """Alt text written from the current numbers."""
+        return ("Two bar charts of a SIMULATED trial arm: on the left, the number of people still present at "
+                "each stage from randomisation to the post-treatment assessment; on the right, the dropout "
+                "percentage under four definitions. " + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
-        alt = ("Two bar charts of a SIMULATED trial arm: on the left, the number of people still present at each "
-               "stage from randomisation to the post-treatment assessment; on the right, the dropout percentage "
-               "under four definitions. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def dropout_definitions_demo(**settings):
@@ -123,16 +126,11 @@ def dropout_definitions_demo(**settings):
     ipywidgets.VBox or None
         The controls and figure, or ``None`` when :func:`course.widgets.headless`.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     plot = DropoutDefinitionsPlot(**settings)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

@@ -173,12 +173,15 @@ class ForestExplorerPlot:
             return f"SIMULATED arms, {what}: no arm matches these filters."
         return f"SIMULATED arms, {what}: {self.result.summary()}"
 
+    def alt_text(self) -> str:
+        """Alt text written from the current numbers."""
+        return ("Forest plot of SIMULATED trial arms: each arm's dropout with its 95% confidence interval, "
+                "sorted from lowest to highest, with the pooled diamond and the prediction interval below. "
+                + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
-        alt = ("Forest plot of SIMULATED trial arms: each arm's dropout with its 95% confidence interval, "
-               "sorted from lowest to highest, with the pooled diamond and the prediction interval below. "
-               + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def forest_explorer_demo(table=None, **settings):
@@ -197,17 +200,12 @@ def forest_explorer_demo(table=None, **settings):
     ipywidgets.VBox or None
         The controls and figure, or ``None`` when :func:`course.widgets.headless`.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     values = {**DEFAULTS, **settings}
     plot = ForestExplorerPlot(table, **values)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

@@ -1,14 +1,13 @@
 """The HRV lab (lesson 03): analyse a shipped recording or your own RR/NN file.
 
-The analysis is pure and tested (:func:`analyse`, :func:`read_upload`); the
-widget (:func:`hrv_lab_demo`) only wires controls to it and updates one
-figure in place. Every problem with an uploaded file is shown as a sentence,
-never a traceback.
-
-The module also holds the small spectrum-plotting helpers that lesson 03
-and the breathing demo share (:func:`spectrum_figure`,
-:func:`describe_spectrum`), and the Task Force's 10x rule for recording
-length (:func:`shortest_recording_s`, :func:`recording_long_enough`).
+:func:`analyse` puts the course's tested science together for one series:
+time-domain HRV (:mod:`course.hrv`), the spectrum and the Task Force's 10x
+rule (:mod:`course.spectral`) and artefact flags (:mod:`course.artefacts`),
+with plain-language warnings. Uploaded files are read by
+:func:`course.data.read_upload`. The widget (:func:`hrv_lab_demo`) only
+wires controls to these with :func:`course.widgets.controls_demo` and
+updates one figure in place. Every problem with an uploaded file is shown as
+a sentence, never a traceback.
 
 References
 ----------
@@ -24,209 +23,23 @@ References
 from __future__ import annotations
 
 import html
-import math
-import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
 from .. import artefacts, data, hrv, plotting, spectral
 from ..errors import DataError
 from . import _layout
 
-#: The Task Force's rule: record at least this many cycles of the slowest frequency of a band.
-RULE_FACTOR = 10
 #: Standard length (s) of a short-term recording (Task Force 1996).
 SHORT_TERM_S = 300.0
 #: A recording within this many seconds of 5 minutes counts as a 5-minute recording.
 SHORT_TERM_TOLERANCE_S = 10.0
-#: Colours used to shade the bands (Okabe-Ito).
 #: What the dropdown offers, in order: (label, key).
 SOURCES = [("MIT-BIH recording, 5 minutes", "5min"), ("MIT-BIH recording, 60 minutes", "60min"),
            ("Your uploaded file", "upload")]
-
-
-# --- the 10x rule ----------------------------------------------------------------------
-
-
-def shortest_recording_s(lowest_hz: float) -> float:
-    """Shortest recording (s) for a band whose lower bound is ``lowest_hz``: 10 periods of it.
-
-    The Task Force (1996) asks for at least ten times the wavelength (period,
-    ``1 / frequency``) of the band's lower frequency bound: 67 s for HF
-    (0.15 Hz), 250 s for LF (0.04 Hz), about 50 minutes for VLF (0.0033 Hz).
-
-    References
-    ----------
-    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
-       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
-    """
-    lowest_hz = float(lowest_hz)
-    if not (math.isfinite(lowest_hz) and lowest_hz > 0):
-        raise DataError(f"The lowest frequency must be a positive number of hertz, not {lowest_hz!r}.")
-    return RULE_FACTOR / lowest_hz
-
-
-def recording_long_enough(duration_s: float, lowest_hz: float) -> bool:
-    """True if a recording of ``duration_s`` seconds satisfies the 10x rule for ``lowest_hz``.
-
-    References
-    ----------
-    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
-       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
-    """
-    return bool(float(duration_s) >= shortest_recording_s(lowest_hz))
-
-
-#: Shortest recording (s) for each Task Force band.
-MIN_DURATION_S = {name: shortest_recording_s(low) for name, (low, _) in spectral.BANDS.items()}
-
-
-# --- spectrum plotting helpers ---------------------------------------------------------
-
-
-def spectrum_figure(nn_ms, methods=("welch",), title: str | None = None):
-    """A figure of the power spectrum of ``nn_ms`` with the bands shaded; returns ``(fig, ax)``."""
-    fig, ax = plt.subplots(figsize=(7.0, 3.0))
-    plotting.shade_bands(ax)
-    labels = {"welch": "Welch (interpolated, averaged)", "lomb": "Lomb-Scargle (uneven beats)"}
-    for method in methods:
-        freqs, psd = spectral.welch_psd(nn_ms) if method == "welch" else spectral.lomb_psd(nn_ms)
-        keep = freqs <= 0.5
-        ax.plot(freqs[keep], psd[keep], label=labels[method])
-    ax.set_xlim(0, 0.5)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("Frequency (Hz)")
-    ax.set_ylabel("Power density (ms²/Hz)")
-    if len(methods) > 1:
-        ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
-    if title:
-        ax.set_title(title)
-    return fig, ax
-
-
-def describe_spectrum(nn_ms, method: str = "welch") -> str:
-    """Alt text for a spectrum figure, written from the numbers it shows."""
-    m = spectral.frequency_domain(nn_ms, method)
-    return (f"Power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
-            f"The largest peak in the HF band is at {m['hf_peak_hz']:.2f} Hz and in the LF band at "
-            f"{m['lf_peak_hz']:.2f} Hz. LF power is {m['lf_ms2']:.0f} ms², HF power {m['hf_ms2']:.0f} ms², "
-            f"LF/HF {m['lf_hf']:.2f}.")
-
-
-def flag_figure(nn_ms, threshold: float = artefacts.DEFAULT_THRESHOLD, title: str | None = None):
-    """Tachogram with the intervals the artefact rule flags circled; returns ``(fig, alt_text)``."""
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
-    flagged = artefacts.flag_artefacts(nn, threshold)
-    ax = plotting.tachogram(nn, label="Intervals")
-    t = np.cumsum(nn) / 1000.0
-    ax.scatter(t[flagged], nn[flagged], s=30, facecolors="none", edgecolors=plotting.PALETTE["vermillion"],
-               linewidths=1.4, label=f"Flagged ({int(flagged.sum())})", zorder=3)
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    if title:
-        ax.set_title(title)
-    where = ", ".join(f"{v:.0f} ms at {s:.0f} s" for s, v in zip(t[flagged][:4], nn[flagged][:4]))
-    alt = (plotting.describe_tachogram(nn) + f" {int(flagged.sum())} intervals differ from the median of their "
-           f"neighbours by more than {100 * threshold:.0f} % and are circled"
-           + (f", for example {where}." if where else "."))
-    return ax.figure, alt
-
-
-def windowed_frequency(nn_ms, window_s: float) -> pd.DataFrame:
-    """LF, HF and LF/HF in consecutive windows of ``window_s`` seconds (as in hrv.windowed_time_domain).
-
-    Computed whatever the window length, so that the effect of ignoring the
-    10x rule can be seen; the column ``lf_allowed`` says whether the rule
-    permits LF at that length.
-    """
-    nn = hrv.as_nn_array(nn_ms, min_length=4, metric="Windowed spectra")
-    window_s = float(window_s)
-    if not (math.isfinite(window_s) and window_s >= hrv.MIN_WINDOW_S):
-        raise DataError(f"A window of {window_s:g} s is too short; use at least {hrv.MIN_WINDOW_S:g} s.")
-    end_s = np.cumsum(nn) / 1000.0
-    n_windows = int(end_s[-1] // window_s)
-    if n_windows == 0:
-        raise DataError(f"The window ({window_s:g} s) is longer than the recording ({end_s[-1]:.1f} s).")
-    index = np.ceil(end_s / window_s).astype(int) - 1
-    rows = []
-    for k in range(n_windows):
-        m = spectral.frequency_domain(nn[index == k])
-        rows.append({"window": k + 1, "start_s": k * window_s, "lf_ms2": m["lf_ms2"], "hf_ms2": m["hf_ms2"],
-                     "lf_hf": m["lf_hf"]})
-    table = pd.DataFrame(rows)
-    table["lf_allowed"] = recording_long_enough(window_s, spectral.BANDS["LF"][0])
-    return table
-
-
-# --- reading an uploaded file ----------------------------------------------------------
-
-
-def read_nn_csv_bytes(content: bytes, filename: str = "upload.csv", column: str = "nn_ms") -> np.ndarray:
-    """Read an uploaded file's bytes with :func:`course.data.read_nn_csv` (same checks, same messages).
-
-    The bytes are written to a temporary folder under the file's own name, so
-    the messages name the learner's file; the folder is deleted afterwards.
-
-    Parameters
-    ----------
-    content : bytes
-        The file's contents (bytes or memoryview).
-    filename : str
-        The name the file had on the learner's computer.
-    column : str
-        Column holding the intervals in milliseconds.
-
-    Returns
-    -------
-    numpy.ndarray
-        Intervals in milliseconds.
-
-    Raises
-    ------
-    course.errors.DataError
-        Whatever :func:`course.data.read_nn_csv` finds wrong with the file.
-    """
-    name = Path(str(filename or "")).name or "upload.csv"
-    with tempfile.TemporaryDirectory(prefix="course-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(bytes(content))
-        return data.read_nn_csv(path, column=column or "nn_ms")
-
-
-def problem_sentence(exc: DataError) -> str:
-    """A DataError as one or two sentences for the widget, with hints that fit the widget's controls."""
-    hint = exc.hint
-    if hint and "read_nn_csv(" in hint:  # the loader's hint is written for code; point to the box instead
-        suggested = re.match(r"Use read_nn_csv\(path, column='([^']*)'\)", hint)
-        hint = (f"Type {suggested.group(1)!r} in the 'Column' box above." if suggested else
-                "Type the name of the column that holds the intervals (in milliseconds) in the 'Column' box above.")
-    return exc.message + (f" {hint}" if hint else "")
-
-
-def read_upload(content, filename: str, column: str = "nn_ms") -> tuple[np.ndarray | None, str | None]:
-    """``(intervals, None)`` for a good file, ``(None, sentence)`` for a bad one; never raises."""
-    try:
-        return read_nn_csv_bytes(content, filename, column), None
-    except DataError as exc:
-        return None, problem_sentence(exc)
-    except Exception as exc:  # anything unexpected still becomes a sentence
-        return None, (f"The file '{Path(str(filename)).name}' could not be read "
-                      f"({type(exc).__name__}: {exc}). Check that it is a CSV text file.")
-
-
-def upload_contents(value) -> tuple[bytes, str] | None:
-    """``(bytes, filename)`` of the file in a ``FileUpload.value`` (ipywidgets 7 or 8), or None if empty."""
-    if not value:
-        return None
-    if isinstance(value, dict):  # ipywidgets 7: {name: {"metadata": ..., "content": ...}}
-        name, item = next(iter(value.items()))
-        return bytes(item["content"]), item.get("metadata", {}).get("name", name)
-    item = value[-1]  # ipywidgets 8: a tuple of dicts
-    return bytes(item["content"]), item.get("name", "upload.csv")
 
 
 # --- the analysis ----------------------------------------------------------------------
@@ -331,18 +144,19 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
     frequency = spectral.frequency_domain(nn)
     freqs, psd = spectral.welch_psd(nn)
     warnings = []
-    allowed = {name: duration >= limit for name, limit in MIN_DURATION_S.items()}
+    allowed = spectral.bands_allowed(duration)
+    shortest = spectral.MIN_DURATION_S
     if not allowed["HF"]:
         warnings.append(f"The recording lasts only {duration:.0f} s. The 10x rule needs at least "
-                        f"{MIN_DURATION_S['HF']:.0f} s for the HF band and {MIN_DURATION_S['LF']:.0f} s for the "
+                        f"{shortest['HF']:.0f} s for the HF band and {shortest['LF']:.0f} s for the "
                         "LF band, so no frequency-domain values are shown.")
     elif not allowed["LF"]:
         warnings.append(f"The recording lasts {duration:.0f} s. The 10x rule needs at least "
-                        f"{MIN_DURATION_S['LF']:.0f} s for the LF band, so LF power and LF/HF are not shown; "
+                        f"{shortest['LF']:.0f} s for the LF band, so LF power and LF/HF are not shown; "
                         "HF power is.")
     if not allowed["VLF"]:
-        warnings.append(f"VLF power needs at least {MIN_DURATION_S['VLF']:.0f} s (about "
-                        f"{MIN_DURATION_S['VLF'] / 60:.0f} minutes) by the same rule, so it is not shown.")
+        warnings.append(f"VLF power needs at least {shortest['VLF']:.0f} s (about "
+                        f"{shortest['VLF'] / 60:.0f} minutes) by the same rule, so it is not shown.")
     if duration < SHORT_TERM_S - SHORT_TERM_TOLERANCE_S:
         warnings.append("The recording is shorter than 5 minutes, the standard length for short-term HRV, so "
                         "its values cannot be compared with 5-minute norms; few ultra-short measures have been "
@@ -408,6 +222,12 @@ class HRVLab:
 
     # state changes -------------------------------------------------------------------
 
+    def update(self, source: str | None = None, correct: bool | None = None) -> None:
+        """Choose a source and/or switch correction of flagged intervals; None keeps a setting."""
+        if correct is not None:
+            self.correct = bool(correct)
+        self.select(self.source if source is None else source)
+
     def select(self, source: str) -> None:
         """Analyse a shipped recording ("5min", "60min") or the uploaded file ("upload")."""
         self.source = source
@@ -427,7 +247,7 @@ class HRVLab:
         if column is not None:
             self.column = column.strip() or "nn_ms"
         self.upload_bytes, self.upload_name = bytes(content), Path(str(filename)).name
-        nn, problem = read_upload(self.upload_bytes, self.upload_name, self.column)
+        nn, problem = data.read_upload(self.upload_bytes, self.upload_name, self.column)
         if problem:
             self.uploaded, self.problem = None, problem
             return problem
@@ -442,15 +262,6 @@ class HRVLab:
             return None
         return self.load_bytes(self.upload_bytes, self.upload_name)
 
-    def set_correct(self, correct: bool) -> None:
-        """Switch interpolation of flagged intervals on or off and re-analyse."""
-        self.correct = bool(correct)
-        if self.report is not None and not (self.source == "upload" and self.uploaded is None):
-            if self.source == "upload":
-                self._show(self.report.original_ms, self.report.source)
-            else:
-                self.select(self.source)
-
     def _show(self, nn, label: str, shipped: str | None = None) -> None:
         key = (shipped, self.correct)
         try:
@@ -461,12 +272,12 @@ class HRVLab:
                 if shipped:
                     self._shipped[key] = r
         except DataError as exc:  # a sentence in the widget, never a traceback
-            self.problem = problem_sentence(exc)
+            self.problem = data.problem_sentence(exc)
             return
         self.report = r
-        t = np.cumsum(r.nn_ms) / 1000.0
+        t = spectral.beat_times(r.nn_ms)
         self.tacho.set_data(t, r.nn_ms)
-        t_orig = np.cumsum(r.original_ms) / 1000.0
+        t_orig = spectral.beat_times(r.original_ms)
         self.marks.set_offsets(np.column_stack([t_orig[r.flagged], r.original_ms[r.flagged]])
                                if r.n_flagged else np.empty((0, 2)))
         both = np.concatenate([r.nn_ms, r.original_ms])
@@ -480,14 +291,23 @@ class HRVLab:
 
     # output --------------------------------------------------------------------------
 
+    @property
+    def has_figure(self) -> bool:
+        """False while "Your uploaded file" is chosen and no good file has been uploaded."""
+        return self.report is not None and not (self.source == "upload" and self.uploaded is None)
+
     def message_html(self) -> str:
         """The current problem (if any) and the report, as HTML."""
         parts = []
         if self.problem:
             parts.append(f"<p><strong>Problem with the file:</strong> {html.escape(self.problem)}</p>")
-        if self.report is not None and not (self.source == "upload" and self.uploaded is None):
+        if self.has_figure:
             parts.append(self.report.html())
         return "".join(parts)
+
+    def summary(self) -> str:
+        """One line about the series shown (see :meth:`LabReport.summary`)."""
+        return self.report.summary()
 
     def alt_text(self) -> str:
         """Alt text for the figure, from the current report."""
@@ -508,16 +328,11 @@ def hrv_lab_demo(source: str = "5min"):
 
     Returns the widget box (or ``None`` when :func:`course.widgets.headless`).
     """
-    from IPython.display import display
-
-    from . import headless
+    from . import controls_demo, draw_once, headless
 
     lab = HRVLab(source)
     if headless():
-        display(lab.render())
-        print(lab.report.summary())
-        plt.close(lab.fig)
-        return None
+        return draw_once(lab)
 
     import ipywidgets as widgets
 
@@ -529,48 +344,21 @@ def hrv_lab_demo(source: str = "5min"):
                           tooltip="Name of the column that holds the intervals (ms)")
     correct = widgets.Checkbox(value=False, description="Correct flagged intervals (interpolate)", style=style,
                                indent=False)
-    report = widgets.HTML()
-    out = widgets.Output()
 
-    def redraw():
-        report.value = lab.message_html()
-        with out:
-            out.clear_output(wait=True)
-            if lab.report is not None and not (lab.source == "upload" and lab.uploaded is None):
-                display(lab.render())
+    def uploaded(value):
+        contents = data.upload_contents(value)
+        if contents is not None and lab.load_bytes(*contents, column=column.value) is None:
+            chooser.value = "upload"  # a good file is shown at once
 
-    def on_source(change):
-        lab.select(change["new"])
-        redraw()
-
-    def on_upload(change):
-        contents = upload_contents(change["new"])
-        if contents is None:
-            return
-        problem = lab.load_bytes(*contents, column=column.value)
-        if problem is None and chooser.value != "upload":
-            chooser.value = "upload"  # triggers on_source, which redraws
-        else:
-            redraw()
-
-    def on_column(change):
-        lab.set_column(change["new"])
-        if lab.uploaded is not None and chooser.value != "upload":
+    def column_typed(value):
+        lab.set_column(value)
+        if lab.uploaded is not None:
             chooser.value = "upload"
-        else:
-            redraw()
 
-    def on_correct(change):
-        lab.set_correct(change["new"])
-        redraw()
-
-    chooser.observe(on_source, names="value")
-    upload.observe(on_upload, names="value")
-    column.observe(on_column, names="value")
-    correct.observe(on_correct, names="value")
-    redraw()
-    plt.close(lab.fig)  # keep the figure object; stop the inline backend from showing it again
-    box = widgets.VBox([widgets.HBox([chooser, upload]), widgets.HBox([column, correct]), report, out])
-    box.lab = lab
-    display(box)
-    return box
+    return controls_demo(
+        lab, {"source": chooser, "upload": upload, "column": column, "correct": correct},
+        update=lambda values: lab.update(source=values["source"], correct=values["correct"]),
+        handlers={"upload": uploaded, "column": column_typed},
+        caption=lambda lab: lab.message_html(),
+        layout=lambda parts: [widgets.HBox([chooser, upload]), widgets.HBox([column, correct]),
+                              parts["caption"], parts["figure"]])

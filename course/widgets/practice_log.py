@@ -111,13 +111,16 @@ class PracticeLogPlot:
         """One or two sentences with the person, the window and the numbers shown."""
         return practice_log.describe_person(self.table, self.person_id, self.window)
 
+    def alt_text(self) -> str:
+        """Alt text written from the current person's log."""
+        return ("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a gently "
+                "falling least-squares line and much scatter around it. Right: the same days over 8 weeks, "
+                "practice minutes as bars and craving ratings as dots, each with a rolling-mean line; triangles "
+                "mark weekly group sessions, filled if attended. " + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
-        alt = ("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a gently "
-               "falling least-squares line and much scatter around it. Right: the same days over 8 weeks, practice "
-               "minutes as bars and craving ratings as dots, each with a rolling-mean line; triangles mark weekly "
-               "group sessions, filled if attended. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def practice_log_demo(**settings):
@@ -133,17 +136,12 @@ def practice_log_demo(**settings):
     ipywidgets.VBox or None
         The controls and figure, or ``None`` when :func:`course.widgets.headless`.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     values = {**DEFAULTS, **settings}
     plot = PracticeLogPlot(person_id=values["person_id"], window=values["window"])
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

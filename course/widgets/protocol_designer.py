@@ -112,14 +112,17 @@ class ProtocolPlot:
                         f"<em>({html.escape(w.citation)})</em></li>" for w in self.warnings)
         return f"<ul>{items}</ul>"
 
-    def render(self) -> plotting.AltFigure:
-        """The current figure with alt text written from the plan."""
+    def alt_text(self) -> str:
+        """Alt text written from the plan."""
         p = self.plan
         months = session_months(p["sessions"])
-        alt = (f"Timeline from baseline to 13 months: {p['sessions']} weekly group sessions ending at about "
-               f"{months[-1]:.1f} months, and assessment points at "
-               f"{', '.join(p['assessments']) or 'no time points'}. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return (f"Timeline from baseline to 13 months: {p['sessions']} weekly group sessions ending at about "
+                f"{months[-1]:.1f} months, and assessment points at "
+                f"{', '.join(p['assessments']) or 'no time points'}. " + self.summary())
+
+    def render(self) -> plotting.AltFigure:
+        """The current figure with alt text written from the plan."""
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
     def export(self, folder=".") -> list[Path]:
         """Write the handout files for the current plan (see :func:`course.protocol.export_handout`)."""
@@ -140,63 +143,41 @@ def protocol_designer_demo(plan=None, folder="."):
     -------
     ipywidgets.VBox or None
         The controls and outputs, or ``None`` when :func:`course.widgets.headless`
-        (then the figure and a one-line summary are shown once).
+        (then the figure and a one-line summary are shown once). Besides the
+        attributes :func:`course.widgets.controls_demo` sets, ``export`` is
+        the button and ``status`` the line that reports what it wrote.
     """
-    from IPython.display import display
-
-    from . import headless
+    from . import controls_demo, draw_once, headless
 
     plot = ProtocolPlot(plan)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="360px")
-    controls = {}
-    for field, (description, low, high, step) in SLIDERS.items():
-        controls[field] = widgets.IntSlider(value=plot.plan[field], min=low, max=high, step=step,
-                                            description=description, continuous_update=False,
-                                            style=style, layout=layout)
-    checks = {}
-    for group, options in protocol.LIST_FIELDS.items():
-        for key, label in options.items():
-            checks[(group, key)] = widgets.Checkbox(value=key in plot.plan[group], description=label,
-                                                    indent=False, style=style)
-    name = widgets.Text(value=plot.plan["name"], description="Programme name", continuous_update=False,
-                        style=style, layout=widgets.Layout(width="420px"))
-    notes = widgets.Textarea(value=plot.plan["notes"], description="Notes for the handout",
-                             continuous_update=False, style=style, layout=widgets.Layout(width="420px"))
+    sliders = {field: widgets.IntSlider(value=plot.plan[field], min=low, max=high, step=step,
+                                        description=description, continuous_update=False,
+                                        style=style, layout=layout)
+               for field, (description, low, high, step) in SLIDERS.items()}
+    checks = {f"{group}:{key}": widgets.Checkbox(value=key in plot.plan[group], description=label, indent=False,
+                                                 style=style)
+              for group, options in protocol.LIST_FIELDS.items() for key, label in options.items()}
+    texts = {
+        "name": widgets.Text(value=plot.plan["name"], description="Programme name", continuous_update=False,
+                             style=style, layout=widgets.Layout(width="420px")),
+        "notes": widgets.Textarea(value=plot.plan["notes"], description="Notes for the handout",
+                                  continuous_update=False, style=style, layout=widgets.Layout(width="420px")),
+    }
     button = widgets.Button(description="Export handout", tooltip="Write Markdown, HTML and CSV files",
                             icon="download")
     status = widgets.HTML()
-    caption = widgets.HTML()
-    report = widgets.HTML()
-    out = widgets.Output()
 
-    def redraw():
-        caption.value = f"<p>{html.escape(plot.summary())}</p>"
-        report.value = plot.warnings_html()
-        with out:
-            out.clear_output(wait=True)
-            display(plot.render())
-
-    def on_slider(change, field):
-        plot.update(**{field: change["new"]})
-        redraw()
-
-    def on_check(change, group):
-        chosen = [key for (g, key), box in checks.items() if g == group and box.value]
-        plot.update(**{group: chosen})
-        redraw()
-
-    def on_text(change, field):
-        plot.update(**{field: change["new"]})
-        caption.value = f"<p>{html.escape(plot.summary())}</p>"
+    def apply(values):
+        lists = {group: [key for key in options if values[f"{group}:{key}"]]
+                 for group, options in protocol.LIST_FIELDS.items()}
+        plot.update(**{field: values[field] for field in (*SLIDERS, *texts)}, **lists)
 
     def on_export(_button):
         try:
@@ -208,29 +189,19 @@ def protocol_designer_demo(plan=None, folder="."):
         status.value = (f"<p>Saved {names} in {html.escape(str(Path(folder).resolve()))}. "
                         "Open the .html file in a browser to print it.</p>")
 
-    for field, slider in controls.items():
-        slider.observe(lambda change, f=field: on_slider(change, f), names="value")
-    for (group, _key), box in checks.items():
-        box.observe(lambda change, g=group: on_check(change, g), names="value")
-    name.observe(lambda change: on_text(change, "name"), names="value")
-    notes.observe(lambda change: on_text(change, "notes"), names="value")
     button.on_click(on_export)
-    redraw()
-    plt.close(plot.fig)
 
-    def column(title, boxes):
-        return widgets.VBox([widgets.HTML(f"<strong>{title}</strong>"), *boxes])
+    def column(title, group):
+        return widgets.VBox([widgets.HTML(f"<strong>{title}</strong>"),
+                             *[box for name, box in checks.items() if name.startswith(f"{group}:")]])
 
-    box = widgets.VBox([
-        widgets.HTML("<strong>Format</strong>"), *controls.values(),
-        widgets.HBox([column("Safety screening", [b for (g, _), b in checks.items() if g == "screening"]),
-                      column("Assessments", [b for (g, _), b in checks.items() if g == "assessments"]),
-                      column("Measures", [b for (g, _), b in checks.items() if g == "measures"])]),
-        name, notes, caption, out, report, widgets.HBox([button]), status,
-    ])
-    box.plot = plot
-    box.controls = {**controls, **{f"{g}:{k}": b for (g, k), b in checks.items()}, "name": name, "notes": notes,
-                    "export": button, "status": status, "caption": caption, "report": report}
-    display(box)
+    def arrange(parts):
+        return [widgets.HTML("<strong>Format</strong>"), *sliders.values(),
+                widgets.HBox([column("Safety screening", "screening"), column("Assessments", "assessments"),
+                              column("Measures", "measures")]),
+                *texts.values(), parts["caption"], parts["figure"], parts["report"], widgets.HBox([button]), status]
+
+    box = controls_demo(plot, {**sliders, **checks, **texts}, update=apply, report=lambda p: p.warnings_html(),
+                        layout=arrange)
+    box.export, box.status = button, status
     return box
-

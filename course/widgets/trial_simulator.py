@@ -98,11 +98,14 @@ class TrialSimulatorPlot:
                 f"power {r['analytic_power']:.0%} by Schoenfeld's formula, and {r['simulated_power']:.0%} of "
                 f"{r['replicates']} simulated trials found p < 0.05 with the log-rank test.")
 
+    def alt_text(self) -> str:
+        """Alt text written from the simulated trial shown and the power."""
+        return (survival.describe_km({"Treatment as usual": self.shown["control"], "MBRP": self.shown["treated"]})
+                + " Dotted lines show the true curves behind the simulation. " + self.summary())
+
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
-        alt = (survival.describe_km({"Treatment as usual": self.shown["control"], "MBRP": self.shown["treated"]})
-               + " Dotted lines show the true curves behind the simulation. " + self.summary())
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def trial_simulator_demo(**settings):
@@ -124,17 +127,12 @@ def trial_simulator_demo(**settings):
     .. [1] Grant S et al. (2017). *J Addict Med* 11(5):386-396.
     .. [2] Schoenfeld D (1983). *Biometrics* 39(2):499-503.
     """
-    from IPython.display import display
-
-    from . import controls_demo, headless
+    from . import controls_demo, draw_once, headless
 
     values = {**DEFAULTS, **settings}
     plot = TrialSimulatorPlot(**values)
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 
@@ -148,6 +146,7 @@ def trial_simulator_demo(**settings):
     attrition = widgets.FloatSlider(value=values["attrition_pct"], min=0, max=50, step=0.5,
                                     description="Dropout before 12 months (%)", continuous_update=False,
                                     readout_format=".1f", **wide)
+
     def pick(change):
         if change["new"] is not None and not math.isclose(hr.value, change["new"]):
             hr.value = change["new"]  # the slider's own observer redraws

@@ -48,10 +48,13 @@ class WindowLengthPlot:
                 f"to {t['rmssd_ms'].max():.0f} ms. Over the whole recording SDNN is "
                 f"{self.whole['sdnn_ms']:.0f} ms.")
 
+    def alt_text(self) -> str:
+        """Alt text written from the current windows."""
+        return "Dot chart of SDNN and RMSSD for each window across the recording. " + self.summary()
+
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
-        alt = "Dot chart of SDNN and RMSSD for each window across the recording. " + self.summary()
-        return plotting.render(self.fig, alt, close=False)
+        return plotting.render(self.fig, self.alt_text(), close=False)
 
 
 def window_length_demo(nn_ms, window_s: int = 300):
@@ -59,16 +62,11 @@ def window_length_demo(nn_ms, window_s: int = 300):
 
     Returns the widget box (or ``None`` when :func:`headless`).
     """
-    from IPython.display import display
+    from . import draw_once, headless, slider_demo
 
     plot = WindowLengthPlot(nn_ms, window_s)
-    from . import headless, slider_demo
-
     if headless():
-        display(plot.render())
-        print(plot.summary())
-        plt.close(plot.fig)
-        return None
+        return draw_once(plot)
 
     import ipywidgets as widgets
 

@@ -39,7 +39,6 @@ import contextlib
 import io
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path

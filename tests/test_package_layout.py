@@ -150,7 +150,7 @@ def test_documentation_comments_sit_on_what_they_document():
 
 
 def test_nothing_points_outside_the_repository():
-    """Docs and docstrings name only what a clone has (no ../shared, no developer machines' paths)."""
+    """Docs and docstrings name only what a clone has: no sibling folders of the project, no developer machines' paths."""
     tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True).stdout.split()
     outside = ["..", "/work"]  # written in pieces so that this test does not find itself
     pattern = re.compile("|".join(re.escape(f"{a}/{b}") for a in outside for b in ("shared", "main")))

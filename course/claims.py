@@ -11,7 +11,7 @@ the kind of study), and a verdict in one of the five words of
 
 :data:`PRACTICE` is a second, separate set of statements for the graded
 exercise. Its answer key is stored only as hashes
-(:class:`course.feedback.VerdictKey`), so reading the package does not give
+(:class:`course.verdicts.VerdictKey`), so reading the package does not give
 it away (a determined learner could still try every option: fine for
 self-study, not for exams).
 

@@ -4,7 +4,7 @@ For each reference a seed article lists, the course records a short form of
 how it was cited and what a check of databases and publisher pages found
 (from the course's evidence file, section E). Learners choose a verdict from
 :data:`VERDICTS`; the answer key is stored only as hashes
-(:class:`course.feedback.VerdictKey`), so reading the package does not give
+(:class:`course.verdicts.VerdictKey`), so reading the package does not give
 it away (a determined learner could still try every option: fine for
 self-study, not for exams).
 

@@ -5,20 +5,14 @@ Visible tests in a lesson call these helpers; a failing check raises
 sentences instead of a traceback, and which nbgrader still counts as a
 failed test. Habit borrowed from Data 8: say what went wrong and what to try.
 
-:class:`VerdictKey` is the one answer key for exercises where the learner
-gives each item of a list a verdict word (a reference "verified", a claim
-"overstated"). The right verdicts are stored only as short hashes, so
-reading the package or its data files does not give them away (a
-determined learner could still try every option: fine for self-study, not
-for exams).
+Verdict exercises (a verdict word for each item of a list) have their own
+answer key, :class:`course.verdicts.VerdictKey`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -193,159 +187,3 @@ def _short(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return repr(value.tolist())
     return repr(value)
-
-
-# --------------------------------------------------------------------------- hashed verdict keys
-
-_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def verdict_digest(name: str, item_id: str, verdict: str) -> str:
-    """The stored form of one right verdict: 8 hex digits of SHA-256 of ``"name|item_id|verdict"``.
-
-    The verdict is compared without case or surrounding spaces; ``name``
-    (the exercise's salt, e.g. ``"seed001"``) keeps two exercises' keys apart.
-    """
-    return hashlib.sha256(f"{name}|{item_id}|{verdict.strip().lower()}".encode()).hexdigest()[:8]
-
-
-@dataclass(frozen=True)
-class VerdictKey:
-    """Items to judge, the verdict words allowed, and the right verdicts stored as hashes only.
-
-    Parameters
-    ----------
-    name : str
-        The exercise's salt for :func:`verdict_digest` (e.g. ``"seed001"``).
-    columns : tuple of str
-        Column names of :meth:`table`; the first is the item id (e.g. ``"ref_id"``).
-    rows : tuple of tuple of str
-        One row per item, in the order the learner sees them.
-    verdicts : mapping of str to str
-        The allowed verdict words, each with what it means.
-    answer_hashes : mapping of str to tuple of str
-        For each item id, the digests of every verdict accepted as right.
-        Usually one; two where a verdict is genuinely arguable between two
-        categories.
-    item : str
-        What one item is called in feedback ("reference", "claim", "statement").
-    variable : str
-        The learner's variable that holds the verdicts, named in feedback.
-    agreement : str
-        How a right verdict is described: "{right} of {total} verdicts {agreement}."
-    hint : str
-        The hint given when verdicts are wrong.
-    """
-
-    name: str
-    columns: tuple
-    rows: tuple
-    verdicts: Mapping
-    answer_hashes: Mapping
-    item: str = "item"
-    variable: str = "verdicts"
-    agreement: str = "match the answer key"
-    hint: str = "Reread the evidence for each item, and the meaning of each verdict."
-
-    def __post_init__(self):
-        ids = [row[0] for row in self.rows]
-        if ids != list(self.answer_hashes):
-            raise ValueError(f"The key of {self.name!r} must list the same items, in the same order, as its rows.")
-        if any(len(row) != len(self.columns) for row in self.rows):
-            raise ValueError(f"Every row of {self.name!r} needs one value per column {tuple(self.columns)}.")
-        if any(not digests for digests in self.answer_hashes.values()):
-            raise ValueError(f"Every item of {self.name!r} needs at least one accepted verdict.")
-
-    @classmethod
-    def hashes_for(cls, name: str, right: Mapping[str, str | Iterable[str]]) -> dict:
-        """Authoring helper: the ``answer_hashes`` for a plain key ``{item_id: verdict or [verdicts]}``.
-
-        Run it once when writing an exercise and store only its result.
-        """
-        return {item_id: tuple(verdict_digest(name, item_id, v) for v in ([vs] if isinstance(vs, str) else vs))
-                for item_id, vs in right.items()}
-
-    @property
-    def ids(self) -> tuple:
-        """The item ids, in order."""
-        return tuple(self.answer_hashes)
-
-    def table(self):
-        """The items as a table, one row each, with :attr:`columns`."""
-        import pandas as pd
-
-        return pd.DataFrame([list(row) for row in self.rows], columns=list(self.columns))
-
-    def check_format(self, verdicts) -> None:
-        """Explain, without revealing answers, whether ``verdicts`` is complete and uses the allowed words."""
-        if not isinstance(verdicts, dict):
-            example = next(iter(self.verdicts))
-            raise CheckFailed(f"`{self.variable}` should be a dictionary like "
-                              f"{{\"{self.columns[0]}\": \"{example}\", ...}}.")
-        missing = [item_id for item_id in self.ids if item_id not in verdicts]
-        if missing:
-            raise CheckFailed(f"Give a verdict for every {self.item}; missing: {', '.join(missing)}.")
-        extra = [key for key in verdicts if key not in self.answer_hashes]
-        if extra:
-            raise CheckFailed(f"These keys are not {self.item}s in the list: {', '.join(map(str, extra))}.")
-        wrong = {k: v for k, v in verdicts.items() if not isinstance(v, str) or v.strip().lower() not in self.verdicts}
-        if wrong:
-            count = len(self.verdicts)
-            words = _COUNT_WORDS[count] if count < len(_COUNT_WORDS) else str(count)
-            raise CheckFailed(f"Use one of the {words} verdicts exactly as written; not: {wrong}.",
-                              hint="The options are: " + "; ".join(f"'{v}'" for v in self.verdicts))
-
-    def _is_right(self, item_id: str, verdict: str) -> bool:
-        return verdict_digest(self.name, item_id, verdict) in self.answer_hashes[item_id]
-
-    def wrong_items(self, verdicts: dict) -> list:
-        """The ids whose verdict is not (one of) the right one(s), in order; says nothing about the right verdict."""
-        self.check_format(verdicts)
-        return [item_id for item_id in self.ids if not self._is_right(item_id, verdicts[item_id])]
-
-    def number_correct(self, verdicts: dict) -> int:
-        """How many verdicts are right (after :meth:`check_format`)."""
-        return len(self.ids) - len(self.wrong_items(verdicts))
-
-    def require_all_correct(self, verdicts: dict) -> None:
-        """Pass only when every verdict is right; otherwise say how many are."""
-        right = self.number_correct(verdicts)
-        if right < len(self.ids):
-            raise CheckFailed(f"{right} of {len(self.ids)} verdicts {self.agreement}.", hint=self.hint)
-
-    def points_earned(self, verdicts: dict, points: int) -> int:
-        """Partial credit for an nbgrader test cell: ``floor(points * right / total)``, as an int.
-
-        End a test cell with this call: nbgrader awards the number that a test
-        cell's last result shows. Below full marks it first prints how many
-        verdicts are right and which items to look at again (never their
-        right verdicts). A format problem, no right verdict, or too few for
-        one point raise :class:`course.errors.CheckFailed`, so the cell shows
-        an explanation and earns 0 (an unanswered stub has already raised
-        :class:`course.errors.NotAttempted` in :func:`answer`).
-
-        Parameters
-        ----------
-        verdicts : dict
-            The learner's ``{item_id: verdict}``.
-        points : int
-            The test cell's points in nbgrader (a whole number, at least 1).
-
-        Returns
-        -------
-        int
-            Points earned, from 1 to ``points``.
-        """
-        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            raise ValueError(f"points must be a whole number of at least 1, not {points!r}")
-        wrong = self.wrong_items(verdicts)
-        total = len(self.ids)
-        right = total - len(wrong)
-        earned = points * right // total
-        if earned == 0:
-            raise CheckFailed(f"{right} of {total} verdicts {self.agreement}: not yet enough for a point.",
-                              hint=self.hint)
-        if wrong:
-            print(f"{right} of {total} verdicts {self.agreement}, worth {earned} of {points} points. "
-                  f"Look again at: {', '.join(wrong)}.")
-        return int(earned)

@@ -9,7 +9,7 @@ Two parts, both kept as data in ``course/content/``:
   and what a check of the sources found (from the course's evidence file,
   section E, seed 002). Learners choose a verdict from
   :data:`CLAIM_VERDICTS`; the answer key is stored only as hashes
-  (:class:`course.feedback.VerdictKey`; a determined learner could still
+  (:class:`course.verdicts.VerdictKey`; a determined learner could still
   try every option: fine for self-study, not for exams).
 * :func:`effect_estimates` and :func:`forest_plot`: the main published effect
   estimates with their 95 % confidence intervals, one row per outcome, on two

@@ -11,7 +11,7 @@ from test_evidence_check import KEY as SEED_001_KEY
 from test_evidence_check import SEED_000_KEY
 from test_mbrp_evidence import KEY as SEED_002_KEY
 
-from course import claims, content, evidence_check, feedback, mbrp_evidence, references
+from course import claims, content, evidence_check, mbrp_evidence, references, verdicts
 from course.errors import DataError
 from course.paths import REPO_ROOT
 
@@ -73,7 +73,7 @@ def test_every_citation_key_resolves_in_references_json():
 @pytest.mark.parametrize("key,plain", EXERCISES, ids=lambda x: getattr(x, "name", ""))
 def test_the_stored_hashes_still_match_the_existing_keys(key, plain):
     for item_id, verdict in plain.items():
-        assert feedback.verdict_digest(key.name, item_id, verdict) in key.answer_hashes[item_id], item_id
+        assert verdicts.verdict_digest(key.name, item_id, verdict) in key.answer_hashes[item_id], item_id
     assert key.number_correct(plain) == len(plain)
     assert key.points_earned(plain, 3) == 3
 
@@ -139,9 +139,9 @@ b = ["HASH_B", "HASH_B2"]
 
 
 def _exercise(tmp_path, old: str = "", new: str = ""):
-    text = EXERCISE_TOML.replace("HASH_A", feedback.verdict_digest("quiz", "a", "right")) \
-        .replace("HASH_B2", feedback.verdict_digest("quiz", "b", "right")) \
-        .replace("HASH_B", feedback.verdict_digest("quiz", "b", "wrong"))
+    text = EXERCISE_TOML.replace("HASH_A", verdicts.verdict_digest("quiz", "a", "right")) \
+        .replace("HASH_B2", verdicts.verdict_digest("quiz", "b", "right")) \
+        .replace("HASH_B", verdicts.verdict_digest("quiz", "b", "wrong"))
     path = tmp_path / "quiz.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,15 +24,6 @@ def test_update_moves_points_and_keeps_the_figure():
     expected = cortisol.compare_true_and_measured(0.6, 40, 0.10, delay_min=10)
     assert plot.result["measured_car_pct"] == pytest.approx(expected["measured_car_pct"])
     plt.close(fig)
-
-
-def test_update_is_fast():
-    plot = demo_module.CortisolDayPlot()
-    start = time.perf_counter()
-    plot.update(car_rise_pct=80, peak_min=30, decline_pct_h=5, delay_min=15)
-    plot.render()
-    assert time.perf_counter() - start < 0.25
-    plt.close(plot.fig)
 
 
 def test_figure_and_alt_text_say_simulated_and_give_the_numbers():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -66,16 +65,6 @@ def test_no_match_and_two_arms_hide_what_cannot_be_drawn(table):
     assert plot2.diamond.get_visible() and not plot2.pi_line.get_visible()
     plt.close(plot.fig)
     plt.close(plot2.fig)
-
-
-def test_update_is_fast(table):
-    plot = fx.ForestExplorerPlot(table)
-    start = time.perf_counter()
-    plot.update(therapy=fx.ALL, method="REML")
-    assert time.perf_counter() - start < 0.25
-    plot.render()
-    assert time.perf_counter() - start < 0.6
-    plt.close(plot.fig)
 
 
 def test_figure_and_alt_text_say_simulated_and_give_the_numbers(table):

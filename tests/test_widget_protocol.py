@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,15 +28,6 @@ def test_update_moves_artists_and_keeps_the_figure():
     assert verdict.get_text() == "2 problems, 0 cautions and 1 note."
     assert "12 contact hours" in plot.ax.get_title()
     plt.close(fig)
-
-
-def test_update_is_fast():
-    plot = demo_module.ProtocolPlot()
-    start = time.perf_counter()
-    plot.update(session_minutes=90, group_size=16)
-    plot.render()
-    assert time.perf_counter() - start < 0.25
-    plt.close(plot.fig)
 
 
 def test_summary_alt_text_and_escaped_warnings():

@@ -13,7 +13,7 @@ from the checked records:
 * ``exposure_claims.toml``: :data:`course.claims.CLAIMS` and :data:`course.claims.PRACTICE`.
 
 Verdict exercises store their right answers only as hashes
-(:class:`course.feedback.VerdictKey`); never put a plain answer key here.
+(:class:`course.verdicts.VerdictKey`); never put a plain answer key here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import DataError
-from ..feedback import VerdictKey
+from ..verdicts import VerdictKey
 
 #: The folder holding the content files.
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -113,7 +113,7 @@ def verdict_words(data: dict, where: str) -> dict:
 
 
 def verdict_key(path, section: str) -> VerdictKey:
-    """Build the :class:`course.feedback.VerdictKey` of exercise ``section`` of a TOML content file.
+    """Build the :class:`course.verdicts.VerdictKey` of exercise ``section`` of a TOML content file.
 
     The file has a ``[verdicts]`` table (word = meaning) and, for each
     exercise, a table with its salt ``name``, the feedback words (``item``,

@@ -54,10 +54,14 @@ from course.grader.preprocessors import ShortTestTracebacks  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
 
-# Stubs left in the student version.
-c.ClearSolutions.code_stub = {
-    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
-}
+# Stubs left in the student version. The code stub is `feedback.not_answered()` under a
+# comment (course/feedback.py): in an unanswered answer cell it prints one plain line
+# ("Write your answer here, then run the check below.") instead of a red traceback; inside
+# a function it raises course.errors.StubStillThere, so every test still fails and says
+# "Not answered yet" in a sentence. Every lesson's Setup cell imports `feedback`.
+from course.feedback import CODE_STUB  # noqa: E402
+
+c.ClearSolutions.code_stub = {"python": CODE_STUB}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Autograding that survives any submission (course/grader/preprocessors.py), one

@@ -123,6 +123,40 @@ def flag_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
     return np.abs(nn - median) > threshold * median
 
 
+def flagged_percent(nn_ms, threshold: float = DEFAULT_THRESHOLD,
+                    half_window: int = DEFAULT_HALF_WINDOW) -> float:
+    """Share of a recording's intervals that the local-median rule flags, in percent.
+
+    Report this number with any HRV value computed after editing: it says how
+    much of the recording the editing touched (Nunan et al. 2010 found that
+    many studies did not describe their editing).
+
+    Parameters
+    ----------
+    nn_ms : array_like
+        Intervals in milliseconds (at least 3).
+    threshold, half_window
+        As in :func:`flag_artefacts`.
+
+    Returns
+    -------
+    float
+        ``100 * flagged / number of intervals``, between 0 and 100 (%).
+
+    Examples
+    --------
+    >>> flagged_percent([800, 810, 1600, 805, 795, 790])  # 1 of 6 flagged
+    16.666666666666668
+
+    References
+    ----------
+    .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+    """
+    flags = flag_artefacts(nn_ms, threshold, half_window)
+    return float(100 * flags.sum() / flags.size)
+
+
 def correct_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
                       half_window: int = DEFAULT_HALF_WINDOW) -> np.ndarray:
     """Replace flagged intervals by linear interpolation between the nearest good intervals.

@@ -6,7 +6,9 @@ Three kinds of function live here:
   :func:`car_increase_pct` (the cortisol awakening response, CAR, as a
   percentage rise over the waking sample), :func:`auc_ground` and
   :func:`auc_increase` (areas under the curve, Pruessner et al. 2003) and
-  :func:`diurnal_slope` (least-squares change per hour).
+  :func:`diurnal_slope` (least-squares change per hour); and how well one
+  day agrees with another (:func:`day_pairs`, :func:`verdict_flip_pct`,
+  :func:`day_to_day_r`).
 * A **teaching model** of one day's cortisol, relative to the level at the
   moment of waking (:func:`true_curve`), and what a sampling protocol would
   measure from it, with or without a late first sample
@@ -552,6 +554,113 @@ def person_day_summary(table: pd.DataFrame) -> pd.DataFrame:
         })
     return pd.DataFrame(out)
 
+
+
+# --- one morning or two: day-to-day agreement ---------------------------------------
+
+
+def day_pairs(summary: pd.DataFrame, metric: str = "car_increase_pct") -> pd.DataFrame:
+    """One row per person with ``metric`` on day 1 and day 2, for day-to-day comparisons.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        As returned by :func:`person_day_summary`.
+    metric : str, default "car_increase_pct"
+        A column of ``summary`` (``car_increase_pct``, ``auci`` or ``slope_pct_h``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``subject_id`` (in file order); columns ``group``, ``day1`` and
+        ``day2`` (the metric's unit). People without both days are left out.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``metric`` is not a column of ``summary``.
+
+    References
+    ----------
+    .. [1] Wüst S et al. (2000). *Noise Health* 2(7):79-88.
+    """
+    if metric not in summary.columns:
+        raise DataError(f"day_pairs: the summary has no column {metric!r}; "
+                        f"it has {', '.join(map(str, summary.columns))}.")
+    wide = summary.pivot(index="subject_id", columns="day", values=metric)
+    order = summary["subject_id"].drop_duplicates()
+    wide = wide.reindex(order).dropna(subset=[d for d in (1, 2) if d in wide.columns])
+    if not {1, 2} <= set(wide.columns):
+        raise DataError("day_pairs needs a summary with days 1 and 2.")
+    groups = summary.drop_duplicates("subject_id").set_index("subject_id")["group"]
+    return pd.DataFrame({"group": groups.reindex(wide.index), "day1": wide[1], "day2": wide[2]})
+
+
+def verdict_flip_pct(day1, day2, cutoff: float) -> float:
+    """Percentage of people whose one-day verdict "below the cut-off" differs between two days.
+
+    Each day gives every person a verdict: "low" when the value is strictly
+    below ``cutoff``, otherwise "not low". A person *flips* when the two
+    days' verdicts differ. The result is how often a verdict from a single
+    day would have come out the other way on another day.
+
+    Parameters
+    ----------
+    day1, day2 : array_like
+        The same measure for the same people, in the same order, on two days
+        (e.g. the CAR rise in %).
+    cutoff : float
+        The cut-off, in the unit of the values; a value equal to it is "not low".
+
+    Returns
+    -------
+    float
+        ``100 * mean((day1 < cutoff) != (day2 < cutoff))``, in percent (0-100).
+
+    Raises
+    ------
+    course.errors.DataError
+        If the two days have different lengths, no values, or a missing value.
+
+    References
+    ----------
+    .. [1] Wüst S et al. (2000). *Noise Health* 2(7):79-88 (day-to-day
+       stability of the CAR up to r = 0.63).
+    """
+    a = np.asarray(day1, dtype=float).ravel()
+    b = np.asarray(day2, dtype=float).ravel()
+    if a.size != b.size:
+        raise DataError(f"verdict_flip_pct needs the same people on both days (got {a.size} and {b.size} values).")
+    if a.size == 0:
+        raise DataError("verdict_flip_pct needs at least one person.")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.isfinite(cutoff)):
+        raise DataError("verdict_flip_pct got a missing or infinite value.",
+                        hint="Leave out people without a value on both days.")
+    return float(100.0 * np.mean((a < cutoff) != (b < cutoff)))
+
+
+def day_to_day_r(day1, day2) -> float:
+    """Pearson correlation between two days' values of the same people (test-retest agreement).
+
+    Parameters
+    ----------
+    day1, day2 : array_like
+        The same measure for the same people on two days, at least three people.
+
+    Returns
+    -------
+    float
+        Pearson's r from :func:`scipy.stats.pearsonr` (dimensionless, -1 to 1).
+
+    References
+    ----------
+    .. [1] Wüst S et al. (2000). *Noise Health* 2(7):79-88.
+    """
+    a = np.asarray(day1, dtype=float).ravel()
+    b = np.asarray(day2, dtype=float).ravel()
+    if a.size != b.size or a.size < 3:
+        raise DataError("day_to_day_r needs the same people on both days, at least three of them.")
+    return float(stats.pearsonr(a, b)[0])
 
 
 def group_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -50,6 +50,15 @@ class NotAttempted(CheckFailed):
     heading = "Not answered yet"
 
 
+class StubStillThere(NotAttempted, NotImplementedError):
+    """Raised when a function whose body is still the student version's stub is called.
+
+    It is also a ``NotImplementedError``, nbgrader's and Python's usual
+    signal for "not written yet", so code that catches that still works.
+    See :func:`course.feedback.not_answered`.
+    """
+
+
 def explained_on_the_command_line(main):
     """Decorate a command's ``main()``: a course error or a file error becomes one sentence and exit status 1.
 

@@ -6,7 +6,11 @@ how it was cited and what a check of databases and publisher pages found
 :data:`VERDICTS`; the answer key is stored only as hashes
 (:class:`course.verdicts.VerdictKey`), so reading the package does not give
 it away (a determined learner could still try every option: fine for
-self-study, not for exams).
+self-study, not for exams). Lessons end the test cell with
+``points_earned(answers, points)``: partial credit in proportion to the
+right verdicts. Where a reference could fairly get two verdicts, the key
+accepts both and a sealed note (``[seed001.why]`` in the content file) says
+why; the learner reads it only after giving one of them.
 
 Module 01 uses :data:`SEED_001` (burnout), module 02 :data:`SEED_000`
 (exposure therapy). The content lives in ``course/content/reference_checks.toml``.

@@ -12,14 +12,46 @@ answer key, :class:`course.verdicts.VerdictKey`.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .errors import CheckFailed, NotAttempted
+from .errors import CheckFailed, NotAttempted, StubStillThere
 
-STUB_HINT = "Replace the line `raise NotImplementedError()` with your code, run that cell, then run this one again."
+#: The line of the student version's stub that stands where the answer goes (see :func:`not_answered`).
+STUB_CALL = "feedback.not_answered()"
+#: nbgrader's code stub (``ClearSolutions.code_stub`` in nbgrader_config.py). Every lesson's
+#: Setup cell imports ``feedback`` from ``course``, so the stub needs no import of its own.
+CODE_STUB = f"# YOUR CODE HERE: replace the next line with your answer\n{STUB_CALL}"
+#: What the stub prints when an unanswered answer cell runs.
+STUB_LINE = "Write your answer here, then run the check below."
+STUB_HINT = (f"Replace the line `{STUB_CALL}` in the answer cell with your code, run that cell, "
+             "then run this one again.")
+
+
+def not_answered() -> None:
+    """The student version's stub: where a learner's answer is still missing.
+
+    In an answer cell's top level (``verdicts = {...}`` not written yet) it
+    prints one plain line, :data:`STUB_LINE`, and the cell runs without an
+    error; the variable is simply not there yet, which :func:`answer`
+    reports. Inside a function it raises
+    :class:`course.errors.StubStillThere`, so the function cannot return a
+    value by accident (code after the stub, such as ``return problems``,
+    never runs) and every check of it says "Not answered yet" in a sentence.
+
+    Raises
+    ------
+    course.errors.StubStillThere
+        When called inside a function (a ``NotAttempted`` and a ``NotImplementedError``).
+    """
+    caller = sys._getframe(1).f_code
+    if caller.co_name == "<module>":
+        print(STUB_LINE)
+        return
+    raise StubStillThere(f"You have not written `{caller.co_name}` yet.", hint=STUB_HINT)
 
 
 def call(func: Callable, *args: Any, name: str | None = None) -> Any:
@@ -30,8 +62,10 @@ def call(func: Callable, *args: Any, name: str | None = None) -> Any:
                           hint="Run the cell where the function is defined with `def`.")
     try:
         return func(*args)
-    except NotImplementedError:
+    except NotImplementedError:  # the stub (course or nbgrader's own), or a learner's "not yet"
         raise NotAttempted(f"You have not written `{name}` yet.", hint=STUB_HINT) from None
+    except NotAttempted:
+        raise
     except Exception as exc:  # any learner error becomes a sentence
         raise CheckFailed(f"`{name}` stopped with an error: {type(exc).__name__}: {exc}",
                           hint="Run the cell with your function on a small list of numbers to see where it fails.") from None

@@ -121,3 +121,14 @@ def test_bad_windows_positions_and_series_are_refused():
         artefacts.flag_artefacts([800, 810])
     with pytest.raises(DataError, match="too few good ones"):
         artefacts.correct_artefacts([800, 2000, 400], threshold=0.01)
+
+
+def test_flagged_percent_is_the_share_the_rule_flags(five_min):
+    assert artefacts.flagged_percent(WORKED) == pytest.approx(100 / 6)
+    assert artefacts.flagged_percent(breathing.simulate_rr(15)) == 0.0
+    for threshold in (0.2, 0.3, 0.5):
+        flags = artefacts.flag_artefacts(five_min, threshold)
+        assert artefacts.flagged_percent(five_min, threshold) == pytest.approx(100 * flags.sum() / five_min.size)
+    assert artefacts.flagged_percent(five_min, 0.2) > artefacts.flagged_percent(five_min, 0.5)
+    with pytest.raises(DataError):
+        artefacts.flagged_percent(WORKED, 1.5)

@@ -86,6 +86,16 @@ def _plain_key_hits(text: str, plain: dict) -> list:
     return hits
 
 
+@pytest.mark.parametrize("key,plain", EXERCISES, ids=lambda x: getattr(x, "name", ""))
+def test_every_sealed_note_opens_with_a_right_verdict(key, plain):
+    """A note in [section.why] is sealed with the item's accepted verdicts, so the right answer opens it."""
+    assert set(key.earned_notes(plain)) == set(key.notes)
+    for item_id in key.notes:
+        assert len(key.answer_hashes[item_id]) > 1, f"{item_id} has a note but only one accepted verdict"
+        wrong = next(w for w in key.verdicts if not key._is_right(item_id, w))
+        assert item_id not in key.earned_notes(dict(plain, **{item_id: wrong}))
+
+
 def test_no_plain_answer_key_anywhere_in_the_package_or_its_data():
     files = [p for p in (REPO_ROOT / "course").rglob("*") if p.is_file() and p.suffix in {".py", ".toml", ".csv",
                                                                                           ".json", ".md", ".txt"}]
@@ -171,6 +181,53 @@ def test_a_broken_exercise_file_is_explained(tmp_path, old, new, words):
         content.verdict_key(_exercise(tmp_path, old, new), "quiz")
     assert words in str(caught.value)
     assert "quiz.toml" in str(caught.value)
+
+
+WHY_B = "Both fair: the statement is wrong, but one could read it as right."
+
+
+def _with_notes(tmp_path, why: str):
+    path = _exercise(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "\n[quiz.why]\n" + why, encoding="utf-8")
+    return path
+
+
+def test_sealed_notes_load_and_open_only_with_an_accepted_verdict(tmp_path, capsys):
+    sealed = verdicts.VerdictKey.seal_notes("quiz", {"b": (["wrong", "right"], WHY_B)})["b"]
+    key = content.verdict_key(_with_notes(tmp_path, f'b = ["{sealed[0]}", "{sealed[1]}"]\n'), "quiz")
+    assert key.notes == {"b": sealed}
+    assert key.earned_notes({"a": "right", "b": "right"}) == {"b": WHY_B}
+    assert key.earned_notes({"a": "right", "b": "wrong"}) == {"b": WHY_B}
+    assert key.points_earned({"a": "wrong", "b": "wrong"}, 2) == 1
+    assert f"About b: {WHY_B}" in capsys.readouterr().out
+    single = content.verdict_key(_with_notes(tmp_path, f'b = "{sealed[0]}"\n'), "quiz")
+    assert single.earned_notes({"a": "right", "b": "wrong"}) == {"b": WHY_B}
+    assert single.earned_notes({"a": "right", "b": "right"}) == {}
+    assert content.verdict_key(_exercise(tmp_path), "quiz").notes == {}
+
+
+@pytest.mark.parametrize("why,words", [
+    ('c = "{s}"\n', "has a note for 'c', which is not an item of the exercise; the items are a, b"),
+    ('b = "Both fair: the statement is wrong."\n', "the note of b in [quiz.why] should be a sealed note"),
+    ('b = "abc"\n', "should be a sealed note"),
+    ('b = "{s}0"\n', "should be a sealed note"),
+    ('b = "{S}"\n', "should be a sealed note"),
+    ("b = []\n", "should be a sealed note"),
+    ("b = 3\n", "should be a sealed note"),
+    ('a = ["{s}", "{s}"]\n', "a has 2 sealed notes in [quiz.why] but accepts only 1 verdict"),
+    ('why = "{s}"\n', "not an item"),
+])
+def test_a_broken_notes_table_is_explained(tmp_path, why, words):
+    sealed = verdicts.seal_note("quiz", "b", "wrong", WHY_B)
+    with pytest.raises(DataError) as caught:
+        content.verdict_key(_with_notes(tmp_path, why.format(s=sealed, S=sealed.upper())), "quiz")
+    assert words in str(caught.value) and "quiz.toml" in str(caught.value)
+
+
+def test_a_notes_table_that_is_not_a_table_is_explained(tmp_path):
+    path = _exercise(tmp_path, 'hint = "Reread them."', 'hint = "Reread them."\nwhy = "plain text"')
+    with pytest.raises(DataError, match="the field 'why' should hold a table"):
+        content.verdict_key(path, "quiz")
 
 
 def test_a_missing_file_or_exercise_is_explained(tmp_path):

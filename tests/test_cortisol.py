@@ -241,3 +241,55 @@ def test_group_table_and_plot_describe_the_same_numbers(table):
     assert "SIMULATED" in ax.get_title()
     assert len(ax.lines) == 3 * 2 + 1  # points and a mean bar per group, and the zero line
     plt.close(ax.figure)
+
+
+# --- one morning or two: day-to-day agreement ------------------------------------------
+
+
+def test_verdict_flip_hand_example():
+    # cut-off 30: day 1 verdicts low, not, low, not, not; day 2 not, not, low, low, not -> people 1 and 4 flip.
+    day1 = [10, 60, 20, 45, 80]
+    day2 = [35, 70, 5, 25, 90]
+    assert cortisol.verdict_flip_pct(day1, day2, 30) == pytest.approx(40.0)
+
+
+def test_verdict_flip_value_at_the_cutoff_is_not_low_and_order_of_days_does_not_matter():
+    assert cortisol.verdict_flip_pct([30, 29.9], [31, 30], 30) == pytest.approx(50.0)
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(50, 30, 40), rng.normal(50, 30, 40)
+    assert cortisol.verdict_flip_pct(a, b, 45) == cortisol.verdict_flip_pct(b, a, 45)
+    assert cortisol.verdict_flip_pct(a, a, 45) == 0.0
+    # the same as counting by hand, person by person
+    by_hand = 100 * sum((x < 45) != (y < 45) for x, y in zip(a, b)) / len(a)
+    assert cortisol.verdict_flip_pct(a, b, 45) == pytest.approx(by_hand)
+
+
+@pytest.mark.parametrize("day1,day2,words", [
+    ([1, 2], [1], "same people"),
+    ([], [], "at least one"),
+    ([1, np.nan], [1, 2], "missing"),
+])
+def test_verdict_flip_explains_bad_input(day1, day2, words):
+    with pytest.raises(DataError, match=words):
+        cortisol.verdict_flip_pct(day1, day2, 10)
+
+
+def test_day_pairs_and_day_to_day_r_on_the_simulated_study(table):
+    summary = cortisol.person_day_summary(table)
+    pairs = cortisol.day_pairs(summary)
+    assert len(pairs) == 60 and list(pairs.columns) == ["group", "day1", "day2"]
+    assert pairs.index[0] == "CO01" and pairs.loc["CO01", "group"] == "control"
+    first = summary[(summary["subject_id"] == "CO01")].set_index("day")["car_increase_pct"]
+    assert pairs.loc["CO01", "day1"] == first[1] and pairs.loc["CO01", "day2"] == first[2]
+    r = cortisol.day_to_day_r(pairs["day1"], pairs["day2"])
+    assert r == pytest.approx(np.corrcoef(pairs["day1"], pairs["day2"])[0, 1])
+    # fairly stable from day to day, as in Wüst 2000 (up to r = 0.63), yet far from perfect
+    assert 0.5 < r < 0.8
+    # a cut-off in the middle of the distribution flips far more verdicts than one in the tail
+    middle = cortisol.verdict_flip_pct(pairs["day1"], pairs["day2"], 50)
+    tail = cortisol.verdict_flip_pct(pairs["day1"], pairs["day2"], 0)
+    assert middle > 2 * tail > 0
+    with pytest.raises(DataError, match="no column"):
+        cortisol.day_pairs(summary, "AUCg")
+    with pytest.raises(DataError, match="at least three"):
+        cortisol.day_to_day_r([1, 2], [1, 2])

@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import citation_stub_fixtures as fx
+from course import feedback
 from course.publish import edition
 from course.errors import DataError
 
@@ -87,14 +89,44 @@ def test_long_tracebacks_become_one_line():
                                traceback=["Not answered yet: You have not written `f` yet.", "Hint: Replace ..."]),
         nbformat.v4.new_output("error", ename="DataError", evalue="bad\nsecond line",
                                traceback=["\x1b[0;31mDataError\x1b[0m  Traceback (most recent call last)"] * 5),
+        nbformat.v4.new_output("error", ename="StubStillThere", evalue="You have not written `g` yet.",
+                               traceback=["\x1b[0;31mStubStillThere\x1b[0m  Traceback (most recent call last)"] * 4),
     ]
     nb.cells.append(cell)
-    assert edition.shorten_errors(nb) == 3
+    assert edition.shorten_errors(nb) == 4
     assert [o["traceback"] for o in cell.outputs] == [
         ["Not answered yet: This exercise is left for you to answer in the live notebook."],
         ["Not answered yet: You have not written `f` yet."],
         ["DataError: bad"],
+        ["Not answered yet: This exercise is left for you to answer in the live notebook."],
     ]
+
+
+def test_the_stub_line_of_an_answer_cell_says_where_to_answer():
+    nb = nbformat.v4.new_notebook()
+    answer = nbformat.v4.new_code_cell(feedback.CODE_STUB, metadata={"nbgrader": {"solution": True}})
+    answer.outputs = [nbformat.v4.new_output("stream", name="stdout", text=feedback.STUB_LINE + "\n")]
+    teaching = nbformat.v4.new_code_cell("print(...)")
+    teaching.outputs = [nbformat.v4.new_output("stream", name="stdout", text=feedback.STUB_LINE + "\n")]
+    nb.cells += [answer, teaching]
+    assert edition.mark_unanswered(nb) == 1
+    assert answer.outputs[0]["text"] == edition.UNANSWERED._render_traceback_()[0] + "\n"
+    assert teaching.outputs[0]["text"] == feedback.STUB_LINE + "\n"  # only answer cells
+
+
+def test_fixture_edition_shows_citation_links_and_unanswered_lines(tmp_path):
+    """Every shape of answer cell, and citations synced to author-year links, in the HTML edition."""
+    _, modules = fx.fixture_course(tmp_path / "course")
+    lesson = f"{fx.FIXTURE_ASSIGNMENT}/{fx.FIXTURE_LESSON}"
+    result = edition.build(tmp_path / "out", lessons=[lesson], modules_dir=modules, log=lambda line: None)
+    assert result["problems"] == []
+    page = (tmp_path / "out" / lesson.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    assert '(<a href="#ref-taskforce1996">Task Force 1996</a>)' in page
+    assert '<a href="#ref-shaffer2017">Shaffer &amp; Ginsberg 2017</a>' in page
+    assert '<a id="ref-taskforce1996"></a>' in page and "[@" not in page.replace("<code>[@key]</code>", "")
+    assert "Not answered yet: This exercise is left for you to answer in the live notebook." in page
+    assert "Not answered yet: You have not written `mean_of` yet." in page
+    assert feedback.STUB_LINE not in page and "most recent call last" not in page
 
 
 def test_unknown_lesson_and_unsafe_output_folder_are_refused(tmp_path):

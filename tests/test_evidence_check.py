@@ -19,6 +19,9 @@ KEY = {
     "verywell_health2022": "not a research source",
 }
 
+# Verdicts that are genuinely arguable: the key accepts these as well (a sealed note says why).
+ALSO_ACCEPTED = {"steptoe2004": "mixed up"}
+
 
 def test_the_key_scores_full_marks_and_tolerates_case_and_spaces():
     assert evidence_check.SEED_001.number_correct(KEY) == 7
@@ -29,6 +32,29 @@ def test_the_key_scores_full_marks_and_tolerates_case_and_spaces():
 def test_each_wrong_verdict_costs_one():
     answers = dict(KEY, grossi2015="verified", steptoe2004="verified with errors")
     assert evidence_check.SEED_001.number_correct(answers) == 5
+
+
+def test_the_arguable_verdict_is_accepted_and_others_are_not():
+    assert evidence_check.SEED_001.number_correct(dict(KEY, **ALSO_ACCEPTED)) == 7
+    # "mixed up" is arguable only for steptoe2004, not for every reference
+    assert evidence_check.SEED_001.number_correct(dict(KEY, olff2007="mixed up")) == 6
+    assert evidence_check.SEED_001.wrong_items(dict(KEY, steptoe2004="verified")) == ["steptoe2004"]
+
+
+def test_partial_credit_rounds_down_and_names_items_without_their_verdicts(capsys):
+    key = evidence_check.SEED_001
+    assert key.points_earned(KEY, 3) == 3
+    assert key.points_earned(dict(KEY, **ALSO_ACCEPTED), 3) == 3
+    # 5 of 7 right: floor(3 * 5 / 7) = 2
+    assert key.points_earned(dict(KEY, grossi2015="verified", sertoz2008="verified"), 3) == 2
+    out = capsys.readouterr().out
+    assert "5 of 7" in out and "grossi2015, sertoz2008" in out
+    assert "mixed up" not in out and "verified with errors" not in out
+    # 3 of 7 right: floor(9 / 7) = 1
+    assert key.points_earned({k: "verified" if k != "grossi2015" else "mixed up" for k in KEY}, 3) == 1
+    # 2 of 7 right is not enough for a point: the cell fails with an explanation
+    with pytest.raises(CheckFailed, match="2 of 7 verdicts"):
+        key.points_earned({k: "verified" for k in KEY}, 3)
 
 
 def test_all_verified_is_not_enough():
@@ -87,3 +113,18 @@ def test_seed_000_key_scores_full_marks_and_a_slip_costs_one():
 def test_answers_for_one_article_do_not_unlock_the_other():
     with pytest.raises(CheckFailed, match="missing"):
         evidence_check.SEED_000.check_format(KEY)
+
+
+def test_the_note_on_the_arguable_reference_opens_only_with_an_accepted_verdict(capsys):
+    key = evidence_check.SEED_001
+    assert set(key.notes) == set(ALSO_ACCEPTED)
+    for verdict in ("not found", "mixed up"):
+        note = key.earned_notes(dict(KEY, steptoe2004=verdict))["steptoe2004"]
+        assert "'Mixed up' is accepted too" in note
+    assert key.earned_notes(dict(KEY, steptoe2004="verified")) == {}
+    # the note is printed with the score, below full marks too
+    key.points_earned(dict(KEY, grossi2015="verified", steptoe2004="mixed up"), 3)
+    assert "About steptoe2004:" in capsys.readouterr().out
+    # and it is stored sealed: its words are not in the content file
+    source = (REPO_ROOT / "course" / "content" / "reference_checks.toml").read_text(encoding="utf-8")
+    assert "is accepted too" not in source

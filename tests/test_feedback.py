@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course import feedback
+from course import errors, feedback
 from course.errors import CheckFailed, NotAttempted
 
 
@@ -36,7 +36,58 @@ def test_each_wrong_answer_gets_its_own_sentence(func, words):
 def test_stub_is_reported_as_not_attempted_with_a_hint():
     with pytest.raises(NotAttempted) as caught:
         feedback.check_value(stub, [[1]], 1.0)
-    assert "raise NotImplementedError()" in caught.value.hint
+    assert feedback.STUB_CALL in caught.value.hint
+
+
+def course_stub(x):
+    feedback.not_answered()
+
+
+def course_stub_with_code_after(first, second):
+    problems = []
+    feedback.not_answered()
+    return problems  # must never be reached: [] could pass a check by accident
+
+
+@pytest.mark.parametrize("func", [course_stub, lambda x: course_stub(x)])
+def test_the_course_stub_inside_a_function_is_not_attempted_for_every_helper(func):
+    for check in (lambda: feedback.check_value(func, [[1]], 1.0),
+                  lambda: feedback.check_against(func, np.mean, [([1, 2],)]),
+                  lambda: feedback.call(feedback.part_of(func, 0, "first"), [1]),
+                  lambda: feedback.check_raises(func, [[7]], problem="an answer of 7")):
+        with pytest.raises(NotAttempted) as caught:
+            check()
+        assert caught.value._render_traceback_()[0].startswith("Not answered yet: You have not written")
+        assert feedback.STUB_CALL in caught.value.hint
+
+
+def test_code_after_the_stub_never_runs():
+    with pytest.raises(NotAttempted, match="not written `course_stub_with_code_after` yet"):
+        feedback.call(course_stub_with_code_after, {}, {})
+    with pytest.raises(errors.StubStillThere) as caught:
+        course_stub_with_code_after({}, {})
+    # Still a NotImplementedError, so code that catches nbgrader's old stub keeps working.
+    assert isinstance(caught.value, NotImplementedError) and isinstance(caught.value, NotAttempted)
+    assert caught.value._render_traceback_() == [
+        "Not answered yet: You have not written `course_stub_with_code_after` yet.", "Hint: " + feedback.STUB_HINT]
+
+
+def test_the_course_stub_at_top_level_prints_one_line_and_raises_nothing(capsys):
+    namespace = {"feedback": feedback}
+    exec(compile(feedback.CODE_STUB, "<answer cell>", "exec"), namespace)
+    assert capsys.readouterr().out == feedback.STUB_LINE + "\n"
+    with pytest.raises(NotAttempted, match="There is no `verdicts` yet") as caught:
+        feedback.answer("verdicts", namespace)
+    assert feedback.STUB_CALL in caught.value.hint
+
+
+def test_the_stub_is_what_nbgrader_is_configured_with():
+    from course.grader import nbgrader_api as grading
+
+    config = grading.load_config(grading.REPO_ROOT)
+    assert config.ClearSolutions.code_stub == {"python": feedback.CODE_STUB}
+    assert feedback.CODE_STUB.splitlines()[-1] == feedback.STUB_CALL
+    compile(feedback.CODE_STUB, "<stub>", "exec")
 
 
 def test_hidden_checks_do_not_reveal_the_answer():

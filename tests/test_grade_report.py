@@ -3,16 +3,17 @@
 The end-to-end fixture grades one lesson (01-nervous-system/01-hrv-basics) for
 four learners who submitted (correct, half-done, untouched, notebook missing)
 plus one on the roster who never submitted, and also checks what nbgrader's
-feedback HTML shows for a failed visible test.
+feedback HTML shows for a failed visible test. The submitted notebooks of two
+learners carry cell-run timestamps with known gaps, for the time-on-task section.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as _dt
 import math
 import re
-import shutil
 import subprocess
 import sys
 
@@ -192,6 +193,30 @@ ROSTER = {  # id -> (first, last, email); non-ASCII names check the CSV's encodi
     "lost": ("Per", "Lund", "per@example.org"),
     "absent": ("Siri", "Hagen", "siri@example.org"),
 }
+# Time on task: the copied lesson states 40 minutes; cells run at these minutes (each run lasts half a minute).
+STATED_LINE = "**Time:** about 40 minutes: 15 of reading and demos, 25 of exercises."
+RUNS = {
+    "correct": [0, 6, 12, 18, 24, 30, 35.5],                     # one stretch: 36.0 active minutes
+    # 45.5 min, then 59.5 min away (over the 10-minute cut-off), then 105 -> 143.5: 38.5 min; 84.0 in all.
+    "half": [0, 9, 18, 27, 36, 45, 105, 114, 123, 132, 138, 143],
+}
+T0 = _dt.datetime(2025, 3, 4, 9, 0, tzinfo=_dt.timezone.utc)
+
+
+def _with_timing(nb, runs, mangled=False):
+    """A copy of ``nb`` whose first code cells carry JupyterLab's execution timestamps for ``runs``."""
+    nb = nbformat.from_dict(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) >= len(runs)
+
+    def iso(minutes):
+        return (T0 + _dt.timedelta(minutes=minutes)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    for cell, start in zip(code, runs):
+        cell.metadata["execution"] = {"iopub.execute_input": iso(start), "iopub.status.busy": iso(start),
+                                      "iopub.status.idle": iso(start + 0.5), "shell.execute_reply": iso(start + 0.5)}
+    if mangled:
+        code[0].metadata["execution"]["shell.execute_reply.started"] = "not a time"
+    return nb
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +227,10 @@ def course(tmp_path_factory):
     base = tmp_path_factory.mktemp("grade-report")
     modules = base / "modules" / ASSIGNMENT
     modules.mkdir(parents=True)
-    shutil.copy2(MODULES_DIR / ASSIGNMENT / f"{LESSON}.ipynb", modules)
+    lesson = nbformat.read(MODULES_DIR / ASSIGNMENT / f"{LESSON}.ipynb", as_version=4)
+    title = next(c for c in lesson.cells if "**Time:**" in c.source)
+    title.source = re.sub(r"^\*\*Time:\*\*.*$", STATED_LINE, title.source, count=1, flags=re.M)
+    nbformat.write(lesson, modules / f"{LESSON}.ipynb")
     root = base / "course-root"
     config = grading.make_course(root, modules.parent)
     release = grading.generate(config, ASSIGNMENT)
@@ -215,8 +243,8 @@ def course(tmp_path_factory):
     student = nbformat.read(release / f"{LESSON}.ipynb", as_version=4)
     half = grading.fill_answers(student, source, {EX["ex1"][0], EX["ex2"][0], REFLECTION})
     next(c for c in half.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EX["ex2"][0]).source = WRONG_RMSSD
-    submissions = {"correct": (LESSON, grading.fill_answers(student, source)),
-                   "half": (LESSON, half),
+    submissions = {"correct": (LESSON, _with_timing(grading.fill_answers(student, source), RUNS["correct"])),
+                   "half": (LESSON, _with_timing(half, RUNS["half"], mangled=True)),
                    "untouched": (LESSON, student),
                    "lost": (f"{LESSON} (1)", student)}  # saved under another name: the lesson is missing
     submitted = root / "grading" / "submitted"
@@ -358,3 +386,28 @@ def test_feedback_html_does_not_reveal_hidden_tests(course):
     assert "HIDDEN TESTS" not in page
     assert "check_against" not in page and "check_own_work" not in page
     assert "check_value" in page  # the visible checks are still shown
+
+
+def test_time_on_task_from_the_submitted_notebooks(course):
+    root, config = course
+    data = gr.collect(config, ASSIGNMENT)
+    assert len(data.timing) == 1
+    lesson = data.timing[0]
+    # Submitted files of this lesson: correct, half, untouched ("lost" saved it under another name).
+    # Active minutes 36.0 and 84.0: median 60.0, q1 = 36 + 0.25 x 48 = 48.0, q3 = 72.0; 60 > 1.25 x 40 = 50.
+    assert (lesson.lesson, lesson.stated, lesson.submissions, lesson.with_timing, lesson.skipped) == \
+        (LESSON, 40, 3, 2, 1)
+    assert (lesson.median, lesson.q1, lesson.q3) == (pytest.approx(60.0), pytest.approx(48.0), pytest.approx(72.0))
+    assert lesson.over_stated is True
+    # The autograded copies were re-run by nbgrader: their timestamps are the grader's, not the learner's.
+    graded = nbformat.read(root / "grading" / "autograded" / "correct" / ASSIGNMENT / f"{LESSON}.ipynb", as_version=4)
+    assert gr.timing.notebook_timing(graded).minutes < 5  # seconds of grading, not the learner's 36 minutes
+
+    page = (root / "grading" / "reports" / ASSIGNMENT / "report.html").read_text(encoding="utf-8")
+    section = page.split("<h2>Time on task</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "every gap longer than 10 minutes" in section
+    assert "reading before the first run" in section and "after the last one" in section
+    row = re.search(rf"<tr><td>{LESSON}</td>.*?</tr>", section).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[:6] == [LESSON, "40", "2 of 3", "60.0", "48.0 to 72.0", "1"]
+    assert cells[6].startswith("Longer than stated: the median is 50 % above the stated time")

@@ -17,7 +17,7 @@ from course.paths import REPO_ROOT
 KEY = {
     "li2017_craving": "wrong details",        # journal wrong; misuse and craving labels swapped
     "bowen2014_12_months": "partly accurate",  # relapse advantage at 6 months; 12 months: days of use
-    "garland2019": "not found",
+    "garland2019": "not found",                # or "wrong details": arguable (a 2019 MORE trial is in JCCP)
     "garland2022": "accurate",
     "goldberg2018": "wrong details",           # Clin Psychol Rev, conflated with Goyal 2014 (JAMA IM)
     "session_format": "partly accurate",       # 8 weekly sessions right; 2 h, not 60-90 min
@@ -34,11 +34,49 @@ def test_the_key_scores_full_marks_and_tolerates_case_and_spaces():
 
 
 def test_each_wrong_verdict_costs_one_and_blanket_answers_fail():
-    assert CLAIMS.number_correct(dict(KEY, garland2019="wrong details", zero_adverse_effects="accurate")) == 6
+    assert CLAIMS.number_correct(dict(KEY, goldberg2018="accurate", zero_adverse_effects="accurate")) == 6
     assert CLAIMS.number_correct({k: "accurate" for k in KEY}) == 2
     assert CLAIMS.number_correct({k: "partly accurate" for k in KEY}) == 2
     with pytest.raises(CheckFailed, match="7 of 8"):
         CLAIMS.require_all_correct(dict(KEY, session_format="accurate"))
+
+
+@pytest.mark.parametrize("garland", ["not found", "wrong details", " Wrong Details "])
+def test_the_unmatched_garland_citation_accepts_either_verdict(garland):
+    answers = dict(KEY, garland2019=garland)
+    assert CLAIMS.number_correct(answers) == 8
+    assert CLAIMS.points_earned(answers, 4) == 4
+
+
+@pytest.mark.parametrize("garland", ["accurate", "partly accurate", "overstated"])
+def test_the_unmatched_garland_citation_rejects_the_other_verdicts(garland):
+    assert CLAIMS.wrong_items(dict(KEY, garland2019=garland)) == ["garland2019"]
+
+
+@pytest.mark.parametrize("changes,points", [
+    ({}, 4),
+    ({"session_format": "accurate"}, 3),                                       # 7 of 8
+    ({"session_format": "accurate", "li2017_craving": "accurate"}, 3),         # 6 of 8
+    ({"session_format": "accurate", "li2017_craving": "accurate",
+      "goldberg2018": "not found"}, 2),                                        # 5 of 8
+    ({k: "overstated" for k in KEY if k not in ("garland2022", "weak_relapse_evidence")}, 1),  # 3 of 8
+])
+def test_partial_credit_rounds_down(changes, points):
+    assert CLAIMS.points_earned(dict(KEY, **changes), 4) == points
+
+
+def test_partial_credit_names_items_to_revisit_but_not_their_verdicts(capsys):
+    CLAIMS.points_earned(dict(KEY, session_format="accurate", bowen2014_12_months="accurate"), 4)
+    out = capsys.readouterr().out
+    assert "6 of 8" in out and "session_format" in out and "bowen2014_12_months" in out
+    assert "partly accurate" not in out
+
+
+def test_one_right_verdict_earns_nothing_with_an_explanation():
+    answers = {k: "overstated" for k in KEY}  # only zero_adverse_effects is right
+    assert CLAIMS.number_correct(answers) == 1
+    with pytest.raises(CheckFailed, match="1 of 8"):
+        CLAIMS.points_earned(answers, 4)
 
 
 @pytest.mark.parametrize("answers,words", [
@@ -105,3 +143,15 @@ def test_garland_2022_proportions_give_the_lessons_numbers():
     assert round(effects.risk_ratio(p["more"], p["supportive_therapy"]), 2) == 1.84
     assert round(100 * effects.risk_difference(p["more"], p["supportive_therapy"]), 1) == 20.6
     assert round(effects.number_needed_to_treat(p["more"], p["supportive_therapy"], outcome="good"), 1) == 4.9
+
+
+def test_the_sealed_note_opens_only_for_an_accepted_verdict(capsys):
+    for garland in ("not found", "wrong details"):
+        note = CLAIMS.earned_notes(dict(KEY, garland2019=garland))["garland2019"]
+        assert "Journal of Consulting and Clinical Psychology" in note
+    assert "garland2019" not in CLAIMS.earned_notes(dict(KEY, garland2019="accurate"))
+    CLAIMS.points_earned(dict(KEY, garland2019="wrong details", session_format="accurate"), 4)
+    out = capsys.readouterr().out
+    assert "7 of 8" in out and "About garland2019:" in out
+    toml = (REPO_ROOT / "course" / "content" / "mbrp_claims.toml").read_text(encoding="utf-8")
+    assert "Journal of Consulting and Clinical Psychology; if that" not in toml  # stored sealed, not as text

@@ -1,7 +1,8 @@
 """Lesson notebooks and datasets follow the authoring conventions (docs/AUTHORING.md).
 
 Each check is run on the real notebooks, and also on a deliberately broken
-notebook to show it can fail.
+notebook to show it can fail (the checks of written answers, vignettes and
+verdict exercises on a fixture lesson in tests/test_lesson_formats.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ PILOT = MODULES_DIR / "01-nervous-system" / "01-hrv-basics.ipynb"
 @pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
 def test_lesson_passes_every_check(path):
     assert authoring.check_lesson(path) == []
+
+
+MODULES = authoring.module_paths()
+
+
+@pytest.mark.parametrize("folder", MODULES, ids=[p.name for p in MODULES])
+def test_module_has_a_client_vignette(folder):
+    """Every module has at least one client vignette (format 2; each one's shape is checked per lesson)."""
+    assert authoring.check_module(folder) == []
 
 
 def test_datasets_have_datasheets():

@@ -95,6 +95,8 @@ def test_jupyterlab_overrides_go_where_jupyterlab_reads_them(postbuild):
     assert json.loads(written.read_text(encoding="utf-8")) == json.loads(
         (copy / "jupyterlab-overrides.json").read_text(encoding="utf-8"))
     assert json.loads(written.read_text())["@jupyterlab/apputils-extension:notification"]["checkForUpdates"] is False
+    # Cell-run timestamps for the instructor report's time on task (course/grader/timing.py).
+    assert json.loads(written.read_text())["@jupyterlab/notebook-extension:tracker"]["recordTiming"] is True
     assert not dirs["conda"].exists()  # repo2docker's base environment: JupyterLab would never see the file there
     # JupyterLab's settings folder is <sys.prefix>/share/jupyter/lab/settings, the layout postBuild writes.
     from jupyterlab.commands import get_app_dir

@@ -119,6 +119,32 @@ def test_partial_credit_output_is_what_nbgrader_scores():
     assert determine_grade(failed) == (0, 2.0)
 
 
+def test_what_nbgrader_does_with_other_outputs():
+    """nbgrader 0.9 (``nbgrader.utils.determine_grade``): why the lesson checks insist on P = the cell's points.
+
+    A number above the cell's points is not capped but refused; anything on stderr (a warning) before the
+    result scores 0; no result at all (``score = ...`` or a trailing semicolon) scores full marks.
+    """
+    import nbformat
+    from nbgrader.utils import determine_grade
+
+    def graded_cell(outputs, points=2):
+        cell = nbformat.v4.new_code_cell("KEY.points_earned(answers, 2)", outputs=outputs)
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "points": points, "grade_id": "t"}
+        return cell
+
+    def result(value):
+        return nbformat.v4.new_output("execute_result", data={"text/plain": value}, execution_count=1)
+
+    with pytest.raises(ValueError, match="greater than maximum"):
+        determine_grade(graded_cell([result("3")]))
+    warned = [nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: ...\n"), result("2")]
+    assert determine_grade(graded_cell(warned)) == (0, 2.0)
+    printed_only = [nbformat.v4.new_output("stream", name="stdout", text="3 of 4 verdicts ...\n")]
+    assert determine_grade(graded_cell(printed_only)) == (2.0, 2.0)
+    assert determine_grade(graded_cell([result("1")], points=3)) == (1.0, 3.0)
+
+
 def test_a_key_must_cover_its_rows():
     with pytest.raises(ValueError, match="same items"):
         verdicts.VerdictKey(name="toy", columns=("item_id", "text"), rows=(("a", "x"),), verdicts=WORDS,

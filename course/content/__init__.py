@@ -39,6 +39,8 @@ KINDS = {
 }
 
 _HASH = re.compile(r"[0-9a-f]{8}")
+# A sealed note: the 4-byte mark and at least one byte of text, as lower-case hex.
+_SEALED = re.compile(r"[0-9a-f]{10,}")
 
 
 def content_path(path) -> Path:
@@ -119,6 +121,10 @@ def verdict_key(path, section: str) -> VerdictKey:
     exercise, a table with its salt ``name``, the feedback words (``item``,
     ``variable``, ``agreement``, ``hint``), the table ``columns`` (the first
     is the item id), ``[[section.items]]`` and a ``[section.key]`` of hashes.
+    An optional ``[section.why]`` table holds, for an arguable item, the
+    sealed note that says why it accepts more than one verdict: one hex
+    string, or a list with one per accepted verdict, exactly as
+    :meth:`course.verdicts.VerdictKey.seal_notes` writes them.
     """
     path = content_path(path)
     data = read_toml(path)
@@ -128,7 +134,7 @@ def verdict_key(path, section: str) -> VerdictKey:
     where = f"{path.name}, [{section}]"
     exercise = check_record(data[section], where, {
         "name": "text", "item": "text", "variable": "text", "agreement": "text", "hint": "text",
-        "columns": "texts", "items": "records", "key": "table"})
+        "columns": "texts", "items": "records", "key": "table"}, {"why": "table"})
     columns = exercise["columns"]
     rows = []
     for number, item in enumerate(exercise["items"], start=1):
@@ -150,9 +156,35 @@ def verdict_key(path, section: str) -> VerdictKey:
             raise DataError(f"{where}: the key of {item_id} should be an 8-character hash, or a list of them, "
                             f"not {stored!r}.", hint="Write new hashes with VerdictKey.hashes_for.")
         hashes[item_id] = tuple(digests)
+    notes = _sealed_notes(exercise.get("why", {}), hashes, where, section)
     return VerdictKey(name=exercise["name"], columns=tuple(columns), rows=tuple(rows), verdicts=verdicts,
                       answer_hashes=hashes, item=exercise["item"], variable=exercise["variable"],
-                      agreement=exercise["agreement"], hint=exercise["hint"])
+                      agreement=exercise["agreement"], hint=exercise["hint"], notes=notes)
+
+
+def _sealed_notes(why: dict, hashes: dict, where: str, section: str) -> dict:
+    """The checked ``[section.why]`` table: ``{item_id: (sealed hex, ...)}``."""
+    notes = {}
+    for item_id, stored in why.items():
+        if item_id not in hashes:
+            raise DataError(f"{where}: [{section}.why] has a note for {item_id!r}, which is not an item of the "
+                            f"exercise; the items are {', '.join(hashes)}.", hint="Check the spelling of the id.")
+        sealed = [stored] if isinstance(stored, str) else stored
+        if not isinstance(sealed, list) or not sealed or not all(
+                isinstance(s, str) and _SEALED.fullmatch(s) and len(s) % 2 == 0 for s in sealed):
+            raise DataError(f"{where}: the note of {item_id} in [{section}.why] should be a sealed note (a long "
+                            f"hex string) or a list of them, not {_shorten(stored)}.",
+                            hint="Write sealed notes with VerdictKey.seal_notes; never store the note as text.")
+        if len(sealed) > len(hashes[item_id]):
+            raise DataError(f"{where}: {item_id} has {len(sealed)} sealed notes in [{section}.why] but accepts "
+                            f"only {len(hashes[item_id])} verdict(s); seal the note once per accepted verdict.")
+        notes[item_id] = tuple(sealed)
+    return notes
+
+
+def _shorten(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 #: Columns of the published-estimates table and their kinds, for :func:`read_estimates`.

@@ -29,12 +29,20 @@ Definitions (the pure functions below compute them; tests check them by hand):
 
 Statistics use the learners with at least one autograded notebook; learners
 with no submission appear in the follow-up list and the CSV only.
+
+**Time on task** per lesson comes from the cell-run timestamps in the learners'
+*submitted* notebooks (autograding re-runs every cell and replaces them in its
+own copies): the active time of each notebook is the sum of the gaps between
+consecutive cell runs, leaving out gaps longer than 10 minutes, and the report
+gives the cohort's median and interquartile range beside the lesson's stated
+time (see :mod:`course.grader.timing`, which holds the rule).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import datetime as _dt
 import html
 import math
@@ -49,6 +57,7 @@ import pandas as pd
 
 from ..errors import CourseError, explained_on_the_command_line
 from . import notes as grading_notes
+from . import timing
 
 DEFAULT_THRESHOLD = 50.0
 CSV_COLUMNS = ["student_id", "last_name", "first_name", "email", "score", "max_score", "percent", "status"]
@@ -299,6 +308,7 @@ class AssignmentData:
     scores: pd.DataFrame                       # learners in the statistics x exercise keys
     problems: list[tuple[str, str, str]]       # (student id, where, reason)
     notes: list[tuple[str, str, str, bool]] = field(default_factory=list)  # (student, notebook, note, tampering)
+    timing: list[timing.LessonTiming] = field(default_factory=list)         # one per notebook of the assignment
 
     def learner(self, student_id: str) -> Learner:
         return next(le for le in self.learners if le.student_id == student_id)
@@ -316,6 +326,15 @@ def _heading_labels(nb) -> dict[str, str]:
         if gid and cell.metadata["nbgrader"].get("grade") and heading:
             labels[gid] = heading
     return labels
+
+
+def submitted_timing(path: Path) -> timing.NotebookTiming | None:
+    """Active time of one submitted notebook; None when the file cannot be read as JSON."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return timing.notebook_timing(nb) if isinstance(nb, dict) else None
 
 
 def _sqlite_path(db_url: str) -> Path | None:
@@ -358,6 +377,8 @@ def collect(config, assignment: str) -> AssignmentData:
 
         exercises: list[Exercise] = []
         notebooks = sorted(record.notebooks, key=lambda n: n.name)
+        stated: dict[str, int | None] = {}
+        timings: dict[str, list[timing.NotebookTiming | None]] = {n.name: [] for n in notebooks}
         for notebook in notebooks:
             source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook.name}.ipynb"
             order, labels = {}, {}
@@ -365,6 +386,7 @@ def collect(config, assignment: str) -> AssignmentData:
                 src = nbformat.read(source, as_version=4)
                 order = {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(src.cells)}
                 labels = _heading_labels(src)
+            stated[notebook.name] = timing.stated_minutes(src) if source.exists() else None
             solution_ids = {c.name for c in notebook.solution_cells}
             cells = sorted(notebook.grade_cells, key=lambda c: (order.get(c.name, math.inf), c.name))
             for cell in cells:
@@ -398,10 +420,12 @@ def collect(config, assignment: str) -> AssignmentData:
                 nb_name = sub_nb.notebook.name
                 graded = Path(coursedir.format_path(coursedir.autograded_directory, student.id,
                                                     assignment)) / f"{nb_name}.ipynb"
+                submitted_file = Path(coursedir.format_path(coursedir.submitted_directory, student.id,
+                                                            assignment)) / f"{nb_name}.ipynb"
+                if submitted_file.exists():  # timing from the learner's own file, not the re-run graded copy
+                    timings.setdefault(nb_name, []).append(submitted_timing(submitted_file))
                 if not graded.exists():
                     learner.missing_notebooks.append(f"{nb_name}.ipynb")
-                    submitted_file = Path(coursedir.format_path(coursedir.submitted_directory, student.id,
-                                                                assignment)) / f"{nb_name}.ipynb"
                     known = before.get(f"{nb_name}.ipynb")
                     reason = known.message if known and known.kind in ("unreadable", "missing") \
                         else missing_notebook_reason(submitted_file)
@@ -431,7 +455,8 @@ def collect(config, assignment: str) -> AssignmentData:
     scores = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=keys).astype(float)
     scores.index.name = "student_id"
     notes.sort(key=lambda n: (not n[3], n[0], n[1]))
-    return AssignmentData(assignment, max_score, exercises, learners, scores, problems, notes)
+    lesson_timing = [timing.summarise(name, found, stated.get(name)) for name, found in timings.items()]
+    return AssignmentData(assignment, max_score, exercises, learners, scores, problems, notes, lesson_timing)
 
 
 # ---------------------------------------------------------------------------
@@ -600,6 +625,32 @@ def _figure_html(figure) -> str:
     return figure._repr_mimebundle_()["text/html"]
 
 
+def _minutes(value: float) -> str:
+    return "no data" if math.isnan(value) else f"{value:.1f}"
+
+
+def time_on_task_html(lessons: Sequence[timing.LessonTiming]) -> list[str]:
+    """The report's "Time on task" section: per lesson, stated time, median and IQR of active minutes, the flag."""
+    e = html.escape
+    cutoff = f"{timing.IDLE_CUTOFF_MINUTES:g}"
+    note = ("Active time per learner and lesson, from the times JupyterLab stores in a notebook each time a cell "
+            "is run (times only: no content, no keystrokes). It adds up the gaps between consecutive cell runs "
+            f"in the <em>submitted</em> notebook and leaves out every gap longer than {cutoff} minutes as time "
+            "away (the course's own rule). It counts only time between cell runs: reading before the first run "
+            "and after the last one, any stretch of reading or writing longer than the cut-off without a "
+            "cell run, and earlier runs of a cell run again (JupyterLab keeps only the latest) are missed, so "
+            "read it as a lower bound. A lesson is flagged when the median is more than "
+            f"{100 * timing.OVER_STATED_FRACTION:.0f} % above the time its title cell states. Learners without "
+            "timing (timing switched off, or fewer than two cell runs) are left out of the median and IQR.")
+    rows = [[e(t.lesson), "none" if t.stated is None else str(t.stated), f"{t.with_timing} of {t.submissions}",
+             _minutes(t.median), "no data" if math.isnan(t.q1) else f"{t.q1:.1f} to {t.q3:.1f}",
+             str(t.skipped), e(t.flag_text())] for t in lessons]
+    body = _table(["Lesson", "Stated (min)", "Learners with timing", "Median active (min)",
+                   "Interquartile range (min)", "Unreadable timestamps skipped", "Flag"], rows,
+                  "Active time per lesson", numeric=(1, 2, 3, 4, 5)) if rows else "<p>None.</p>"
+    return ["<h2>Time on task</h2>", f"<p class=\"note\">{note}</p>", body]
+
+
 def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None = None) -> str:
     """The report as one self-contained HTML page."""
     e = html.escape
@@ -647,6 +698,8 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
               _fmt(row.mean_score, missing="no scores yet"), _fmt(row.difficulty, missing="no scores yet"),
               _fmt(row.item_rest_r)] for row in items.itertuples()],
             "Per-exercise statistics", numeric=(3, 4, 5, 6, 7)))
+
+    parts += time_on_task_html(data.timing)
 
     parts.append(f"<h2>Learners needing follow-up ({len(follow)})</h2>")
     parts.append(f"<p class=\"note\">Rules: total below {threshold:g} %, any exercise not answered yet (its stub "

@@ -3,10 +3,11 @@
 ``python -m course.publish.edition build OUT_DIR`` builds the learners' versions of
 every lesson in a temporary folder, runs each one top to bottom with
 ``COURSE_HEADLESS=1`` (demos draw once with their defaults, no controls) and
-``allow_errors=True`` (the exercise stubs raise), and converts it to HTML
-with nbconvert's ``lab`` template. ``--source`` renders the instructor's
-versions instead: they hold the solutions, hidden tests and mark schemes, so
-never publish that edition to learners.
+``allow_errors=True`` (the checks of unanswered exercises stop with "Not
+answered yet"), and converts it to HTML with nbconvert's ``lab`` template.
+``--source`` renders the instructor's versions instead: they hold the
+solutions, hidden tests and mark schemes, so never publish that edition to
+learners.
 
 * Figures keep their text alternative: the course shows every figure as an
   ``<img alt="...">`` (``plotting.show``). nbconvert's optional HTML
@@ -14,7 +15,12 @@ never publish that edition to learners.
   from the course's own code), and every page is checked for images without
   alt text (:func:`images_without_alt`).
 * An error from an unanswered exercise is shown as the course's one-line
-  message ("Not answered yet: ..."), never a traceback (:func:`shorten_errors`).
+  message ("Not answered yet: ..."), never a traceback (:func:`shorten_errors`),
+  and an answer cell's stub line ("Write your answer here, ...") says that the
+  exercise is left for the live notebook (:func:`mark_unanswered`).
+* Citations are links to the lesson's reference list (``#ref-key``,
+  :mod:`course.references`); each entry keeps its ``id`` (the sanitiser is
+  off, below), so the links move to it.
 * Links between notebooks point at the HTML pages, and ``index.html`` lists
   the start page and every lesson in course order under the course title.
 """
@@ -33,7 +39,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from ..errors import CourseError, NotAttempted
+from ..errors import CourseError, NotAttempted, StubStillThere
+from ..feedback import STUB_LINE
 from ..paths import MODULES_DIR, REPO_ROOT
 
 START_PAGE = "START-HERE.ipynb"
@@ -127,7 +134,7 @@ def _one_line(output) -> str:
         line.startswith("Traceback") or set(line) <= set("-") or line.startswith("Cell In") for line in lines)
     if looks_rendered:  # the course's own message (CourseError._render_traceback_): keep its first line
         return lines[0]
-    if output.get("ename") == "NotImplementedError":
+    if output.get("ename") in {"NotImplementedError", StubStillThere.__name__}:
         return UNANSWERED._render_traceback_()[0]
     value = ANSI.sub("", str(output.get("evalue", ""))).strip().splitlines()
     return f"{output.get('ename', 'Error')}: {value[0]}" if value else str(output.get("ename", "Error"))
@@ -140,6 +147,24 @@ def shorten_errors(nb) -> int:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 output["traceback"] = [_one_line(output)]
+                changed += 1
+    return changed
+
+
+def mark_unanswered(nb) -> int:
+    """Replace the stub's line in unanswered answer cells by :data:`UNANSWERED`; return how many.
+
+    In the live notebook the line asks the learner to write an answer and run
+    the check; on a read-only page it says where to answer instead.
+    """
+    changed = 0
+    line = UNANSWERED._render_traceback_()[0]
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and STUB_LINE in output.get("text", ""):
+                output["text"] = output["text"].replace(STUB_LINE, line)
                 changed += 1
     return changed
 
@@ -282,6 +307,7 @@ def build(out_dir: Path = DEFAULT_OUT, *, source: bool = False, lessons=None,
             nb = nbformat.read(path, as_version=4)
             execute(nb, path.parent, timeout=timeout)
             shorten_errors(nb)
+            mark_unanswered(nb)
             page_title = title_of(nb, path.stem)
             if page == START_PAGE:
                 course_title, modules = page_title, module_titles(nb)

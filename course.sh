@@ -40,7 +40,8 @@ ensure_env() {
     "$PY" -m pip install --quiet --disable-pip-version-check -e "$spec"
     echo "$want" > "$stamp"
   fi
-  # JupyterLab: no news pop-up or update check for trainees.
+  # JupyterLab settings for trainees: no news pop-up or update check, and cell run
+  # times recorded in the notebook (recordTiming; read by the instructor report).
   local overrides="$VENV/share/jupyter/lab/settings"
   mkdir -p "$overrides"
   cp jupyterlab-overrides.json "$overrides/overrides.json"

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from course import references
-from course.publish import lesson_checks as checks
+from course.publish import lesson_checks as checks, lesson_time
 
 SCHEMA = 3
 
@@ -113,9 +113,12 @@ def lesson() -> nbformat.NotebookNode:
     ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    refs = md(references.bibliography(references._notebook_keys(nb), references.load()))
+    refs = md("## References")
     refs.metadata["tags"] = [references.REFERENCES_TAG]
     nb.cells.append(refs)
+    references.sync_notebook(nb)  # citations as author-year links, References cell filled in
+    title = lesson_time._title_cell(nb)
+    title.source = lesson_time._TIME_LINE.sub(lesson_time.estimate(nb).time_line(), title.source, count=1)
     return nb
 
 
@@ -251,8 +254,8 @@ def test_an_autograded_code_cell_is_not_a_written_answer(good):
     ("**What you might say (within your scope).**", "**What to say.**",
      "lacks the part **What you might say (within your scope).**"),
     ("**When to refer.**", "**Referral.**", "lacks the part **When to refer.**"),
-    ("control conditions [@powers2010].", "control conditions.", "the part **What the evidence supports.** cites no"),
-    ("them [@cusack2016].", "them.", "the part **What it does not support.** cites no source"),
+    ("control conditions ([Powers et al. 2010](#ref-powers2010)).", "control conditions.", "the part **What the evidence supports.** cites no"),
+    ("them ([Cusack et al. 2016](#ref-cusack2016)).", "them.", "the part **What it does not support.** cites no source"),
 ])
 def test_a_vignette_off_the_format_is_caught(good, old, new, words):
     cell = _vignette(good)

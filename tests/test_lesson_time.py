@@ -195,3 +195,32 @@ def test_every_real_lesson_gets_a_plausible_estimate():
         est = lt.estimate(nbformat.read(path, as_version=4))
         assert 40 <= est.total <= 120, (path.name, est)
         assert est.reading > 0 and est.exercises > 0, path.name
+
+
+def test_the_start_page_states_the_times_the_rule_gives():
+    assert lt.start_page_problems(MODULES_DIR / "START-HERE.ipynb") == []
+
+
+def test_start_page_times_are_rewritten_from_the_lessons(tmp_path):
+    """A lesson's (about N min) is its estimate; a module's Time line is their sum to the nearest half hour."""
+    shutil.copytree(MODULES_DIR, tmp_path / "modules", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    page = tmp_path / "modules" / "START-HERE.ipynb"
+    text = page.read_text(encoding="utf-8")
+    module1 = [lt.estimate(nbformat.read(p, as_version=4)).total
+               for p in sorted((MODULES_DIR / "01-nervous-system").glob("*.ipynb"))]
+    first = f"(about {module1[0]} min)"
+    hours = f"**Time:** {lt._hours(sum(module1))}."
+    assert first in text and hours in text
+    page.write_text(text.replace(first, "(about 5 min)", 1).replace(hours, "**Time:** about 2–3 hours.", 1),
+                    encoding="utf-8")
+    found = lt.start_page_problems(page)
+    assert len(found) == 2 and "(about 5 min)" in found[0] and "2–3 hours" in found[1]
+    check = _cli("start-page", "--check", page)
+    assert check.returncode == 1 and "should read" in check.stdout
+    assert _cli("start-page", page).returncode == 0
+    assert page.read_text(encoding="utf-8") == text
+
+
+def test_hours_are_rounded_to_the_nearest_half_hour():
+    assert [lt._hours(m) for m in (10, 60, 75, 100, 390)] == [
+        "about 0.5 hours", "about 1 hour", "about 1.5 hours", "about 1.5 hours", "about 6.5 hours"]

@@ -25,6 +25,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from course import feedback
 from course.grader import lifecycle, nbgrader_api as grading
 from course.paths import MODULES_DIR
 
@@ -108,7 +109,7 @@ def test_each_learner_fetched_the_student_version_into_their_own_home(cycle):
     for name, learner in cycle.learners.items():
         assert learner.fetched == released.read_bytes(), name
         text = learner.fetched.decode("utf-8")
-        assert "raise NotImplementedError()" in text and "BEGIN SOLUTION" not in text
+        assert feedback.STUB_CALL in text and "BEGIN SOLUTION" not in text
     assert list(cycle.cwd.iterdir()) == [], "a step wrote into the current folder instead of a learner's home"
 
 

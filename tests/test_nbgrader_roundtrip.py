@@ -23,6 +23,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 
+from course import feedback
 from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR
 from course.verdicts import VerdictKey, verdict_digest
@@ -110,7 +111,7 @@ def test_the_leak_search_would_find_a_leak():
                                      "KEY.points_earned(verdicts, 2)", "verdicts = {'a': 'right'}"]
     student = copy.deepcopy(source)
     student.cells[0].source = "YOUR ANSWER HERE"
-    student.cells[1].source = "# YOUR CODE HERE\nraise NotImplementedError()"
+    student.cells[1].source = feedback.CODE_STUB
     student.cells[2].source = "x = 1"
     assert leaks(student, source) == []
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course import feedback
 from course.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -85,7 +86,7 @@ def test_start_page_and_every_lesson_are_built_without_answers(postbuild):
         answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
         assert answers, f"{lesson} has no answer cells"
         for cell in answers:
-            stub = "raise NotImplementedError()" if cell.cell_type == "code" else "YOUR ANSWER HERE"
+            stub = feedback.STUB_CALL if cell.cell_type == "code" else "YOUR ANSWER HERE"
             assert stub in cell.source, f"{lesson}: {cell.metadata['nbgrader']['grade_id']} is not a stub"
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import nbformat
 import pytest
 
-from course import __version__, progress
+from course import __version__, feedback, progress
 from course.grader import nbgrader_api as grading
 from course.publish import student
 from course.errors import DataError
@@ -115,7 +115,7 @@ def test_restoring_twice_keeps_the_first_backup(fresh, tmp_path):
     assert second.restored == 0  # everything already as saved: nothing rewritten
     assert not (new / PILOT).with_name("01-hrv-basics.before-restore-2.ipynb").exists()
     first_backup = (new / PILOT).with_name("01-hrv-basics.before-restore.ipynb")
-    assert "raise NotImplementedError()" in first_backup.read_text(encoding="utf-8")
+    assert feedback.STUB_CALL in first_backup.read_text(encoding="utf-8")
 
 
 def test_save_ignores_updates_backups_and_checkpoints(fresh, tmp_path):
@@ -153,7 +153,7 @@ def test_restore_reports_what_it_could_not_do(fresh, tmp_path):
     text = "\n".join(result.lines())
     assert "could not restore ex9-gone-answer" in text and "3 could not be restored" in text
     nb = nbformat.read(new / PILOT, as_version=4)
-    assert "raise NotImplementedError()" in _answers(nb)["ex1-mean-heart-rate-answer"].source
+    assert feedback.STUB_CALL in _answers(nb)["ex1-mean-heart-rate-answer"].source
 
 
 def _good_file(fresh, tmp_path):

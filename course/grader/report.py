@@ -65,9 +65,9 @@ CSV_COLUMNS = ["student_id", "last_name", "first_name", "email", "score", "max_s
 #: Exception names that mean "the learner's answer does not pass a check yet".
 FAILED_CHECK_NAMES = {"CheckFailed", "AssertionError"}
 #: Exception names (or first traceback words) that mean "the answer still holds its stub".
-NOT_ATTEMPTED_NAMES = {"NotAttempted", "NotImplementedError"}
+NOT_ATTEMPTED_NAMES = {"NotAttempted", "StubStillThere", "NotImplementedError"}
 NOT_ATTEMPTED_HEADING = "Not answered yet"
-DEFAULT_CODE_STUB = "raise NotImplementedError()"
+DEFAULT_CODE_STUB = "feedback.not_answered()"
 DEFAULT_TEXT_STUB = "YOUR ANSWER HERE"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

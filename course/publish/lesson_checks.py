@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from .. import references
+from . import lesson_time
 from ..paths import MODULES_DIR, datasets_dir
 
 CHECK_OUTPUT_TAG = "nbval-check-output"
@@ -57,7 +58,6 @@ VIGNETTE_TAG = "vignette"
 VIGNETTE_HEADING = "### Client vignette:"
 VIGNETTE_LABELS = ("**Presentation.**", "**What the evidence supports.**", "**What it does not support.**",
                    "**What you might say (within your scope).**", "**When to refer.**")
-_CITATION = re.compile(r"\[@[^\]]+\]")
 
 # Format 3: verdict exercises end with key.points_earned(answers, P), P = the cell's points.
 _VERDICT_CALL = re.compile(r"\.(check_format|require_all_correct|points_earned)\(")
@@ -142,21 +142,13 @@ def check_structure(nb) -> list[str]:
 
 
 def check_citations(nb) -> list[str]:
-    """Every cited key exists, and the References cell matches the citations."""
-    table = references.load()
-    problems = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            for key in references.cited_keys(cell.source):
-                if key not in table:
-                    problems.append(f"cell {i}: cites [@{key}], which is not in references.json")
-    if not problems:
-        refs = [c for c in nb.cells if references.REFERENCES_TAG in _tags(c)]
-        if len(refs) != 1:
-            problems.append("needs one Markdown cell tagged 'references'")
-        elif refs[0].source != references.bibliography(references._notebook_keys(nb), table):
-            problems.append("the References cell is out of date (python -m course.references sync ...)")
-    return problems
+    """Every cited key exists, citations show as author-year links, and the References cell is current."""
+    return references.problems(nb)
+
+
+def check_stated_time(nb) -> list[str]:
+    """The title cell states the time the rule in docs/AUTHORING.md gives (course.publish.lesson_time)."""
+    return lesson_time.problems(nb)
 
 
 def check_figures_and_widgets(nb) -> list[str]:
@@ -194,6 +186,7 @@ def penalises_outside_knowledge(text: str) -> list[str]:
 
 def _quoted_words(block: str) -> int:
     quoted = "\n".join(line.lstrip()[1:] for line in block.splitlines() if line.lstrip().startswith(">"))
+    quoted = re.sub(r"\[@[^\]]*\]|\[[^\]]*\]\(#ref-[^)]*\)", " ", quoted)  # citations are not words
     return len(_WORD.findall(re.sub(r"[*_`#\[\]()]", " ", quoted)))
 
 
@@ -298,7 +291,7 @@ def check_vignettes(nb) -> list[str]:
             if label in starts:
                 following = [starts[x] for x in starts if starts[x] > starts[label]]
                 part = text[starts[label]:min(following, default=len(text))]
-                if not _CITATION.search(part):
+                if not references.cited_keys(part):
                     problems.append(f"{where}: the part {label} cites no source ([@key])")
     return problems
 
@@ -339,7 +332,7 @@ def check_verdict_exercises(nb) -> list[str]:
 
 LESSON_CHECKS = [check_outputs_stripped, check_nbgrader_metadata, check_structure,
                  check_citations, check_figures_and_widgets, check_written_answers, check_vignettes,
-                 check_verdict_exercises]
+                 check_verdict_exercises, check_stated_time]
 
 
 def check_lesson(path: Path) -> list[str]:
@@ -431,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
             (strip_outputs if args.action == "strip" else refresh_checked_outputs)(path)
         return 0
     problems = ([p for path in lesson_paths() for p in check_lesson(path)]
-                + [p for folder in module_paths() for p in check_module(folder)] + check_datasheets())
+                + [p for folder in module_paths() for p in check_module(folder)]
+                + lesson_time.start_page_problems(MODULES_DIR / "START-HERE.ipynb") + check_datasheets())
     print("\n".join(problems) if problems else "All lessons and datasets pass the checks.")
     return 1 if problems else 0
 

@@ -3,6 +3,7 @@
     python -m course.publish.lesson_time show NOTEBOOK...    # a table of the estimate and what it counts
     python -m course.publish.lesson_time update NOTEBOOK...  # rewrite the title cell's **Time:** line
     python -m course.publish.lesson_time check NOTEBOOK...   # exit 1 if a stated time differs from the rule
+    python -m course.publish.lesson_time start-page [--check]  # the start page's lesson and module times
 
 The estimate is for a Python novice who reads English as a second language,
 and counts what learners see and do (the course's own rule; the constants
@@ -172,6 +173,7 @@ def prose_words(markdown: str) -> int:
     """
     text = re.sub(r"<!--.*?-->", " ", markdown, flags=re.S)
     text = re.sub(r"\[@[^\]]*\]", " ", text)                 # citations
+    text = re.sub(r"\[[^\]]*\]\(#ref-[^)]*\)", " ", text)      # citations shown as author-year links
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)         # images
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)      # links: keep the text
     text = re.sub(r"<[^>]+>", " ", text)                      # HTML tags
@@ -332,6 +334,54 @@ def update(path: str | Path) -> bool:
     return True
 
 
+_LESSON_LINK = re.compile(r"\]\((?P<path>[^)\s]+\.ipynb)\) \(about \d+ min\)")
+_MODULE_TIME = re.compile(r"\*\*Time:\*\* about [^*\n\"]*?hours?\.(?= )")
+
+
+def _hours(minutes: int) -> str:
+    """Minutes as hours to the nearest half hour: 390 -> 'about 6.5 hours'."""
+    half_hours = max(1, math.floor(minutes / 30 + 0.5))
+    return f"about {half_hours / 2:g} hour{'' if half_hours == 2 else 's'}"
+
+
+def start_page_text(path: str | Path) -> str:
+    """The start page's text with each lesson's ``(about N min)`` and each module's ``**Time:**`` by the rule.
+
+    A lesson link ``[title](folder/lesson.ipynb) (about N min)`` gets the
+    lesson's estimate; the ``**Time:** about ... hours.`` after a module's
+    list of lessons gets their sum, to the nearest half hour.
+    """
+    path = Path(path)
+    raw = path.read_text(encoding="utf-8")
+    minutes: list[int] = []
+
+    def lesson(match: re.Match) -> str:
+        total = estimate(_read(path.parent / match.group("path"))).total
+        minutes.append(total)
+        return f"]({match.group('path')}) (about {total} min)"
+
+    def module(_: re.Match) -> str:
+        total = sum(minutes)
+        minutes.clear()
+        return f"**Time:** {_hours(total)}."
+
+    out = []
+    for i, piece in enumerate(re.split(f"({_MODULE_TIME.pattern})", raw)):
+        if i % 2:  # re.split puts each match of the captured pattern at an odd index
+            out.append(module(None) if minutes else piece)
+        else:
+            out.append(_LESSON_LINK.sub(lesson, piece))
+    return "".join(out)
+
+
+def start_page_problems(path: str | Path) -> list[str]:
+    """Where the start page's lesson or module times differ from the rule (one sentence each)."""
+    path = Path(path)
+    old, new = path.read_text(encoding="utf-8").splitlines(), start_page_text(path).splitlines()
+    return [f"{path.name}: {a.strip()[:120]!r} should read {b.strip()[:120]!r} "
+            "(python -m course.publish.lesson_time start-page)" for a, b in zip(old, new) if a != b]
+
+
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
@@ -343,9 +393,25 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: ``show``, ``update`` or ``check`` for one or more notebooks."""
     parser = argparse.ArgumentParser(prog="python -m course.publish.lesson_time",
                                      description="Estimate lesson times by the course's rule (docs/AUTHORING.md).")
-    parser.add_argument("command", choices=["show", "update", "check"])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    args = parser.parse_args(argv)
+    parser.add_argument("command", choices=["show", "update", "check", "start-page"])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="lesson notebooks; for start-page, the start page (default modules/START-HERE.ipynb)")
+    parser.add_argument("--check", action="store_true", help="start-page: report differences, change nothing")
+    args = parser.parse_intermixed_args(argv)
+    if args.command == "start-page":
+        from ..paths import MODULES_DIR
+
+        page = args.notebooks[0] if args.notebooks else MODULES_DIR / "START-HERE.ipynb"
+        found = start_page_problems(page)
+        if args.check:
+            print("\n".join(found) or f"{page}: every lesson and module time follows the rule.")
+            return 1 if found else 0
+        if found:
+            page.write_text(start_page_text(page), encoding="utf-8")
+        print(f"{page}: {'updated' if found else 'already follows the rule'}")
+        return 0
+    if not args.notebooks:
+        parser.error("give one or more lesson notebooks")
     if args.command == "show":
         rows = [["lesson", "words", "demos", "code", "exercises", "verdicts(items)", "think", "reflection words",
                  "R", "E", "T", "stated"]]

@@ -42,7 +42,8 @@ fi
 chmod -R a+rX "$COURSE_PKG"
 "$USER_ENV/bin/python" -m pip install --quiet -e "$COURSE_PKG"
 "$USER_ENV/bin/python" -m pip install --quiet nbgitpuller psycopg2-binary
-#    No news pop-up or update check in JupyterLab (as on Binder).
+#    JupyterLab settings as on Binder: no news pop-up or update check, cell run
+#    times recorded in the notebook (recordTiming, for the time-on-task report).
 mkdir -p "$USER_ENV/share/jupyter/lab/settings"
 cp "$COURSE_PKG/jupyterlab-overrides.json" "$USER_ENV/share/jupyter/lab/settings/overrides.json"
 

@@ -280,8 +280,8 @@ def best_cutoff_accuracy(effect_size: float) -> float:
     Returns
     -------
     float
-        A proportion from 0.5 to 1. A *d* of 0.69 gives about 0.63: even the
-        best cut-off puts about 37 % of people in the wrong group.
+        A proportion from 0.5 to 1. A *d* of 0.69 gives about 0.64: even the
+        best cut-off puts about 36 % of people in the wrong group.
 
     Raises
     ------

@@ -24,7 +24,7 @@ The model is SIMULATED. Its anchors are cited figures: a rise of about
 50-75 % within 30 minutes of waking (Pruessner 1997; Wüst 2000), about 75 %
 responders (Wüst 2000), a CAR over the first 30-45 minutes (Stalder 2016),
 and a latent period of about 10 minutes after waking before cortisol starts
-to rise (PMID 26318630). The shape of the rise, the speed of the decline
+to rise (Smyth et al. 2015). The shape of the rise, the speed of the decline
 over the day and the noise are illustrative choices, not published values.
 
 References
@@ -38,8 +38,10 @@ References
 .. [3] Stalder T, Kirschbaum C, Kudielka BM, et al. (2016). Assessment of
    the cortisol awakening response: expert consensus guidelines.
    *Psychoneuroendocrinology* 63:414-432. doi:10.1016/j.psyneuen.2015.10.010
-.. [4] Detailed time course of the cortisol awakening response in healthy
-   participants. PMID 26318630 (authors not confirmed).
+.. [4] Smyth N, Thorn L, Hucklebridge F, Evans P, Clow A (2015). Detailed
+   time course of the cortisol awakening response in healthy participants.
+   *Psychoneuroendocrinology*. doi:10.1016/j.psyneuen.2015.08.011
+   (course key ``pmid26318630``).
 .. [5] Pruessner JC, Kirschbaum C, Meinlschmid G, Hellhammer DH (2003). Two
    formulas for computation of the area under the curve represent measures
    of total hormone concentration versus time-dependent change.
@@ -74,7 +76,7 @@ CLOCK_SAMPLES = ("12:00", "17:00", "22:00")
 SLOPE_SAMPLES = ("wake",) + CLOCK_SAMPLES
 #: Minutes after waking in which the CAR is looked for (Stalder 2016: first 30-45 min).
 CAR_WINDOW_MIN = 45
-#: Minutes after waking with no rise yet (PMID 26318630: none in the first ~10 min).
+#: Minutes after waking with no rise yet (Smyth et al. 2015: none in the first ~10 min).
 LATENT_MIN = 10.0
 #: How quickly the morning burst fades after its peak (illustrative, minutes).
 FADE_MIN = 60.0
@@ -88,7 +90,8 @@ DATASET_COLUMNS = {"subject_id": "text", "group": "text", "day": "integer", "sam
                    "minutes_since_waking": "integer", "cortisol_rel_to_wake": "number",
                    "sampling_delay_min": "integer", "simulated": "flag"}
 #: The simulated groups, in file order.
-GROUPS = ("control", "burnout_low_CAR", "burnout_flat_slope")
+#: Neutral names that describe the SIMULATED patterns, not a diagnosis (see the datasheet).
+GROUPS = ("control", "low_rise", "flat_slope")
 
 
 # --- metrics from samples --------------------------------------------------------
@@ -260,7 +263,7 @@ def true_curve(t_min, car_rise: float = 0.6, peak_min: float = 40.0, decline_per
     decline_per_h : float, default 0.10
         Fraction of the level lost per hour after the peak (0 = flat day).
     latent_min : float, default 10
-        Minutes after waking before any rise (PMID 26318630).
+        Minutes after waking before any rise (Smyth et al. 2015).
     fade_min : float, default 60
         Time constant (minutes) with which the morning burst fades.
 
@@ -272,8 +275,9 @@ def true_curve(t_min, car_rise: float = 0.6, peak_min: float = 40.0, decline_per
     References
     ----------
     .. [1] Pruessner JC et al. (1997). *Life Sci* 61(26):2539-2549.
-    .. [2] Detailed time course of the cortisol awakening response in
-       healthy participants. PMID 26318630.
+    .. [2] Smyth N, Thorn L, Hucklebridge F, Evans P, Clow A (2015). Detailed
+       time course of the cortisol awakening response in healthy participants.
+       *Psychoneuroendocrinology*. doi:10.1016/j.psyneuen.2015.08.011
     """
     if not latent_min < peak_min:
         raise ValueError("the peak must come after the latent period")
@@ -355,8 +359,9 @@ def compare_true_and_measured(car_rise: float = 0.6, peak_min: float = 40.0, dec
     References
     ----------
     .. [1] Pruessner JC et al. (2003). *Psychoneuroendocrinology* 28(7):916-931.
-    .. [2] Detailed time course of the cortisol awakening response in
-       healthy participants. PMID 26318630.
+    .. [2] Smyth N, Thorn L, Hucklebridge F, Evans P, Clow A (2015). Detailed
+       time course of the cortisol awakening response in healthy participants.
+       *Psychoneuroendocrinology*. doi:10.1016/j.psyneuen.2015.08.011
     """
     params = dict(car_rise=car_rise, peak_min=peak_min, decline_per_h=decline_per_h, latent_min=latent_min)
     grid = np.arange(0.0, 61.0)
@@ -397,8 +402,8 @@ def compare_true_and_measured(car_rise: float = 0.6, peak_min: float = 40.0, dec
 #: 2000 / Pruessner 1997; the group differences are ILLUSTRATIVE, not effect sizes.
 GROUP_PARAMS = {
     "control": dict(p_responder=0.75, rise_mean=0.70, decline_mean=0.090),
-    "burnout_low_CAR": dict(p_responder=0.70, rise_mean=0.62, decline_mean=0.090),
-    "burnout_flat_slope": dict(p_responder=0.75, rise_mean=0.68, decline_mean=0.078),
+    "low_rise": dict(p_responder=0.70, rise_mean=0.62, decline_mean=0.090),
+    "flat_slope": dict(p_responder=0.75, rise_mean=0.68, decline_mean=0.078),
 }
 #: Simulated people per group in the committed file.
 PEOPLE_PER_GROUP = 20
@@ -435,8 +440,9 @@ def simulate_dataset(seed: int = DATASET_SEED, people_per_group: int = PEOPLE_PE
     ----------
     .. [1] Pruessner JC et al. (1997). *Life Sci* 61(26):2539-2549.
     .. [2] Wüst S et al. (2000). *Noise Health* 2(7):79-88.
-    .. [3] Detailed time course of the cortisol awakening response in
-       healthy participants. PMID 26318630.
+    .. [3] Smyth N, Thorn L, Hucklebridge F, Evans P, Clow A (2015). Detailed
+       time course of the cortisol awakening response in healthy participants.
+       *Psychoneuroendocrinology*. doi:10.1016/j.psyneuen.2015.08.011
     """
     rng = np.random.default_rng(seed)
     rows = []
@@ -461,7 +467,7 @@ def simulate_dataset(seed: int = DATASET_SEED, people_per_group: int = PEOPLE_PE
 
 
 def _group_code(group: str) -> str:
-    return {"control": "CO", "burnout_low_CAR": "BL", "burnout_flat_slope": "BF"}[group]
+    return {"control": "CO", "low_rise": "LR", "flat_slope": "FS"}[group]
 
 
 def _draw_delay(rng) -> int:

@@ -1,6 +1,7 @@
 """Effect sizes a clinician meets in papers, one function per quantity.
 
-Standardised mean differences (Cohen's *d*, Hedges' *g*) and Cohen's U3 for
+Standardised mean differences (Cohen's *d*, Hedges' *g*), and Cohen's U3, the
+probability of superiority and the best cut-off's accuracy as readings of them, for
 continuous outcomes; risk difference, risk ratio, odds ratio and the number
 needed to treat (NNT) for the share of people with an outcome; plain-words
 readings of an NNT and of a ratio with its confidence interval.
@@ -20,9 +21,10 @@ Conventions, the same in every function:
 * Bad input (text, NaN, a percentage, an impossible interval) raises
   :class:`course.errors.DataError` with a sentence.
 
-Used in module 01 lesson 05 (Cohen's *d*), module 02 lesson 04 (U3, NNT, odds
-and risk ratios) and module 03 lesson 02 (risk ratio, risk difference, NNT,
-ratios with confidence intervals).
+Used in module 01 lesson 05 (Cohen's *d*, probability of superiority, U3,
+best cut-off), module 02 lesson 04 (U3, NNT, odds and risk ratios) and
+module 03 lesson 02 (risk ratio, risk difference, NNT, ratios with
+confidence intervals).
 
 References
 ----------
@@ -221,6 +223,77 @@ def cohens_u3(effect_size: float) -> float:
        "better than 86%" of controls. [@powers2010]
     """
     return float(stats.norm.cdf(_number(effect_size, "effect size")))
+
+
+def probability_of_superiority(effect_size: float) -> float:
+    """Probability of superiority: how often a random member of the group of interest scores higher.
+
+    Pick one person at random from each group. The probability of
+    superiority (McGraw and Wong's "common language" effect size) is the
+    chance that the person from the group of interest has the higher value.
+    Assuming both groups are normally distributed with the same SD, it is
+    ``PS = Φ(effect_size / √2)``, the standard normal cumulative distribution.
+
+    Parameters
+    ----------
+    effect_size : float
+        A standardised mean difference (Cohen's *d* or Hedges' *g*), in
+        standard deviations; positive when the group of interest scores higher.
+
+    Returns
+    -------
+    float
+        A proportion from 0 to 1 (times 100 for a percentage); 0.5 for no
+        difference. A *d* of -0.69 gives about 0.31: in about 31 % of random
+        pairs the person from the group of interest has the *higher* value.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``effect_size`` is not a finite number.
+
+    References
+    ----------
+    .. [1] McGraw KO, Wong SP (1992). A common language effect size
+       statistic. *Psychol Bull* 111(2):361-365.
+    .. [2] Dunlap WP (1999). A program to compute McGraw and Wong's common
+       language effect size indicator. *Behav Res Methods Instrum Comput*
+       31(4):706-709. doi:10.3758/BF03200750
+    """
+    return float(stats.norm.cdf(_number(effect_size, "effect size") / math.sqrt(2.0)))
+
+
+def best_cutoff_accuracy(effect_size: float) -> float:
+    """Share of people a single best cut-off would sort into the right group, with equal-sized groups.
+
+    Two normal distributions with the same SD, ``effect_size`` SDs apart,
+    and as many people in each group. The best single cut-off lies halfway
+    between the means; it sorts ``Φ(|effect_size| / 2)`` of people into their
+    own group. Half (0.5) is what tossing a coin would achieve.
+
+    Parameters
+    ----------
+    effect_size : float
+        A standardised mean difference (Cohen's *d* or Hedges' *g*), in
+        standard deviations; the sign does not matter.
+
+    Returns
+    -------
+    float
+        A proportion from 0.5 to 1. A *d* of 0.69 gives about 0.64: even the
+        best cut-off puts about 36 % of people in the wrong group.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``effect_size`` is not a finite number.
+
+    References
+    ----------
+    .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
+       Sciences*, 2nd ed. (Overlap of two normal distributions as a reading of *d*.)
+    """
+    return float(stats.norm.cdf(abs(_number(effect_size, "effect size")) / 2.0))
 
 
 def u3_figure(effect_size: float):

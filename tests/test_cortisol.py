@@ -183,6 +183,10 @@ def test_dataset_shape_and_labels(table):
     assert len(table) == 3 * 20 * 2 * 8
     assert table["simulated"].all()
     assert set(table["group"]) == set(cortisol.GROUPS)
+    # the simulated groups are named after their pattern, not after a diagnosis they would prejudge
+    assert set(cortisol.GROUPS) == {"control", "low_rise", "flat_slope"}
+    assert not any("burnout" in g.lower() for g in table["group"].unique())
+    assert set(table["subject_id"].str[:2]) == {"CO", "LR", "FS"}
     assert table.groupby("group")["subject_id"].nunique().eq(20).all()
     assert (table.loc[table["sample"] == "wake", "cortisol_rel_to_wake"] == 1.0).all()
     assert sorted(table["minutes_since_waking"].unique()) == [0, 15, 30, 45, 60, 300, 600, 900]

@@ -93,6 +93,40 @@ def test_u3_agrees_with_the_error_function(g):
     assert effects.cohens_u3(g) == pytest.approx(0.5 * (1 + special.erf(g / math.sqrt(2))), rel=1e-12)
 
 
+@pytest.mark.parametrize("d", [-1.5, -0.69, 0.0, 0.2, 0.8, 2.0])
+def test_probability_of_superiority_agrees_with_integrating_two_normal_curves(d):
+    # P(X > Y) for X ~ N(d, 1) and Y ~ N(0, 1): integrate P(Y < x) over the density of X with scipy.
+    from scipy import integrate
+    by_integration, _ = integrate.quad(lambda x: stats.norm.pdf(x, loc=d) * stats.norm.cdf(x), -np.inf, np.inf)
+    assert effects.probability_of_superiority(d) == pytest.approx(by_integration, abs=1e-9)
+
+
+def test_probability_of_superiority_matches_counting_pairs_in_a_large_sample():
+    rng = np.random.default_rng(7)
+    group, comparison = rng.normal(-0.69, 1.0, 4000), rng.normal(0.0, 1.0, 4000)
+    # Mann-Whitney U / (n1 n2) is the share of pairs in which the group of interest is higher.
+    u = stats.mannwhitneyu(group, comparison).statistic / (group.size * comparison.size)
+    assert effects.probability_of_superiority(-0.69) == pytest.approx(u, abs=0.015)
+
+
+def test_sertoz_bdnf_difference_read_as_overlap():
+    d = effects.cohens_d(*SERTOZ)
+    assert round(100 * effects.probability_of_superiority(d)) == 31
+    assert round(100 * effects.cohens_u3(d)) == 24
+    assert round(100 * effects.best_cutoff_accuracy(d)) == 64
+    assert effects.probability_of_superiority(-d) == pytest.approx(1 - effects.probability_of_superiority(d))
+
+
+@pytest.mark.parametrize("d", [0.0, 0.3, 0.69, 1.5, -0.69])
+def test_best_cutoff_accuracy_is_the_best_any_single_cutoff_achieves(d):
+    # Share sorted correctly by "group of interest if value > c" (or below c for negative d), equal groups.
+    cutoffs = np.linspace(-5, 5, 20001)
+    high, low = max(d, 0.0), min(d, 0.0)
+    correct = 0.5 * stats.norm.sf(cutoffs, loc=high) + 0.5 * stats.norm.cdf(cutoffs, loc=low)
+    assert effects.best_cutoff_accuracy(d) == pytest.approx(correct.max(), abs=1e-6)
+    assert 0.5 <= effects.best_cutoff_accuracy(d) < 1
+
+
 def test_u3_figure_shades_the_right_area_and_describes_it():
     fig, alt = effects.u3_figure(1.08)
     assert "86% of the control group" in alt and "1.08 standard deviations" in alt
@@ -170,6 +204,9 @@ def test_a_tie_gives_an_infinite_nnt_in_numbers_and_words(outcome):
     (lambda: effects.number_needed_to_treat(0.2, 0.1, outcome="harmful"), "bad or good"),
     (lambda: effects.cohens_u3(float("nan")), "finite"),
     (lambda: effects.cohens_u3(True), "must be a number"),
+    (lambda: effects.probability_of_superiority(float("inf")), "finite"),
+    (lambda: effects.probability_of_superiority("0.5"), "must be a number"),
+    (lambda: effects.best_cutoff_accuracy(float("nan")), "finite"),
 ])
 def test_bad_inputs_are_explained(call, words):
     with pytest.raises(DataError, match=words):
@@ -216,7 +253,8 @@ def test_ratio_ci_in_words_rejects_impossible_intervals(args, words):
 
 
 def test_every_public_function_documents_units_and_references():
-    for name in ("pooled_sd", "cohens_d", "hedges_g", "cohens_u3", "u3_figure", "risk_difference", "risk_ratio",
+    for name in ("pooled_sd", "cohens_d", "hedges_g", "cohens_u3", "probability_of_superiority",
+                 "best_cutoff_accuracy", "u3_figure", "risk_difference", "risk_ratio",
                  "odds_ratio", "number_needed_to_treat", "nnt_in_words", "ratio_ci_in_words"):
         doc = getattr(effects, name).__doc__
         assert "Parameters" in doc and "Returns" in doc and "References" in doc, name

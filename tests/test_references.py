@@ -47,10 +47,10 @@ def _entry(key, *people, year=2017, title="A title"):
 
 def test_labels_follow_author_year_rules():
     table = references.load()
-    shown = references.labels(["taskforce1996", "nunan2010", "shaffer2017", "iom2008", "pyhrv", "steffen2017"])
+    shown = references.labels(["taskforce1996", "nunan2010", "shaffer2017", "iom2008", "pyhrv", "lundberg1994"])
     assert shown == {"taskforce1996": "Task Force 1996", "nunan2010": "Nunan et al. 2010",
                      "shaffer2017": "Shaffer & Ginsberg 2017", "iom2008": "Institute of Medicine 2008",
-                     "pyhrv": "Gomes 2018", "steffen2017": "Steffen et al. 2017"}  # "et al." in the author list
+                     "pyhrv": "Gomes 2026", "lundberg1994": "Lundberg et al. 1994"}  # "et al." in the author list
     assert references.base_label(table["devente2015"]) == "de Vente et al. 2015"  # the particle stays
     unknown = _entry("x", "[authors not confirmed]", year=2015, title="Detailed time course of the response")
     assert references.base_label(unknown) == "“Detailed time course of…” 2015"

@@ -23,7 +23,7 @@ folder instead of ``datasets/``.
 
 References
 ----------
-.. [1] Gomes P (2018). pyHRV: Python toolbox for heart rate variability,
+.. [1] Gomes P (2026). pyHRV: Python toolbox for heart rate variability,
    version 0.5.0 (BSD-3-Clause). https://pypi.org/project/pyhrv/0.5.0/
 .. [2] Goldberger AL et al. (2000). PhysioBank, PhysioToolkit, and PhysioNet:
    components of a new research resource for complex physiologic signals.
@@ -73,7 +73,7 @@ def nn_csv_text(nn_ms) -> str:
 
     References
     ----------
-    .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
+    .. [1] Gomes P (2026). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
     """
     values = np.asarray(nn_ms)
     if values.ndim != 1 or not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
@@ -105,7 +105,7 @@ def nsrdb_csv_texts(source_dir, *, verify: bool = True) -> dict[str, str]:
 
     References
     ----------
-    .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
+    .. [1] Gomes P (2026). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
     """
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
@@ -151,7 +151,7 @@ def write_nsrdb_csvs(source_dir, target_dir=None, *, verify: bool = True) -> lis
 
     References
     ----------
-    .. [1] Gomes P (2018). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
+    .. [1] Gomes P (2026). pyHRV 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
     """
     texts = nsrdb_csv_texts(source_dir, verify=verify)
     return [simulated.write_dataset_text(text, name, target_dir) for name, text in texts.items()]

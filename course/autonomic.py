@@ -21,6 +21,11 @@ Three controls steer it (:func:`autonomic_parameters`):
   it sits at 0.25 Hz in the HF band; at about 6/min it sits at 0.1 Hz in
   the LF band, where the baroreflex amplifies it, so LF/HF rises even
   though the person is relaxed (Lehrer & Gevirtz 2014; Steffen et al. 2017).
+  Slower breathing also makes the breathing-linked swings larger
+  (:func:`resonance_gain`), so RMSSD, a vagally mediated index, is higher
+  at 6/min than at 15/min, the direction meta-analyses of slow breathing
+  report (Laborde et al. 2022; Shao et al. 2024). HF *band* power falls at
+  6/min only because the breathing rhythm has left the HF band.
 
 The resting defaults are anchored to published figures: mean RR 926 ms and
 SDNN 50 ms (Nunan et al., 2010), breathing 15/min at 0.25 Hz (the ECGSYN
@@ -31,6 +36,11 @@ controls to these parameters is illustrative**: its coefficients
 measured in any study. The model has no very-low-frequency component, so
 all of SDNN² sits in the LF and HF peaks and LF and HF power come out
 higher than Nunan's pooled means (closer to the Task Force's values).
+
+Simulated *people* (:func:`draw_baselines`) differ from one another by a
+spread that is **the simulation's own assumption**, not a measured figure:
+the SDs in Nunan et al. (2010) describe how the *studies'* means differ,
+not how individuals differ, so they are not used for it.
 
 References
 ----------
@@ -50,6 +60,14 @@ References
    resonance frequency breathing on measures of heart rate variability,
    blood pressure, and mood. *Front Public Health* 5:222.
    doi:10.3389/fpubh.2017.00222
+.. [6] Laborde S, Allen MS, Borges U, et al. (2022). Effects of voluntary
+   slow breathing on heart rate and heart rate variability: a systematic
+   review and a meta-analysis. *Neurosci Biobehav Rev* 104711.
+   doi:10.1016/j.neubiorev.2022.104711 [@laborde2022]
+.. [7] Shao R, Man ISC, Lee TMC (2024). The effect of slow-paced breathing
+   on cardiovascular and emotion functions: a meta-analysis and systematic
+   review. *Mindfulness* 15(1):1-18. doi:10.1007/s12671-023-02294-2
+   [@shao2024]
 """
 
 from __future__ import annotations
@@ -67,14 +85,22 @@ from .errors import DataError
 # Anchors (cited) and the illustrative mapping (not measured)
 # --------------------------------------------------------------------------
 
-#: Mean RR interval of healthy adults at rest, ms (Nunan et al. 2010: 926 ± 90).
+#: Mean RR interval of healthy adults at rest, ms (Nunan et al. 2010: pooled mean 926).
 REST_MEAN_RR_MS = 926.0
-#: Between-person SD of mean RR, ms (Nunan et al. 2010).
-REST_MEAN_RR_SD_MS = 90.0
-#: SDNN of healthy adults at rest, ms (Nunan et al. 2010: 50 ± 16, range 32-93).
+#: SDNN of healthy adults at rest, ms (Nunan et al. 2010: pooled mean 50).
 REST_SDNN_MS = 50.0
-#: Between-person SD of SDNN, ms (Nunan et al. 2010).
-REST_SDNN_SD_MS = 16.0
+
+#: Spread between simulated PEOPLE: the simulation's own assumptions, not measured figures.
+#: (Nunan et al. 2010's SDs, 90 ms for mean RR and 16 ms for SDNN, describe how the
+#: studies' means differ, not how individuals differ, so they are not used here.)
+PERSON_SPREAD = {
+    "mean_rr_sd_ms": 100.0,         # SD of a person's resting mean RR, ms (assumed)
+    "mean_rr_limits_ms": (726.0, 1126.0),  # redrawn outside 926 ± 200 ms, about 53-83 bpm (assumed)
+    "sdnn_cv": 0.35,                # SD of a person's resting SDNN as a share of its mean (assumed)
+    "sdnn_limits_ms": (20.0, 110.0),  # redrawn outside this range (assumed)
+    "lf_hf_log_sd": 0.5,            # SD of ln(LF:HF) between people (assumed)
+    "lf_hf_limits": (0.5, 8.0),     # redrawn outside this range (assumed)
+}
 #: Resting LF:HF ratio of the two spectral peaks (Task Force 1.5-2.0; Nunan range 1.1-11.6).
 REST_LF_HF = 2.0
 #: Spontaneous breathing rate used at rest, breaths/min (0.25 Hz, the ECGSYN default HF centre).
@@ -100,8 +126,9 @@ MAPPING = {
     "hf_per_sympathetic": 1.0,   # ln(HF power) falls by this per unit of sympathetic drive
     "lf_per_sympathetic": 0.5,   # ln(LF power) falls by this per unit of sympathetic drive
     "lf_vagal_share": 0.5,       # share of resting LF power that scales with vagal tone
-    "resonance_gain": 2.0,       # extra respiratory power when breathing at 0.1 Hz (x rest)
+    "resonance_gain": 0.5,       # extra respiratory power at 0.1 Hz from the baroreflex resonance (x)
     "resonance_width_hz": 0.03,  # width of the baroreflex resonance around 0.1 Hz
+    "period_exponent": 2.0,      # respiratory power grows as (0.25 Hz / f)^2 down to 0.1 Hz
     "hf_floor_share": 0.25,      # share of resting HF power that is not tied to breathing
 }
 
@@ -314,11 +341,24 @@ TYPICAL = Baseline()
 
 
 def resonance_gain(breaths_per_min: float) -> float:
-    """Illustrative amplification of the breathing-linked oscillation near 0.1 Hz.
+    """Illustrative growth of the breathing-linked oscillation as breathing slows.
 
-    Equals 1 at 15 breaths/min and peaks (``1 + MAPPING["resonance_gain"]``,
-    about 3) at 6 breaths/min, where breathing and the baroreflex rhythm
-    coincide (Lehrer & Gevirtz 2014). The size of the gain is illustrative.
+    Two parts, both **illustrative** (chosen so that the simulation moves in
+    the direction the evidence reports, not measured):
+
+    * *slower breathing, larger swings*: the power of the breathing peak
+      grows as ``(0.25 Hz / f) ** 2`` while the breathing frequency ``f``
+      falls from 0.25 Hz (15/min) to 0.1 Hz (6/min); the swings in RR then
+      grow in proportion to the breathing period, so each beat-to-beat step
+      stays about as large as at rest. Below 0.1 Hz it grows no further;
+    * *resonance*: near 0.1 Hz, where breathing and the baroreflex rhythm
+      coincide, the power is raised by up to ``1 + MAPPING["resonance_gain"]``
+      (Lehrer & Gevirtz 2014).
+
+    The result equals 1 at 15 breaths/min and is largest at 6/min (about
+    9). With it, simulated RMSSD is higher at 6/min than at 15/min, the
+    direction meta-analyses of slow breathing report for vagally mediated
+    HRV (Laborde et al. 2022; Shao et al. 2024); the size is illustrative.
 
     Parameters
     ----------
@@ -333,11 +373,20 @@ def resonance_gain(breaths_per_min: float) -> float:
     References
     ----------
     .. [1] Lehrer PM, Gevirtz R (2014). *Front Psychol* 5:756.
-       doi:10.3389/fpsyg.2014.00756
+       doi:10.3389/fpsyg.2014.00756 [@lehrer2014]
+    .. [2] Laborde S et al. (2022). *Neurosci Biobehav Rev* 104711.
+       doi:10.1016/j.neubiorev.2022.104711 [@laborde2022]
+    .. [3] Shao R, Man ISC, Lee TMC (2024). *Mindfulness* 15(1):1-18.
+       doi:10.1007/s12671-023-02294-2 [@shao2024]
     """
+    rest_hz = REST_BREATHS_PER_MIN / 60.0
+
     def raw(bpm):
         f = bpm / 60.0
-        return 1.0 + MAPPING["resonance_gain"] * math.exp(-0.5 * ((f - LF_CENTRE_HZ) / MAPPING["resonance_width_hz"]) ** 2)
+        slower = (rest_hz / max(f, LF_CENTRE_HZ)) ** MAPPING["period_exponent"]
+        resonance = 1.0 + MAPPING["resonance_gain"] * math.exp(
+            -0.5 * ((f - LF_CENTRE_HZ) / MAPPING["resonance_width_hz"]) ** 2)
+        return slower * resonance
 
     return raw(breaths_per_min) / raw(REST_BREATHS_PER_MIN)
 
@@ -379,6 +428,7 @@ def autonomic_parameters(vagal: float = 1.0, sympathetic: float = 1.0,
 
         mean RR  = RR0 · exp(0.15 (v - 1) - 0.20 (s - 1))
         breathing peak = 0.75 · HF0 · v² · exp(-1.0 (s - 1)) · resonance_gain(breathing)
+                         (about ×9 at 6/min; see resonance_gain)
         HF floor       = 0.25 · HF0 · v² · exp(-1.0 (s - 1))   (not tied to breathing)
         LF power = LF0 · (0.5 + 0.5 v) · exp(-0.5 (s - 1))
 
@@ -542,16 +592,24 @@ def breathing_band(breaths_per_min: float) -> str | None:
 # --------------------------------------------------------------------------
 
 def draw_baselines(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED) -> pd.DataFrame:
-    """Draw simulated people's resting parameters around the published norms.
+    """Draw simulated people's resting parameters around the published pooled means.
 
-    * mean RR ~ Normal(926, 90) ms (Nunan et al. 2010), kept within
-      926 ± 2 × 90 ms;
-    * SDNN ~ lognormal with mean 50 and SD 16 ms (Nunan et al. 2010), kept
-      inside Nunan's range 32-93 ms;
-    * LF/HF ~ lognormal with median 2 and mean 2.8 (Task Force 1.5-2.0;
-      Nunan 2.8 ± 2.6), kept inside Nunan's range 1.1-11.6.
+    The *centres* come from published pooled values; the *spread between
+    people* is **the simulation's own assumption** (:data:`PERSON_SPREAD`),
+    not a measured figure. The SDs in Nunan et al. (2010) are not used for
+    it: they describe how the reviewed studies' means differ, not how
+    individuals differ.
 
-    "Kept inside" means redrawn until inside (a truncated distribution),
+    * mean RR ~ Normal(926, 100) ms, kept within 726-1126 ms (centre: Nunan
+      et al. 2010's pooled mean; spread and limits assumed);
+    * SDNN ~ lognormal with mean 50 ms and a coefficient of variation of
+      35 %, kept within 20-110 ms (centre: Nunan's pooled mean; spread and
+      limits assumed);
+    * LF:HF ~ lognormal with median 2 and a log-SD of 0.5, kept within
+      0.5-8 (centre inside the Task Force's 1.5-2.0; spread and limits
+      assumed).
+
+    "Kept within" means redrawn until inside (a truncated distribution),
     not clipped, so no one piles up at a boundary.
 
     Parameters
@@ -570,15 +628,18 @@ def draw_baselines(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED)
     References
     ----------
     .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
-       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
+       33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x [@nunan2010]
+    .. [2] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043 [@taskforce1996]
     """
     rng = np.random.default_rng(seed)
-    sigma = math.sqrt(math.log(1 + (REST_SDNN_SD_MS / REST_SDNN_MS) ** 2))
+    spread = PERSON_SPREAD
+    sigma = math.sqrt(math.log(1 + spread["sdnn_cv"] ** 2))
     mu = math.log(REST_SDNN_MS) - sigma ** 2 / 2
-    ratio_sigma = math.sqrt(2 * math.log(2.8 / 2.0))
 
-    def within(draw, low, high):
-        # Redraw until the value lies in the published range (a truncated distribution).
+    def within(draw, limits):
+        # Redraw until the value lies inside the limits (a truncated distribution).
+        low, high = limits
         while True:
             value = float(draw())
             if low <= value <= high:
@@ -588,10 +649,11 @@ def draw_baselines(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED)
     for i in range(n_subjects):
         rows.append({
             "subject_id": f"S{i + 1:02d}",
-            "mean_rr_ms": within(lambda: rng.normal(REST_MEAN_RR_MS, REST_MEAN_RR_SD_MS),
-                                 REST_MEAN_RR_MS - 2 * REST_MEAN_RR_SD_MS, REST_MEAN_RR_MS + 2 * REST_MEAN_RR_SD_MS),
-            "sdnn_ms": within(lambda: rng.lognormal(mu, sigma), 32.0, 93.0),
-            "lf_hf": within(lambda: rng.lognormal(math.log(2.0), ratio_sigma), 1.1, 11.6),
+            "mean_rr_ms": within(lambda: rng.normal(REST_MEAN_RR_MS, spread["mean_rr_sd_ms"]),
+                                 spread["mean_rr_limits_ms"]),
+            "sdnn_ms": within(lambda: rng.lognormal(mu, sigma), spread["sdnn_limits_ms"]),
+            "lf_hf": within(lambda: rng.lognormal(math.log(REST_LF_HF), spread["lf_hf_log_sd"]),
+                            spread["lf_hf_limits"]),
             "sim_seed": int(rng.integers(1, 2 ** 31 - 1)),
         })
     return pd.DataFrame(rows)

@@ -21,6 +21,14 @@ that the demo isolates one effect: *where* the breathing rhythm falls in the
 spectrum. (In real people, slow breathing also makes the rhythm larger;
 Lehrer & Gevirtz 2014.)
 
+Because the wave's size is held fixed, this model says nothing about how
+slow breathing changes RMSSD or other vagally mediated indices: a slower
+wave of the same size changes less from beat to beat, so the RMSSD this
+module computes falls at 6/min, the opposite of what meta-analyses of slow
+breathing report (Laborde et al. 2022). Use :mod:`course.autonomic`, whose
+breathing-linked swings grow as breathing slows, for that question; use
+this module only for *where* the breathing rhythm lands in the spectrum.
+
 References
 ----------
 .. [1] Nunan D, Sandercock GRH, Brodie DA (2010). A quantitative systematic
@@ -33,6 +41,10 @@ References
 .. [3] Lehrer PM, Gevirtz R (2014). Heart rate variability biofeedback: how
    and why does it work? *Front Psychol* 5:756.
    doi:10.3389/fpsyg.2014.00756 [@lehrer2014]
+.. [4] Laborde S et al. (2022). Effects of voluntary slow breathing on heart
+   rate and heart rate variability: a systematic review and a meta-analysis.
+   *Neurosci Biobehav Rev* 104711. doi:10.1016/j.neubiorev.2022.104711
+   [@laborde2022]
 """
 
 from __future__ import annotations

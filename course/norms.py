@@ -6,7 +6,11 @@ are usually 5 minutes long and taken at rest. ``mean`` and ``sd`` are the
 pooled mean and standard deviation; ``low`` and ``high`` are the range the
 review published alongside them. That range describes the values reported
 in the reviewed studies: it is not a reference interval for an individual,
-and a value outside it is not a diagnosis. Comparing a 60-minute or a non-resting recording with these
+and a value outside it is not a diagnosis. The ``sd`` likewise describes
+how the studies' means differ (a between-study spread), not how much
+individual people differ, so it must not be used as the spread between
+people (the course's simulations state their own assumption instead; see
+:func:`course.autonomic.draw_baselines`). Comparing a 60-minute or a non-resting recording with these
 values is not like with like.
 
 References
@@ -44,7 +48,9 @@ class Norm:
     metric : str
         Key as used by :func:`course.hrv.time_domain` (for example ``"sdnn_ms"``).
     mean, sd : float
-        Pooled mean and standard deviation, in ``unit``.
+        Pooled mean and the standard deviation reported with it, in
+        ``unit``; the SD describes differences between studies' means, not
+        between individuals.
     low, high : float or None
         Published range, in ``unit``; ``None`` when none was published.
     unit : str

@@ -85,6 +85,24 @@ def test_slow_breathing_at_six_per_minute_raises_lf_hf():
     assert _median("lf_hf", breaths_per_min=6) > 4 * _median("lf_hf", breaths_per_min=15)
 
 
+def test_slow_breathing_raises_rmssd_as_the_meta_analyses_report():
+    # Laborde et al. 2022 (223 studies) and Shao et al. 2024: vagally mediated HRV, RMSSD
+    # included, rises with slow breathing. The old model had RMSSD fall (about 46 -> 40 ms).
+    assert _median("rmssd_ms", breaths_per_min=6) > 1.1 * _median("rmssd_ms", breaths_per_min=15)
+    demo = {bpm: autonomic.metrics(autonomic.simulate(breaths_per_min=bpm, seed=autonomic.DEMO_SEED).rr_ms)
+            for bpm in (15, 6)}
+    assert demo[6]["rmssd_ms"] > demo[15]["rmssd_ms"] + 4  # the pair lesson 2 prints
+    assert demo[6]["sdnn_ms"] > demo[15]["sdnn_ms"]
+    # HF *band* power falls only because the breathing rhythm has left the HF band.
+    assert demo[6]["hf_ms2"] < demo[15]["hf_ms2"]
+
+
+def test_rmssd_does_not_fall_as_breathing_slows_from_18_to_6_per_minute():
+    medians = [_median("rmssd_ms", breaths_per_min=bpm) for bpm in (18, 15, 12, 9, 6)]
+    assert all(later >= earlier - 0.5 for earlier, later in zip(medians, medians[1:])), medians
+    assert autonomic.resonance_gain(6) == max(autonomic.resonance_gain(b) for b in np.arange(4, 24.5, 0.5))
+
+
 def test_more_vagal_tone_raises_rmssd_and_hf_and_slows_the_heart():
     low, high = autonomic.simulate(vagal=0.5, seed=1), autonomic.simulate(vagal=1.5, seed=1)
     m_low, m_high = autonomic.metrics(low.rr_ms), autonomic.metrics(high.rr_ms)
@@ -164,12 +182,25 @@ def test_dataset_shape_and_size(table):
     assert ((durations > 295) & (durations <= 300)).all()
 
 
-def test_people_are_drawn_around_nunan_norms():
+def test_people_are_drawn_around_the_pooled_means_with_the_assumed_spread():
     people = autonomic.draw_baselines(n_subjects=400, seed=1)
+    spread = autonomic.PERSON_SPREAD
     assert people["mean_rr_ms"].mean() == pytest.approx(926, abs=15)
-    assert people["sdnn_ms"].between(32, 93).all() and people["lf_hf"].between(1.1, 11.6).all()
-    assert people["sdnn_ms"].median() == pytest.approx(48, abs=4)
-    assert (people["sdnn_ms"] == 32).sum() == 0  # truncated by redrawing, not clipped
+    assert people["mean_rr_ms"].between(*spread["mean_rr_limits_ms"]).all()
+    assert people["sdnn_ms"].between(*spread["sdnn_limits_ms"]).all()
+    assert people["lf_hf"].between(*spread["lf_hf_limits"]).all()
+    assert people["sdnn_ms"].median() == pytest.approx(47, abs=4)
+    assert people["sdnn_ms"].std() / people["sdnn_ms"].mean() == pytest.approx(spread["sdnn_cv"], abs=0.07)
+    assert people["lf_hf"].median() == pytest.approx(2.0, abs=0.2)
+    assert (people["sdnn_ms"] == spread["sdnn_limits_ms"][0]).sum() == 0  # truncated by redrawing, not clipped
+
+
+def test_between_person_spread_is_not_nunans_between_study_sd():
+    # Nunan et al. 2010's SDs (90 ms mean RR, 16 ms SDNN) describe studies' means, not people.
+    assert not hasattr(autonomic, "REST_MEAN_RR_SD_MS") and not hasattr(autonomic, "REST_SDNN_SD_MS")
+    assert "assumption" in autonomic.draw_baselines.__doc__
+    sheet = (datasets_dir() / "hrv_sim_rr.md").read_text(encoding="utf-8")
+    assert "assumption" in sheet and "between-study" in sheet
 
 
 def test_conditions_differ_in_the_intended_directions(table):
@@ -178,16 +209,19 @@ def test_conditions_differ_in_the_intended_directions(table):
     assert stress["mean_hr_bpm"] > rest["mean_hr_bpm"] + 5
     assert stress["hf_ms2"] < rest["hf_ms2"] and stress["rmssd_ms"] < rest["rmssd_ms"]
     assert paced["lf_hf"] > stress["lf_hf"] > rest["lf_hf"]
+    assert paced["rmssd_ms"] > rest["rmssd_ms"]  # slow breathing raises vagally mediated HRV (Laborde 2022)
     assert paced["mean_hr_bpm"] == pytest.approx(rest["mean_hr_bpm"], abs=1.5)
     assert autonomic.condition_lf_hf(table, "paced_6bpm") == pytest.approx(paced["lf_hf"])
 
 
-def test_rest_condition_sits_in_the_published_ranges(table):
+def test_rest_condition_reproduces_each_persons_drawn_parameters(table):
+    people = autonomic.draw_baselines().set_index("subject_id")
     rest = table[table["condition"] == "rest_spontaneous"]
-    for _, group in rest.groupby("subject_id"):
+    for subject, group in rest.groupby("subject_id"):
         td = hrv.time_domain(group["rr_ms"])
-        assert 32 * 0.9 <= td["sdnn_ms"] <= 93 * 1.1
-        assert 19 * 0.8 <= td["rmssd_ms"] <= 75 * 1.25
+        assert td["sdnn_ms"] == pytest.approx(people.loc[subject, "sdnn_ms"], rel=0.15)
+        assert td["mean_nn_ms"] == pytest.approx(people.loc[subject, "mean_rr_ms"], rel=0.02)
+        assert 0.5 * td["sdnn_ms"] <= td["rmssd_ms"] <= 1.2 * td["sdnn_ms"]
 
 
 def test_loader_explains_an_unknown_condition_and_a_non_positive_interval(tmp_path, table):

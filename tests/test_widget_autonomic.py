@@ -40,6 +40,9 @@ def test_summary_and_alt_text_come_from_the_current_values(plot):
     alt = plot.render().alt
     assert alt.startswith("Two charts of a simulated 5-minute recording.")
     assert f"mean of {plot.state['simulation'].rr_ms.mean():.0f} ms" in alt and alt.endswith(text)
+    assert "read RMSSD" not in text
+    plot.update(1.0, 1.0, 6)
+    assert "in the LF band; the breathing rhythm now counts as LF" in plot.summary() and "read RMSSD" in plot.summary()
     plot.update(1.0, 1.0, 24)
     assert "outside the Task Force bands" in plot.summary()
 

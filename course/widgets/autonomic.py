@@ -76,8 +76,10 @@ class AutonomicPlot:
         hz = s["breaths_per_min"] / 60
         band = self.state["breathing_band"]
         where = f"in the {band} band" if band else "outside the Task Force bands"
+        note = ("; the breathing rhythm now counts as LF, so HF power no longer tracks it: read RMSSD"
+                if band in ("LF", "VLF") else "")
         return (autonomic.describe_metrics(self.state["metrics"])
-                + f" (breathing {s['breaths_per_min']:g}/min = {hz:.2f} Hz, {where}).")
+                + f" (breathing {s['breaths_per_min']:g}/min = {hz:.2f} Hz, {where}{note}).")
 
     def alt_text(self) -> str:
         """Alt text written from the current simulation."""

@@ -23,9 +23,10 @@ Lehrer & Gevirtz 2014.)
 
 Because the wave's size is held fixed, this model says nothing about how
 slow breathing changes RMSSD or other vagally mediated indices: a slower
-wave of the same size changes less from beat to beat, so the RMSSD this
-module computes falls at 6/min, the opposite of what meta-analyses of slow
-breathing report (Laborde et al. 2022). Use :mod:`course.autonomic`, whose
+wave of the same size changes less from beat to beat, so an RMSSD computed
+from it would fall at 6/min, the opposite of what meta-analyses of slow
+breathing report (Laborde et al. 2022); :func:`breathing_spectrum` therefore reports
+no RMSSD. Use :mod:`course.autonomic`, whose
 breathing-linked swings grow as breathing slows, for that question; use
 this module only for *where* the breathing rhythm lands in the spectrum.
 
@@ -195,7 +196,9 @@ def breathing_spectrum(breaths_per_min: float = 15.0, **kwargs) -> BreathingSpec
     -------
     BreathingSpectrum
         Series, frequencies (Hz), PSD (ms²/Hz) and a metrics dict with the keys of
-        :func:`course.spectral.frequency_domain` plus ``sdnn_ms`` and ``rmssd_ms``.
+        :func:`course.spectral.frequency_domain` plus ``sdnn_ms``. No RMSSD: with the
+        breathing wave's size held fixed it would fall at slow breathing, the
+        opposite of what is measured (see the module docstring), so it is not offered.
 
     References
     ----------
@@ -206,7 +209,6 @@ def breathing_spectrum(breaths_per_min: float = 15.0, **kwargs) -> BreathingSpec
     freqs, psd = spectral.welch_psd(nn)
     metrics = spectral.frequency_domain(nn)
     metrics["sdnn_ms"] = hrv.sdnn(nn)
-    metrics["rmssd_ms"] = hrv.rmssd(nn)
     return BreathingSpectrum(float(breaths_per_min), nn, freqs, psd, metrics)
 
 

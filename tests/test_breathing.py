@@ -125,3 +125,8 @@ def test_interactive_demo_has_a_labelled_keyboard_slider_that_redraws(monkeypatc
 
 def test_spectral_module_bands_are_used():
     assert spectral.BANDS["LF"][1] == spectral.BANDS["HF"][0] == 0.15
+
+
+def test_the_fixed_size_model_reports_no_rmssd():
+    """Its RMSSD would fall at slow breathing, against the evidence (Laborde 2022); lesson 2's model answers that."""
+    assert "rmssd_ms" not in breathing.breathing_spectrum(6).metrics and "sdnn_ms" in breathing.breathing_spectrum(6).metrics

@@ -381,7 +381,7 @@ def plot_headline_estimates(table: pd.DataFrame | None = None):
     ax.set_xlim(0, 60)
     ax.set_xlabel("Dropout (%)")
     ax.plot([], [], "o", color=plotting.PALETTE["blue"], label="pooled over many studies or people")
-    ax.plot([], [], "D", color=plotting.PALETTE["orange"], label="one trial, or an older broad review")
+    ax.plot([], [], "D", color=plotting.PALETTE["orange"], label="pooled arms of one group's trials, or an older broad review")
     ax.plot([], [], ":", color=plotting.PALETTE["black"], label="50%")
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
     ax.set_title("Headline dropout figures from the published literature", fontsize=10)

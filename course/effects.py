@@ -517,6 +517,51 @@ def nnt_in_words(p_treated: float, p_control: float, *, outcome: str) -> str:
             f"treated (a number needed to harm of {-value:.1f}).")
 
 
+def natural_frequency(proportion: float, out_of: int = 10) -> str:
+    """A proportion as "about k in N people", the way a client can picture it.
+
+    Parameters
+    ----------
+    proportion : float
+        Share of people with the event, from 0 to 1 (0.20 for 20 %).
+    out_of : int
+        The size of the imagined group (default 10; a whole number of at least 2).
+
+    Returns
+    -------
+    str
+        For example ``natural_frequency(0.20)`` gives "about 2 in 10 (20.0%)". A
+        proportion above 0 that would round to nobody gives "fewer than 1 in N";
+        one below 1 that would round to everyone gives "nearly all N".
+
+    Raises
+    ------
+    DataError
+        If ``proportion`` is not between 0 and 1, or ``out_of`` is not a whole
+        number of at least 2.
+
+    Examples
+    --------
+    Larsen et al. (2016) counted a temporary rise in PTSD symptoms in 20.0 % of
+    women in prolonged exposure [@larsen2016]:
+
+    >>> natural_frequency(0.200)
+    'about 2 in 10 (20.0%)'
+    """
+    proportion = _proportion(proportion, "proportion")
+    size = _number(out_of, "group size")
+    if size < 2 or size != int(size):
+        raise DataError(f"The group size must be a whole number of at least 2 (got {size:g}).")
+    size = int(size)
+    count = math.floor(proportion * size + 0.5)
+    percent = f"({100 * proportion:.1f}%)"
+    if count == 0 and proportion > 0:
+        return f"fewer than 1 in {size} {percent}"
+    if count == size and proportion < 1:
+        return f"nearly all {size} {percent}"
+    return f"about {count} in {size} {percent}"
+
+
 def ratio_ci_in_words(estimate: float, low: float, high: float, what: str = "odds") -> str:
     """Say in plain words what a ratio and its 95 % confidence interval allow.
 

@@ -60,3 +60,12 @@ def test_read_table_explains_problems(tmp_path):
         data.read_table(bad, {"name": "text", "pct": "number"})
     with pytest.raises(DataError, match="missing"):
         data.read_table(tmp_path / "nope.csv", {"name": "text"})
+
+
+def test_gutner_row_is_pooled_trial_arms_not_one_trial(headline):
+    """Gutner et al. 2016 analysed women randomised to four CBT conditions from more than one trial (issue #15)."""
+    row = headline.set_index("source_key").loc["gutner2016"]
+    assert row.dropout_pct == 39 and row.n_participants == 321
+    assert "single" not in row.design and "one CBT trial" not in row.population
+    assert "pooled" in row.population
+    assert row.isna()["k_studies"]  # the abstract does not name or count the trials

@@ -258,3 +258,24 @@ def test_every_public_function_documents_units_and_references():
                  "odds_ratio", "number_needed_to_treat", "nnt_in_words", "ratio_ci_in_words"):
         doc = getattr(effects, name).__doc__
         assert "Parameters" in doc and "Returns" in doc and "References" in doc, name
+
+
+@pytest.mark.parametrize("proportion,out_of,words", [
+    (0.200, 10, "about 2 in 10 (20.0%)"),      # Larsen et al. 2016, prolonged exposure
+    (0.286, 10, "about 3 in 10 (28.6%)"),      # Larsen et al. 2016, CPT
+    (0.147, 10, "about 1 in 10 (14.7%)"),      # Larsen et al. 2016, CPT-C
+    (0.147, 100, "about 15 in 100 (14.7%)"),
+    (0.0, 10, "about 0 in 10 (0.0%)"),
+    (0.01, 10, "fewer than 1 in 10 (1.0%)"),
+    (0.97, 10, "nearly all 10 (97.0%)"),
+    (1.0, 10, "about 10 in 10 (100.0%)"),
+])
+def test_natural_frequency_in_words(proportion, out_of, words):
+    assert effects.natural_frequency(proportion, out_of) == words
+
+
+@pytest.mark.parametrize("args,words", [((20.0,), "between 0 and 1"), ((0.2, 1), "at least 2"),
+                                        ((0.2, 2.5), "whole number"), (("a lot",), "must be a number")])
+def test_natural_frequency_refuses_bad_input_with_a_sentence(args, words):
+    with pytest.raises(DataError, match=words):
+        effects.natural_frequency(*args)

@@ -50,7 +50,8 @@ def test_every_verdict_and_label_is_allowed():
 def test_verdicts_follow_the_evidence_file():
     # EVIDENCE.md E, "The seed's factual claims"
     expected = {"dropout_half": "partly supported", "low_effect": "contradicted",
-                "relapse_common": "not quantified", "causes_harm": "not supported by the cited source",
+                "relapse_common": "partly supported",  # EVIDENCE-3 #10 (Levy 2021, van Dis 2020): a minority
+                "causes_harm": "not supported by the cited source",
                 "poorly_tolerated": "partly supported", "complex_trauma": "partly supported"}
     for claim_id, verdict in expected.items():
         assert claims.by_id(claim_id).verdict == verdict
@@ -67,12 +68,13 @@ def test_numbers_match_the_published_figures():
     assert harm == [5.8, 17.4]
     # Karatzias 2019: g against usual care in samples with complex-PTSD symptoms (CBT, EMDR), as magnitudes
     assert [v for _, v, _ in claims.by_id("complex_trauma").numbers] == [0.90, 1.26]
+    assert [v for _, v, _ in claims.by_id("relapse_common").numbers] == [14.0]  # Levy 2021
 
 
 def test_checkable_versions_match_their_partial_verdicts():
     # A "partly supported" claim names the parts that are judged (issue 15: dropout_half said "typically").
     for claim in claims.CLAIMS:
-        if claim.verdict == "partly supported" and claim.claim_id != "poorly_tolerated":
+        if claim.verdict == "partly supported" and claim.claim_id != "poorly_tolerated":  # one part, in settings
             assert re.search(r"\(1\).*\(2\)", claim.checkable, flags=re.S), claim.claim_id
     assert "typically around half" not in claims.by_id("dropout_half").checkable
     assert "Part 2 does not" in claims.by_id("dropout_half").why

@@ -6,8 +6,10 @@ exposure therapy works badly) makes a handful of factual claims. Each row of
 the best evidence the course found (with citation keys from
 ``references.json``, the evidence label from the course's evidence file and
 the kind of study), and a verdict in one of the five words of
-:data:`VERDICTS`. The verdicts follow the course's evidence file, section E
-("The seed's factual claims").
+:data:`VERDICTS`. The verdicts follow the course's evidence files (EVIDENCE.md
+section E, "The seed's factual claims", updated by EVIDENCE-3.md for relapse)
+and issue #15's review: a "partly supported" claim states its parts, so the
+learner can see which part holds.
 
 :data:`PRACTICE` is a second, separate set of statements for the graded
 exercise. Its answer key is stored only as hashes
@@ -24,7 +26,12 @@ Evidence and keys: see ``references.json``; the main sources are
 Lewis et al. (2020) [@lewis2020dropout], Imel et al. (2013) [@imel2013],
 Varker et al. (2021) [@varker2021], Powers et al. (2010) [@powers2010],
 Cusack et al. (2016) [@cusack2016], Rozental et al. (2017) [@rozental2017],
-Berge et al. (2020) [@berge2020] and Craske et al. (2014) [@craske2014].
+Berge et al. (2020) [@berge2020], Craske et al. (2014) [@craske2014],
+Levy et al. (2021) [@levy2021], van Dis et al. (2020) [@vandis2020] and
+Resick et al. (2012) [@resick2012]; for complex trauma, Spinazzola et al.
+(2005) [@spinazzola2005], Najavits (2015) [@najavits2015], Cloitre et al.
+(2011) [@cloitre2011], de Jongh et al. (2016) [@dejongh2016] and Karatzias
+et al. (2019) [@karatzias2019].
 """
 
 from __future__ import annotations

@@ -19,7 +19,10 @@ def test_update_moves_bars_and_keeps_the_figure():
     assert plot.fig is fig and list(plot.bars) == bars
     assert [b.get_width() for b in bars if b.get_visible()] == [1.08, 0.68, 0.77, 0.41]
     assert "verdict: contradicted" in plot.title.get_text()
-    plot.update("relapse_common")
+    plot.update("relapse_common")  # one number since issue 15 (Levy 2021: 14% relapsed)
+    assert [b.get_width() for b in bars if b.get_visible()] == [14.0, 86.0]
+    assert "No numbers" not in plot.message.get_text()
+    plot.update("insight_alternative")
     assert not any(b.get_visible() for b in bars)
     assert "No numbers" in plot.message.get_text()
     plt.close(fig)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_claims import PRACTICE_KEY
+from test_claims import PRACTICE_ALSO_RIGHT, PRACTICE_KEY
 
 from course import claims, evidence_check
 from course.errors import CheckFailed
@@ -50,17 +50,24 @@ def test_seed_000_partial_credit_rounds_down_and_names_items_not_answers(capsys)
 
 
 @pytest.mark.parametrize("changes,points", [
-    ({}, 2),
-    ({"b_pe_beats_others": "supported"}, 1),                                   # 5 of 6
+    ({}, 3),
+    ({"b_pe_beats_others": "supported"}, 2),                                   # 6 of 7: floor(3 * 6/7)
+    ({"b_pe_beats_others": "supported", "d_harms_rare": "supported"}, 2),      # 5 of 7
     ({"b_pe_beats_others": "supported", "d_harms_rare": "supported",
-      "e_effect_lasts": "supported"}, 1),                                      # 3 of 6
+      "e_followup_g": "supported"}, 1),                                        # 4 of 7
+    ({"b_pe_beats_others": "supported", "d_harms_rare": "supported",
+      "e_followup_g": "supported", "g_stabilise_first": "supported"}, 1),      # 3 of 7
 ])
 def test_practice_partial_credit(changes, points):
-    assert claims.PRACTICE.points_earned(dict(PRACTICE_KEY, **changes), 2) == points
+    assert claims.PRACTICE.points_earned(dict(PRACTICE_KEY, **changes), 3) == points
+
+
+def test_practice_second_accepted_verdicts_earn_full_marks():
+    assert claims.PRACTICE.points_earned(dict(PRACTICE_KEY, **PRACTICE_ALSO_RIGHT), 3) == 3
 
 
 def test_practice_too_few_right_earns_nothing_with_an_explanation():
     answers = dict(PRACTICE_KEY, b_pe_beats_others="supported", c_rozental_harm="supported",
-                   d_harms_rare="supported", e_effect_lasts="supported")  # 2 of 6
-    with pytest.raises(CheckFailed, match="2 of 6"):
-        claims.PRACTICE.points_earned(answers, 2)
+                   d_harms_rare="supported", e_followup_g="supported", g_stabilise_first="supported")  # 2 of 7
+    with pytest.raises(CheckFailed, match="2 of 7"):
+        claims.PRACTICE.points_earned(answers, 3)

@@ -791,7 +791,7 @@ class PublishedPrediction:
 
 
 def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pct: float, i2_pct: float,
-                              k: int, level: float = 0.95) -> PublishedPrediction:
+                              k: int, level: float = 0.95, half: str = "mean") -> PublishedPrediction:
     """Approximate prediction interval from a published pooled proportion, its 95% CI, I² and k.
 
     For a meta-analysis whose study-level counts you do not have. Steps, all
@@ -820,6 +820,11 @@ def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pc
         Number of studies pooled (at least 3).
     level : float, default 0.95
         Level of the prediction interval.
+    half : {"mean", "lower", "upper"}
+        Which half-width of the CI (on the logit scale) gives the SE: their
+        average, or only the lower or upper one. A published CI that is not
+        symmetric on the logit scale was made on another scale; comparing the
+        three shows how much that matters.
 
     Returns
     -------
@@ -845,7 +850,12 @@ def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pc
         raise DataError("A prediction interval needs at least 3 studies (t with k - 2 degrees of freedom).")
     k = int(k)
     mu = logit(estimate_pct / 100)
-    se = (logit(ci_high_pct / 100) - logit(ci_low_pct / 100)) / (2 * Z95)
+    low_half = mu - logit(ci_low_pct / 100)
+    high_half = logit(ci_high_pct / 100) - mu
+    halves = {"mean": (low_half + high_half) / 2, "lower": low_half, "upper": high_half}
+    if half not in halves:
+        raise ValueError(f"half must be one of {', '.join(halves)}, not {half!r}.")
+    se = halves[half] / Z95
     frac = i2_pct / 100
     tau2 = frac * k * se ** 2
     s2 = (1 - frac) * k * se ** 2

@@ -409,6 +409,14 @@ def test_prediction_from_published_lewis_pe_by_hand():
     assert out.pi_pct == pytest.approx((100 / (1 + math.exp(-(mu - half))), 100 / (1 + math.exp(-(mu + half)))))
     assert 5.0 < out.pi_pct[0] < 6.0 and 57.0 < out.pi_pct[1] < 58.0  # the reviewer's "roughly 6-57 %"
     assert "95% prediction interval about 5.6 to 57.4 %" in out.summary()
+    # The published CI is not symmetric on the logit scale; each half alone brackets the answer.
+    lower = meta.prediction_from_published(22, 16, 28, 72.56, 22, half="lower")
+    upper = meta.prediction_from_published(22, 16, 28, 72.56, 22, half="upper")
+    assert lower.se == pytest.approx((mu - math.log(0.16 / 0.84)) / 1.959963984540054)
+    assert upper.se == pytest.approx((math.log(0.28 / 0.72) - mu) / 1.959963984540054)
+    assert lower.pi_pct[0] < out.pi_pct[0] < upper.pi_pct[0] and upper.pi_pct[1] < out.pi_pct[1] < lower.pi_pct[1]
+    with pytest.raises(ValueError, match="half must be"):
+        meta.prediction_from_published(22, 16, 28, 72.56, 22, half="both")
 
 
 def test_prediction_from_published_refuses_what_it_cannot_use():

@@ -29,8 +29,8 @@ meta-analyses whose study-level counts one does not have.
 This is the two-step, inverse-variance approach. A one-step
 binomial-normal generalised linear mixed model (GLMM), which needs no
 continuity correction and does not tie an arm's weight to its own estimate,
-is recommended by several methods papers for proportions [6]_ [7]_ [8]_; it
-is not implemented here.
+is favoured by several methods papers for proportions [6]_ [7]_ [8]_;
+:func:`pool_proportions_glmm` fits it by maximum likelihood for comparison.
 
 Units: proportions are fractions between 0 and 1; everything called ``*_pct``
 is in percent; logits are log-odds (no unit); variances are on the logit scale.
@@ -646,6 +646,150 @@ def logit_normal_mean(mu: float, tau2: float, nodes: int = 80) -> float:
         return inv_logit(mu)
     x, w = np.polynomial.hermite_e.hermegauss(nodes)
     return float(np.sum(w * inv_logit(mu + math.sqrt(tau2) * x)) / math.sqrt(2 * math.pi))
+
+
+@dataclass(frozen=True)
+class GlmmResult:
+    """Result of :func:`pool_proportions_glmm` (binomial-normal model, maximum likelihood).
+
+    Attributes
+    ----------
+    k : int
+    mu, se : float
+        Mean of the true logits and its (Wald) standard error.
+    tau2 : float
+        Between-study variance of the true logits.
+    estimate_pct : float
+        ``100 * inv_logit(mu)``: the median true proportion (%).
+    ci_pct : tuple of float
+        95% Wald interval of the median (%).
+    loglik : float
+        Maximised marginal log-likelihood.
+    """
+
+    k: int
+    mu: float
+    se: float
+    tau2: float
+    estimate_pct: float
+    ci_pct: tuple
+    loglik: float
+
+    def summary(self) -> str:
+        """One sentence: k, the pooled (median) %, its CI and tau²."""
+        return (f"{self.k} arms, binomial-normal GLMM: pooled {self.estimate_pct:.1f} % "
+                f"(95% CI {self.ci_pct[0]:.1f} to {self.ci_pct[1]:.1f} %), tau² {self.tau2:.2f}.")
+
+
+def glmm_log_likelihood(mu: float, tau: float, events, n, nodes: int = 30) -> float:
+    """Marginal log-likelihood of the binomial-normal model at ``(mu, tau)``.
+
+    ``events_i ~ Binomial(n_i, inv_logit(theta_i))`` with
+    ``theta_i ~ Normal(mu, tau²)``; each study's likelihood is integrated over
+    ``theta_i`` by adaptive Gauss-Hermite quadrature (nodes centred on the
+    mode of the integrand and scaled by its curvature, so that a sharply
+    peaked binomial likelihood is not missed). No continuity correction: a
+    study with 0 or all events contributes as it is.
+
+    Parameters
+    ----------
+    mu : float
+        Mean of the true logits.
+    tau : float
+        Their standard deviation (>= 0; 0 gives the plain binomial likelihood).
+    events, n : array_like
+    nodes : int, default 30
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    .. [1] Stijnen T, Hamza TH, Özdemir P (2010). *Stat Med* 29(29):3046-3067.
+    """
+    from scipy.special import expit, gammaln, log_expit
+
+    events, n = _arm_counts(events, n)
+    tau = abs(float(tau))
+    log_binom = gammaln(n + 1) - gammaln(events + 1) - gammaln(n - events + 1)
+    if tau == 0:
+        return float(np.sum(log_binom + events * log_expit(mu) + (n - events) * log_expit(-mu)))
+    # mode and curvature of log[binomial(theta) * normal(theta; mu, tau)] for each study (Newton, concave)
+    theta = np.full(events.shape, float(mu))
+    for _ in range(100):
+        p = expit(theta)
+        grad = events - n * p - (theta - mu) / tau ** 2
+        hess = -n * p * (1 - p) - 1 / tau ** 2
+        step = grad / hess
+        theta = theta - step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    p = expit(theta)
+    scale = 1.0 / np.sqrt(n * p * (1 - p) + 1 / tau ** 2)
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    t = theta[:, None] + scale[:, None] * x[None, :]
+    log_g = (log_binom[:, None] + events[:, None] * log_expit(t) + (n - events)[:, None] * log_expit(-t)
+             - 0.5 * ((t - mu) / tau) ** 2 - math.log(tau * math.sqrt(2 * math.pi)))
+    terms = log_g + (np.log(w) + 0.5 * x ** 2)[None, :] + np.log(scale)[:, None]
+    top = np.max(terms, axis=1, keepdims=True)
+    return float(np.sum(top[:, 0] + np.log(np.sum(np.exp(terms - top), axis=1))))
+
+
+def pool_proportions_glmm(events, n, nodes: int = 30) -> GlmmResult:
+    """Pool one proportion per study with the one-step binomial-normal GLMM (random intercept, logit link).
+
+    Maximises :func:`glmm_log_likelihood` over ``mu`` and ``tau`` (tau may be
+    0); the standard error of ``mu`` comes from the observed information at
+    the maximum (a numerical second derivative of the profile in ``mu`` with
+    tau fixed), and the CI is ``mu ± 1.96 SE``. Unlike :func:`pool_proportions`
+    it needs no continuity correction and does not treat each study's
+    variance as known.
+
+    Parameters
+    ----------
+    events, n : array_like
+        Events and people per study (at least 2 studies).
+    nodes : int, default 30
+        Gauss-Hermite points per study (adaptive).
+
+    Returns
+    -------
+    GlmmResult
+
+    References
+    ----------
+    .. [1] Stijnen T, Hamza TH, Özdemir P (2010). *Stat Med* 29(29):3046-3067.
+    .. [2] Lin L, Chu H (2020). *Epidemiology* 31(5):713-717.
+    """
+    from scipy import optimize
+
+    events, n = _arm_counts(events, n)
+    if events.size < 2:
+        raise DataError("The GLMM needs at least 2 studies.")
+    if events.sum() == 0 or events.sum() == n.sum():
+        raise DataError("With no events at all (or only events) the GLMM's pooled proportion is 0 % (or 100 %) "
+                        "and has no finite logit; report the counts instead.")
+    crude = (events.sum() + 0.5) / (n.sum() + 1.0)
+
+    def negative(params):
+        return -glmm_log_likelihood(params[0], params[1], events, n, nodes)
+
+    starts = [(logit(crude), t) for t in (0.05, 0.5, 1.5)]
+    fits = [optimize.minimize(negative, np.array(s), method="Nelder-Mead",
+                              options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000}) for s in starts]
+    best = min(fits, key=lambda f: f.fun)
+    mu, tau = float(best.x[0]), abs(float(best.x[1]))
+    # tau = 0 is allowed: compare with the fixed-effect (tau = 0) maximum
+    fe = optimize.minimize_scalar(lambda m: negative((m, 0.0)), bracket=(mu - 1, mu + 1))
+    if fe.fun <= best.fun:
+        mu, tau = float(fe.x), 0.0
+    h = 1e-4
+    curvature = (negative((mu + h, tau)) - 2 * negative((mu, tau)) + negative((mu - h, tau))) / h ** 2
+    se = 1.0 / math.sqrt(curvature)
+    return GlmmResult(k=int(events.size), mu=mu, se=se, tau2=tau ** 2, estimate_pct=100 * inv_logit(mu),
+                      ci_pct=(100 * inv_logit(mu - Z95 * se), 100 * inv_logit(mu + Z95 * se)),
+                      loglik=-negative((mu, tau)))
 
 
 def _arm_counts(events, n):

@@ -91,16 +91,38 @@ def test_interactive_demo_has_labelled_controls_that_redraw(monkeypatch):
     monkeypatch.delenv("COURSE_HEADLESS", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     box = fx.forest_explorer_demo()
-    therapy, fmt, population, method, caption, _ = box.children
-    for control in (therapy, fmt, population, method):
+    therapy, fmt, population, method, ci, caption, _ = box.children
+    for control in (therapy, fmt, population, method, ci):
         assert control.description
     assert [tuple(o) for o in method.options] == [("DerSimonian–Laird", "DL"), ("REML", "REML")]
+    assert [o[1] for o in ci.options] == ["normal", "HKSJ"]
     before = caption.value
     therapy.value = "CPT"
     assert caption.value != before and "Cognitive Processing Therapy: 8 arms" in caption.value
     method.value = "DL"
     assert "8 arms, DL" in caption.value
+    ci.value = "HKSJ"
+    assert "(95% CI (HKSJ, t with 7 df)" in caption.value
+    ci.value = "normal"
     population.value = "military"
     assert "military samples" in caption.value
     fmt.value = "group"
     assert "no arm matches" in caption.value
+
+
+def test_arms_use_wilson_intervals_and_the_average_can_use_hartung_knapp(table):
+    arms, normal = fx.explore(table, "VRE", method="REML")
+    low, high = meta.wilson_interval(arms["n_dropout"], arms["n_randomised"])
+    np.testing.assert_allclose(arms["ci_low_pct"], 100 * low)
+    np.testing.assert_allclose(arms["ci_high_pct"], 100 * high)
+    _, hk = fx.explore(table, "VRE", method="REML", ci="HKSJ")
+    assert hk.logit.ci_method == "HKSJ" and hk.estimate_pct == pytest.approx(normal.estimate_pct)
+    assert hk.ci_pct[1] - hk.ci_pct[0] > normal.ci_pct[1] - normal.ci_pct[0]
+    one = table[table["therapy"] == "VRE"].head(1)
+    _, single = fx.explore(one, "VRE", ci="HKSJ")  # one arm: no Hartung-Knapp, no crash
+    assert single.k == 1 and single.logit.ci_method == "normal"
+    plot = fx.ForestExplorerPlot(table, therapy="VRE", ci="HKSJ")
+    xs = plot.diamond.get_xy()[:, 0]
+    assert xs.min() == pytest.approx(hk.ci_pct[0]) and xs.max() == pytest.approx(hk.ci_pct[1])
+    assert "HKSJ" in plot.summary()
+    plt.close(plot.fig)

@@ -1,10 +1,12 @@
 """Demo: a forest plot of the SIMULATED dropout arms, filtered live (module 02, lesson 03).
 
-Pick a therapy, a format and a population, and a method for the
-between-study variance (DerSimonian-Laird or REML). The arms, the pooled
-random-effects diamond and the 95% prediction interval update in one reused
-figure. The computation is :func:`explore` (pure, tested); the pooling is
-:func:`course.meta.pool_proportions`.
+Pick a therapy, a format and a population, a method for the between-study
+variance (DerSimonian-Laird or REML) and the confidence interval of the
+average (normal quantile or Hartung-Knapp with t on k - 1 degrees of
+freedom). The arms (each with its Wilson interval, so an arm with no dropouts
+starts at 0 %), the pooled random-effects diamond and the 95% prediction
+interval update in one reused figure. The computation is :func:`explore`
+(pure, tested); the pooling is :func:`course.meta.pool_proportions`.
 
 References
 ----------
@@ -12,6 +14,9 @@ References
    Psychotraumatol* 11(1):1709709 (the anchors of the simulated arms).
 .. [2] Higgins JPT, Thompson SG, Spiegelhalter DJ (2009). *J R Stat Soc
    Ser A* 172(1):137-159 (prediction interval).
+.. [3] IntHout J, Ioannidis JPA, Borm GF (2014). *BMC Med Res Methodol*
+   14:25 (Hartung-Knapp-Sidik-Jonkman interval).
+.. [4] Newcombe RG (1998). *Stat Med* 17:857-872 (Wilson interval).
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from . import _layout
 ALL = "ALL"
 ANY = "any"
 #: Filters' start values.
-DEFAULTS = {"therapy": "PE", "fmt": ANY, "population": ANY, "method": "REML"}
+DEFAULTS = {"therapy": "PE", "fmt": ANY, "population": ANY, "method": "REML", "ci": "normal"}
 FORMATS = [("Individual or group", ANY), ("Individual only", "individual"), ("Group only", "group")]
 POPULATIONS = [("Civilian and military", ANY), ("Civilian only", "civilian"), ("Military or veteran only", "military")]
 METHODS = [("DerSimonian–Laird", "DL"), ("REML", "REML")]
+CI_CHOICES = [("Normal (z = 1.96)", "normal"), ("Hartung–Knapp (t, k − 1 df)", "HKSJ")]
 #: Above this many arms the rows are not labelled one by one.
 MAX_LABELLED = 30
 
@@ -80,8 +86,13 @@ def select_arms(table, therapy: str = "PE", fmt: str = ANY, population: str = AN
     return arms.sort_values(["pct", "study_id"]).reset_index(drop=True)
 
 
-def explore(table, therapy: str = "PE", fmt: str = ANY, population: str = ANY, method: str = "REML"):
+def explore(table, therapy: str = "PE", fmt: str = ANY, population: str = ANY, method: str = "REML",
+            ci: str = "normal"):
     """Filter the arms and pool them.
+
+    Each arm's own 95% interval is Wilson's (:func:`course.meta.wilson_interval`);
+    ``ci`` chooses the pooled average's interval (``"normal"`` or ``"HKSJ"``,
+    see :func:`course.meta.pool`).
 
     Returns
     -------
@@ -97,7 +108,9 @@ def explore(table, therapy: str = "PE", fmt: str = ANY, population: str = ANY, m
     detail = meta.study_table(arms["n_dropout"], arms["n_randomised"])
     arms["ci_low_pct"] = detail["ci_low_pct"].to_numpy()
     arms["ci_high_pct"] = detail["ci_high_pct"].to_numpy()
-    return arms, meta.pool_proportions(arms["n_dropout"], arms["n_randomised"], method)
+    if len(arms) < 2 and ci != "normal":
+        ci = "normal"  # Hartung-Knapp needs 2 arms; one arm is shown with the normal interval
+    return arms, meta.pool_proportions(arms["n_dropout"], arms["n_randomised"], method, ci=ci)
 
 
 class ForestExplorerPlot:
@@ -116,7 +129,7 @@ class ForestExplorerPlot:
                                        label="95% prediction interval")
         self.pooled_line = self.ax.axvline(0, color=red, lw=0.8, ls=":")
         self.ax.set_xlim(0, 100)
-        self.ax.set_xlabel("Dropout (%) with 95% confidence intervals")
+        self.ax.set_xlabel("Dropout (%) with 95% confidence intervals (Wilson for each arm)")
         self.ax.grid(axis="y", visible=False)
         self.ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
         self.fig.suptitle("SIMULATED trial arms (not real trials)", fontsize=11, fontweight="bold")
@@ -124,12 +137,13 @@ class ForestExplorerPlot:
         self.update(**values)
         _layout.freeze(self.fig, [(self.ax, "x")])
 
-    def update(self, therapy=None, fmt=None, population=None, method=None) -> None:
+    def update(self, therapy=None, fmt=None, population=None, method=None, ci=None) -> None:
         """Apply the filters (None keeps a value), re-pool, and move the artists."""
-        for name, value in dict(therapy=therapy, fmt=fmt, population=population, method=method).items():
+        for name, value in dict(therapy=therapy, fmt=fmt, population=population, method=method, ci=ci).items():
             if value is not None:
                 setattr(self, name, value)
-        self.arms, self.result = explore(self.table, self.therapy, self.fmt, self.population, self.method)
+        self.arms, self.result = explore(self.table, self.therapy, self.fmt, self.population, self.method,
+                                         self.ci)
         k = len(self.arms)
         step = max(1.0, k / 15.0)  # keep the diamond and the prediction bar visible when there are many arms
         pooled_y, pi_y = -1.0 * step, -2.0 * step
@@ -185,15 +199,15 @@ class ForestExplorerPlot:
 
 
 def forest_explorer_demo(table=None, **settings):
-    """Dropdowns for therapy, format and population, and a DL/REML toggle, driving a live forest plot.
+    """Dropdowns for therapy, format and population, DL/REML and normal/Hartung-Knapp toggles, driving a live forest plot.
 
     Parameters
     ----------
     table : pandas.DataFrame, optional
         Simulated arms (default: ``datasets/dropout_trials_sim.csv``).
     **settings
-        Start values for ``therapy``, ``fmt``, ``population``, ``method``
-        (see :data:`DEFAULTS`).
+        Start values for ``therapy``, ``fmt``, ``population``, ``method``,
+        ``ci`` (see :data:`DEFAULTS`).
 
     Returns
     -------
@@ -221,5 +235,10 @@ def forest_explorer_demo(table=None, **settings):
                                         description="Estimate of tau² (between-arm variance)", style=style,
                                         tooltips=["DerSimonian–Laird (method of moments)",
                                                   "Restricted maximum likelihood"]),
+        "ci": widgets.ToggleButtons(options=CI_CHOICES, value=values["ci"],
+                                    description="95% CI of the average", style=style,
+                                    tooltips=["Pooled logit ± 1.96 standard errors",
+                                              "Hartung–Knapp–Sidik–Jonkman: rescaled standard error, t with k − 1 "
+                                              "degrees of freedom; wider with few arms"]),
     }
     return controls_demo(plot, controls)

@@ -306,8 +306,8 @@ def _check_size_and_kind(raw: bytes, name: str) -> None:
     if control > 0.05 * len(sample):
         raise DataError(f"The file '{name}' is not a text file (it holds many control bytes).",
                         hint="Export the intervals as CSV or text.")
-    lines = max(raw.count(b"\n"), raw.count(b"\r"))
-    if len(raw) > MAX_BYTES or lines > MAX_INTERVALS + 50:
+    lines = max(raw.count(b"\n"), raw.count(b"\r")) + (0 if raw.endswith((b"\n", b"\r")) else 1)
+    if len(raw) > MAX_BYTES or lines > MAX_INTERVALS + 1:  # + 1 for a header line
         raise DataError(f"The file '{name}' is too large for the lab: it holds about {lines:,} lines "
                         f"({len(raw) / 1e6:.1f} MB), more than the {MAX_INTERVALS:,} intervals (about two days) "
                         "the lab reads.", hint="Cut out the part you want to look at, for example 5 minutes at rest.")
@@ -424,7 +424,8 @@ def _choose_column(table: pd.DataFrame, header, column, name):
                             hint="Choose one of those in the Column menu.")
         rr_like = [c for c in numeric if _kind_of_column(c, numeric[c]) in ("rr", "other")]
         choices = rr_like if len(rr_like) > 1 else []
-        return column, (choices if column in choices else ([column] + choices if choices else [])), None
+        note = f"Read the intervals from the column {column!r}, as you chose."
+        return column, (choices if column in choices else ([column] + choices if choices else [])), note
     if not numeric:
         found = ", ".join(repr(c) for c in columns)
         raise DataError(f"The file '{name}' has no column of numbers (columns found: {found}), so it holds no "

@@ -91,6 +91,9 @@ UNITS = {None: "detect automatically", "ms": "milliseconds", "s": "seconds"}
 
 #: More than this percentage flagged counts as a very irregular trace (the course's own rule).
 IRREGULAR_PCT = 15.0
+#: The reminder shown with every uploaded file.
+SAFETY_NOTE = ("Education, not clinical advice: a very irregular trace, or palpitations, fainting or chest pain, "
+               "are for a doctor.")
 #: The sentence shown whenever a recording looks medically irregular.
 MEDICAL_NOTE = ("A very irregular trace, or palpitations, fainting or chest pain, are for a doctor, not for this "
                 "lab. Frequent ectopic (premature) beats are a medical matter, not an artefact to tidy away. "

@@ -184,6 +184,7 @@ def test_polar_export_in_seconds_loads_and_says_it_converted(interactive):
     upload.value = _upload_value("watch_seconds.csv", (FIXTURES / "watch_seconds.csv").read_bytes())
     assert chooser.value == "upload" and "Problem" not in report.value
     assert "Read as seconds and converted to milliseconds" in report.value
+    assert "Education, not clinical advice: a very irregular trace" in report.value
     units.value = "ms"  # the learner overrides the detection: 0.75 ms is impossible, said in a sentence
     assert "Problem with the file:" in report.value and "Read as milliseconds" in report.value
     assert "Traceback" not in report.value
@@ -210,6 +211,7 @@ def test_frequent_ectopics_bring_the_medical_note(interactive):
     upload.value = _upload_value("frequent.csv", (FIXTURES / "frequent_ectopics.csv").read_bytes())
     assert "are for a doctor" in report.value and "medical matter, not an artefact to tidy away" in report.value
     assert "do not interpret HRV from this recording" in report.value
+    assert report.value.count("are for a doctor") == 1  # the full note, not the short reminder as well
 
 
 def test_column_menu_appears_only_when_ambiguous(interactive):

@@ -373,7 +373,10 @@ class HRVLab:
         """What the lab did with the uploaded file (plain sentences), when it is shown; else []."""
         if not self.showing_upload:
             return []
-        return [*self.imported.notes, self.imported.correction_note(self.method)]
+        notes = [*self.imported.notes, self.imported.correction_note(self.method)]
+        if not self.imported.medical_flag:  # with the flag, the full medical note is already there
+            notes.append(rr_import.SAFETY_NOTE)
+        return notes
 
     def message_html(self) -> str:
         """The current problem (if any), notes about the uploaded file and the report, as HTML (text escaped)."""

@@ -250,11 +250,13 @@ def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
     raw = bytes(raw)
     _check_size_and_kind(raw, name)
     text, encoding_note = _decode(raw)
-    table, header, first_line = _parse(text, name)
+    table, header, first_line, preamble = _parse(text, name)
+    preamble_note = (f"Skipped {preamble} line(s) of text (such as the device's name or the date) above the header "
+                     f"on line {first_line - 1}." if preamble and header is not None else None)
     chosen, choices, column_note = _choose_column(table, header, column, name)
     values, lines = _column_values(table, chosen, first_line, name)
     values, used_units, units_note = _units(values, chosen, units, name)
-    notes = [n for n in (encoding_note, column_note, units_note) if n]
+    notes = [n for n in (encoding_note, preamble_note, column_note, units_note) if n]
     result = _with_flags(values, lines, name, chosen, choices, used_units, units is None, notes, threshold)
     return result
 
@@ -346,8 +348,27 @@ def _layout(lines: list[str]) -> tuple[str, str]:
     return "\n", "."
 
 
+_NUMERIC_LINE = re.compile(r"[\d\s.,;:\t+\-TZeE/]*\d[\d\s.,;:\t+\-TZeE/]*")
+
+
+def _preamble_length(lines: list[str]) -> int:
+    """How many lines of text (device name, date, notes) come before the header line.
+
+    The data start at the first line that holds only numbers, dates and
+    separators; the line just before it is the header. Nothing is skipped
+    when that leaves at most one line above the data.
+    """
+    for k, line in enumerate(lines[:60]):
+        if _NUMERIC_LINE.fullmatch(line):
+            header = k - 1
+            while header >= 0 and not lines[header].strip():
+                header -= 1
+            return max(header, 0)
+    return 0
+
+
 def _parse(text: str, name: str):
-    """Return (table of strings, header list or None, line number of the first data row)."""
+    """Return (table of strings, header list or None, line number of the first data row, lines of text skipped)."""
     lines = [line for line in text.splitlines()]
     while lines and not lines[-1].strip():
         lines.pop()
@@ -355,6 +376,10 @@ def _parse(text: str, name: str):
     while lines and not lines[0].strip():
         lines.pop(0)
         skipped += 1
+    preamble = _preamble_length(lines)
+    if preamble:
+        lines = lines[preamble:]
+        skipped += preamble
     sep, decimal = _layout(lines)
     body = "\n".join(lines)
     try:
@@ -392,7 +417,7 @@ def _parse(text: str, name: str):
         raise DataError(f"The file '{name}' holds {len(table):,} rows, more than the {MAX_INTERVALS:,} "
                         "intervals (about two days) the lab reads.",
                         hint="Cut out the part you want to look at, for example 5 minutes at rest.")
-    return table, header, first_line
+    return table, header, first_line, preamble
 
 
 def _numbers(series: pd.Series) -> pd.Series:

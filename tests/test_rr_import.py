@@ -38,6 +38,9 @@ ACCEPTED = [  # file, column chosen, units read, note that must be shown
     ("polar_rr.txt", "RR", "ms", "Read the intervals from the column 'RR' (its name)."),
     ("app_rr_ms.csv", "rr_ms", "ms", "Read the intervals from the column 'rr_ms' (its name)."),
     ("strap_rr_parenthesis.csv", "RR (ms)", "ms", "Read the intervals from the column 'RR (ms)' (its name)."),
+    ("sensor_logger_semicolon.txt", "RR-interval [ms]", "ms", "from the column 'RR-interval [ms]' (its name)"),
+    ("app_with_preamble.csv", "RR (ms)", "ms", "Skipped 4 line(s) of text (such as the device's name or the date) "
+                                               "above the header on line 5."),
     ("phone_bare_list.txt", "column 1", "ms", "The file has no header line; its numbers were read as RR intervals."),
     ("watch_seconds.csv", "rr_s", "s", "Read as seconds and converted to milliseconds (× 1000)"),
     ("excel_semicolon_decimal_comma.csv", "RR-intervall (s)", "s", "Read as seconds and converted to milliseconds"),

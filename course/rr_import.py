@@ -273,26 +273,14 @@ def try_read_rr_export(raw, name: str = "upload.csv", **options) -> tuple[RRImpo
                       "Check that it is a CSV or text file of RR intervals.")
 
 
-def corrected(result: RRImport, method: str, threshold: float = artefacts.DEFAULT_THRESHOLD) -> np.ndarray:
+def corrected(result: RRImport, method: str) -> np.ndarray:
     """The series after lesson 3's correction: ``"none"``, ``"interpolate"`` or ``"delete"``.
 
     Out-of-range intervals are flagged even when the local-median rule misses
-    them, so the flags of :func:`read_rr_export` are used, not recomputed.
+    them, so the flags of :func:`read_rr_export` are used, not recomputed
+    (:func:`course.artefacts.apply_correction`).
     """
-    rr, bad = result.rr_ms, result.flagged
-    if method == "none" or not bad.any():
-        return rr.copy()
-    good = np.flatnonzero(~bad)
-    if good.size < MIN_INTERVALS:
-        raise DataError(f"{int(bad.sum())} of {rr.size} intervals are flagged, leaving too few to correct from.",
-                        hint="This is not a usable recording.")
-    if method == "delete":
-        return rr[good]
-    if method == "interpolate":
-        fixed = rr.copy()
-        fixed[bad] = np.interp(np.flatnonzero(bad), good, rr[good])
-        return fixed
-    raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
+    return artefacts.apply_correction(result.rr_ms, result.flagged, method, min_good=MIN_INTERVALS)
 
 
 # --- steps, in the order they run -------------------------------------------------------
@@ -369,7 +357,7 @@ def _preamble_length(lines: list[str]) -> int:
 
 def _parse(text: str, name: str):
     """Return (table of strings, header list or None, line number of the first data row, lines of text skipped)."""
-    lines = [line for line in text.splitlines()]
+    lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
     skipped = 0

@@ -153,24 +153,13 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
     """
     original = hrv.as_nn_array(nn_ms, min_length=data.MIN_INTERVALS, metric="The HRV lab")
     method = method or ("interpolate" if correct else "none")
-    if method not in {key for _, key in METHODS}:
+    if method not in artefacts.CORRECTION_METHODS:
         raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
     if flagged is None:
         flagged = artefacts.flag_artefacts(original, threshold)
     flagged = np.asarray(flagged, dtype=bool)
     corrected = method != "none" and bool(flagged.any())
-    if corrected:
-        good = np.flatnonzero(~flagged)
-        if good.size < data.MIN_INTERVALS:
-            raise DataError(f"{int(flagged.sum())} of {original.size} intervals are flagged, leaving too few to "
-                            "correct from.", hint="This is not a usable recording.")
-        if method == "delete":
-            nn = original[good]
-        else:
-            nn = original.copy()
-            nn[flagged] = np.interp(np.flatnonzero(flagged), good, original[good])
-    else:
-        nn = original
+    nn = artefacts.apply_correction(original, flagged, method, min_good=data.MIN_INTERVALS) if corrected else original
     duration = float(nn.sum() / 1000.0)
     time_domain = hrv.time_domain(nn)
     frequency = spectral.frequency_domain(nn)

@@ -192,10 +192,10 @@ class RRImport:
             Lesson 3's choices: leave flagged intervals, interpolate them, or delete them.
         """
         n, pct = self.n_flagged, self.flagged_pct
-        verdict = (f"at most {USABLE_FLAGGED_PCT:g} % flagged, so by the course's own rule the recording is "
-                   "still usable" if self.usable else
+        verdict = (f"at most {USABLE_FLAGGED_PCT:g} % flagged, so by the course's own rule (not a published "
+                   "standard) the recording is still usable" if self.usable else
                    f"more than {USABLE_FLAGGED_PCT:g} % flagged, so by the course's own rule (not a published "
-                   "standard) do not interpret HRV from this recording")
+                   "standard) do not interpret HRV from this recording, corrected or not")
         if method == "interpolate":
             done = f"{n} of {self.rr_ms.size} intervals ({pct:.1f} %) were corrected by interpolation"
         elif method == "delete":
@@ -626,14 +626,10 @@ def _with_flags(values, lines, name, column, choices, units, detected, notes, th
                             f"flagged and circled on the tachogram. {'; '.join(parts).capitalize()}. Look at the "
                             "trace: a flag is a question, not a verdict. Lesson 3's corrections (interpolate or "
                             "delete) are offered in the Flagged beats menu.")
-        if result.usable:
-            result.notes.append(f"At most {USABLE_FLAGGED_PCT:g} % of the intervals are flagged, so by the course's "
-                                "own rule (not a published standard) the recording is still usable once the flagged "
-                                "beats are looked at and, if they are artefacts, corrected.")
-        else:
-            result.notes.append(f"More than {USABLE_FLAGGED_PCT:g} % of the intervals are flagged. The course's own "
-                                "rule (not a published standard): do not interpret HRV from this recording, "
-                                "corrected or not.")
+        result.notes.append(result.correction_note("none"))
+    else:
+        result.notes.append(f"No interval is flagged by lesson 3's {100 * threshold:.0f} % rule; still look at the "
+                            "trace.")
     if result.medical_flag:
         what = (f"{result.n_premature} beats look premature (ectopic)" if result.n_premature
                 else f"{result.flagged_pct:.0f} % of the intervals are flagged: the trace is very irregular")

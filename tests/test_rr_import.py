@@ -81,8 +81,8 @@ def test_missed_and_premature_beats_are_flagged_not_refused():
     assert rr_import.corrected(result, "delete").size == 395 - 7
     assert np.array_equal(rr_import.corrected(result, "none"), result.rr_ms)
     assert result.correction_note("interpolate") == ("7 of 395 intervals (1.8 %) were corrected by interpolation: "
-                                                     "at most 5 % flagged, so by the course's own rule the "
-                                                     "recording is still usable.")
+                                                     "at most 5 % flagged, so by the course's own rule (not a "
+                                                     "published standard) the recording is still usable.")
 
 
 def test_frequent_ectopic_beats_are_a_medical_matter_and_make_the_recording_unusable():
@@ -230,3 +230,11 @@ def test_classify_names_the_pattern_of_each_flagged_beat():
     kinds = rr_import.classify(rr, flagged)
     assert [kinds[i] for i in (10, 11, 25, 33)] == ["premature", "pause", "long", "short"]
     assert kinds.count("") == 36
+
+
+def test_a_clean_recording_says_nothing_is_flagged_and_makes_no_usability_claim():
+    values = 800 + 20 * np.sin(np.arange(400) / 3)
+    result = rr_import.read_rr_export(("RR\n" + "\n".join(f"{v:.0f}" for v in values)).encode(), "calm.csv")
+    assert result.n_flagged == 0 and result.usable and not result.medical_flag
+    assert result.notes[-1] == "No interval is flagged by lesson 3's 20 % rule; still look at the trace."
+    assert not any("usable" in n for n in result.notes)

@@ -362,7 +362,9 @@ class HRVLab:
         """What the lab did with the uploaded file (plain sentences), when it is shown; else []."""
         if not self.showing_upload:
             return []
-        notes = [*self.imported.notes, self.imported.correction_note(self.method)]
+        r = self.imported
+        unchanged = r.correction_note("none")  # the reader's sentence for "left as they are"
+        notes = [r.correction_note(self.method) if n == unchanged else n for n in r.notes]
         if not self.imported.medical_flag:  # with the flag, the full medical note is already there
             notes.append(rr_import.SAFETY_NOTE)
         return notes
@@ -372,10 +374,10 @@ class HRVLab:
         parts = []
         if self.problem:
             parts.append(f"<p><strong>Problem with the file:</strong> {html.escape(self.problem)}</p>")
-        if self.showing_upload and not self.problem:
+        if self.showing_upload and self.report is not None:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes())
             parts.append(f"<p><strong>About your file</strong></p><ul>{items}</ul>")
-        if self.has_figure and not self.problem:
+        if self.has_figure:
             parts.append(self.report.html())
         return "".join(parts)
 

@@ -16,7 +16,8 @@ What it accepts, and says it did:
 * milliseconds or seconds (converted to milliseconds, and said so; the
   reader can override the units);
 * commas, semicolons or tabs between columns, decimal commas, a byte-order
-  mark, Windows line ends, UTF-8 or Latin-1 text;
+  mark, Windows line ends, UTF-8, Latin-1 or UTF-16 text (Excel's "Unicode
+  Text"), and lines of text (device name, date) above the header;
 * intervals that look like missed, extra or premature (ectopic) beats:
   these are **flagged, not refused** (lesson 3's local-median rule,
   :func:`course.artefacts.flag_artefacts`, plus the plausible range).
@@ -250,6 +251,9 @@ def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
     raw = bytes(raw)
     _check_size_and_kind(raw, name)
     text, encoding_note = _decode(raw)
+    if not text.strip():
+        raise DataError(f"The file '{name}' is empty.",
+                        hint="Export the recording again; it should hold one RR interval per line.")
     table, header, first_line, preamble = _parse(text, name)
     preamble_note = (f"Skipped {preamble} line(s) of text (such as the device's name or the date) above the header "
                      f"on line {first_line - 1}." if preamble and header is not None else None)
@@ -290,13 +294,14 @@ def _check_size_and_kind(raw: bytes, name: str) -> None:
     if not raw.strip():
         raise DataError(f"The file '{name}' is empty.",
                         hint="Export the recording again; it should hold one RR interval per line.")
-    if raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096] or raw[:5] == b"%PDF-":
+    utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text": NUL bytes are expected
+    if not utf16 and (raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096] or raw[:5] == b"%PDF-"):
         raise DataError(f"The file '{name}' is not a text file; it may be an Excel workbook, a PDF or "
                         "another binary format.",
                         hint="Export the intervals as CSV or text (in Excel: File > Save As > CSV).")
     sample = raw[:4096]
     control = sum(b < 9 or 13 < b < 32 for b in sample)
-    if control > 0.05 * len(sample):
+    if not utf16 and control > 0.05 * len(sample):
         raise DataError(f"The file '{name}' is not a text file (it holds many control bytes).",
                         hint="Export the intervals as CSV or text.")
     lines = max(raw.count(b"\n"), raw.count(b"\r")) + (0 if raw.endswith((b"\n", b"\r")) else 1)
@@ -307,6 +312,12 @@ def _check_size_and_kind(raw: bytes, name: str) -> None:
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16"), "The file is UTF-16 text (Excel's \"Unicode Text\"); it was read as such."
+        except UnicodeDecodeError:
+            raise DataError("The file starts like UTF-16 text but cannot be read as it.",
+                            hint="Save it again as CSV (UTF-8).") from None
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:

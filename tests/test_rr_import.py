@@ -47,6 +47,7 @@ ACCEPTED = [  # file, column chosen, units read, note that must be shown
     ("bare_seconds_decimal_comma.txt", "column 1", "s", "Read as seconds and converted to milliseconds"),
     ("bom_crlf.csv", "RR (ms)", "ms", "Read the intervals from the column 'RR (ms)' (its name)."),
     ("latin1_norwegian.csv", "RR (ms)", "ms", "it was read as Latin-1"),
+    ("excel_unicode_text.txt", "RR (ms)", "ms", "The file is UTF-16 text (Excel's \"Unicode Text\")"),
 ]
 
 
@@ -130,6 +131,7 @@ def test_units_can_be_overridden_and_the_override_is_said():
 REFUSED = [
     ("empty.csv", "The file 'empty.csv' is empty."),
     ("only_blank_lines.csv", "The file 'only_blank_lines.csv' is empty."),
+    ("utf16_empty.txt", "The file 'utf16_empty.txt' is empty."),
     ("workbook.xlsx", "The file 'workbook.xlsx' is not a text file; it may be an Excel workbook"),
     ("heart_rate_bpm.csv", "The column 'HR (bpm)' of 'heart_rate_bpm.csv' (median 81) looks like heart rates in "
                            "beats per minute, not intervals between beats."),

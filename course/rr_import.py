@@ -256,7 +256,9 @@ def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
                         hint="Export the recording again; it should hold one RR interval per line.")
     table, header, first_line, preamble = _parse(text, name)
     preamble_note = (f"Skipped {preamble} line(s) of text (such as the device's name or the date) above the header "
-                     f"on line {first_line - 1}." if preamble and header is not None else None)
+                     f"on line {first_line - 1}." if preamble > 0 and header is not None else None)
+    if preamble == -1:
+        preamble_note = "The file holds all its numbers on one line; they were read as a list of intervals, in order."
     chosen, choices, column_note = _choose_column(table, header, column, name)
     values, lines = _column_values(table, chosen, first_line, name)
     values, used_units, units_note = _units(values, chosen, units, name)
@@ -367,7 +369,7 @@ def _preamble_length(lines: list[str]) -> int:
 
 
 def _parse(text: str, name: str):
-    """Return (table of strings, header list or None, line number of the first data row, lines of text skipped)."""
+    """(table of strings, header or None, line of the first data row, lines of text skipped or -1 for one line)."""
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -375,6 +377,10 @@ def _parse(text: str, name: str):
     while lines and not lines[0].strip():
         lines.pop(0)
         skipped += 1
+    one_line = len(lines) == 1 and len(re.findall(r"[,;\t ]+", lines[0].strip())) >= MIN_INTERVALS - 1
+    if one_line:  # all the intervals on one line, e.g. "812, 830, 790, ..."
+        sep = next((c for c in (";", "\t", ",") if c in lines[0]), None)
+        lines = [cell.strip() for cell in (lines[0].split(sep) if sep else lines[0].split()) if cell.strip()]
     preamble = _preamble_length(lines)
     if preamble:
         lines = lines[preamble:]
@@ -416,7 +422,7 @@ def _parse(text: str, name: str):
         raise DataError(f"The file '{name}' holds {len(table):,} rows, more than the {MAX_INTERVALS:,} "
                         "intervals (about two days) the lab reads.",
                         hint="Cut out the part you want to look at, for example 5 minutes at rest.")
-    return table, header, first_line, preamble
+    return table, header, first_line, (-1 if one_line else preamble)
 
 
 def _numbers(series: pd.Series) -> pd.Series:

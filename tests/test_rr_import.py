@@ -240,3 +240,13 @@ def test_a_clean_recording_says_nothing_is_flagged_and_makes_no_usability_claim(
     assert result.n_flagged == 0 and result.usable and not result.medical_flag
     assert result.notes[-1] == "No interval is flagged by lesson 3's 20 % rule; still look at the trace."
     assert not any("usable" in n for n in result.notes)
+
+
+def test_all_the_intervals_on_one_line_are_read_as_a_list(base):
+    for sep in (", ", ";", "\t", " "):
+        content = sep.join(f"{v:.0f}" for v in base).encode()
+        result = rr_import.read_rr_export(content, "one-line.txt")
+        np.testing.assert_array_equal(result.rr_ms, base)
+        assert result.notes[0].startswith("The file holds all its numbers on one line")
+    seconds = ";".join(f"{v / 1000:.3f}".replace(".", ",") for v in base).encode()
+    assert rr_import.read_rr_export(seconds, "one-line.txt").units == "s"

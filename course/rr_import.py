@@ -251,6 +251,7 @@ def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
     raw = bytes(raw)
     _check_size_and_kind(raw, name)
     text, encoding_note = _decode(raw)
+    text = text.replace("\ufeff", "")  # byte-order marks written twice, or in the middle of a joined file
     if not text.strip():
         raise DataError(f"The file '{name}' is empty.",
                         hint="Export the recording again; it should hold one RR interval per line.")
@@ -394,6 +395,9 @@ def _parse(text: str, name: str):
         else:
             table = pd.read_csv(io.StringIO(body), header=None, dtype=str, sep=sep, skip_blank_lines=False,
                                 keep_default_na=False, engine="c")
+    except pd.errors.EmptyDataError:
+        raise DataError(f"The file '{name}' holds no table of numbers.",
+                        hint="Export the recording again; it should hold one RR interval per line.") from None
     except pd.errors.ParserError as exc:
         found = re.search(r"line (\d+)", str(exc))
         where = f" near line {int(found.group(1)) + skipped}" if found else ""
@@ -405,7 +409,12 @@ def _parse(text: str, name: str):
     first = [str(v) for v in table.iloc[0]]
     header = None
     if not all(_is_number(v) or not v for v in first) or all(not v for v in first):
-        header = [v or f"column {i + 1}" for i, v in enumerate(first)]
+        header = []
+        for i, v in enumerate(first):  # blank names get a number; a repeated name gets "(2)", "(3)", ...
+            label, n = v or f"column {i + 1}", 2
+            while label in header:
+                label, n = f"{v or f'column {i + 1}'} ({n})", n + 1
+            header.append(label)
         table = table.iloc[1:]
     if header is None:
         table.columns = [f"column {i + 1}" for i in range(table.shape[1])] if sep != "\n" else ["column 1"]

@@ -250,3 +250,18 @@ def test_all_the_intervals_on_one_line_are_read_as_a_list(base):
         assert result.notes[0].startswith("The file holds all its numbers on one line")
     seconds = ";".join(f"{v / 1000:.3f}".replace(".", ",") for v in base).encode()
     assert rr_import.read_rr_export(seconds, "one-line.txt").units == "s"
+
+
+def test_repeated_column_names_are_told_apart():
+    content = b"RR,RR\n" + b"\n".join(f"{800 + i % 5},{810 + i % 3}".encode() for i in range(100))
+    result = rr_import.read_rr_export(content, "twice.csv")
+    assert result.choices == ["RR", "RR (2)"] and result.column == "RR"
+    assert rr_import.read_rr_export(content, "twice.csv", column="RR (2)").rr_ms[0] == 810
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\xff\xfe", b"\n\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbf\n\n",
+                                     b"RR,RR,x\n", b"\xef\xbb\xbf\xef\xbb\xbf\n" + b", ".join([b"812"] * 30)])
+def test_odd_small_files_get_a_sentence_or_are_read(content):
+    result, problem = rr_import.try_read_rr_export(content, "odd.csv")
+    assert (result is None) != (problem is None)
+    assert problem is None or "could not be read (" not in problem  # never the catch-all for a crash

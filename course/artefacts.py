@@ -219,6 +219,70 @@ def delete_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
     return nn[~bad], int(bad.sum())
 
 
+#: Lesson 3's choices for flagged intervals.
+CORRECTION_METHODS = ("none", "interpolate", "delete")
+
+
+def apply_correction(nn_ms, flagged, method: str = "interpolate", min_good: int = 2) -> np.ndarray:
+    """Apply one of lesson 3's choices to intervals that are already flagged.
+
+    Use this when the flags come from elsewhere (for example
+    :func:`course.rr_import.read_rr_export`, which also flags implausible
+    intervals); :func:`correct_artefacts` and :func:`delete_artefacts` flag
+    and correct in one step.
+
+    Parameters
+    ----------
+    nn_ms : array_like
+        Intervals in milliseconds.
+    flagged : array_like of bool
+        True for each interval to correct; same length as ``nn_ms``.
+    method : {"none", "interpolate", "delete"}
+        Leave them, replace them by linear interpolation over the beat number
+        between the nearest good intervals (ends take the nearest good value),
+        or drop them.
+    min_good : int
+        Fewest unflagged intervals needed to correct anything.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array: same length for "none" and "interpolate", shorter for "delete".
+
+    Raises
+    ------
+    course.errors.DataError
+        For an unknown method, flags of the wrong length, or too few good intervals.
+
+    Examples
+    --------
+    >>> apply_correction([800, 810, 1600, 805], [False, False, True, False]).tolist()
+    [800.0, 810.0, 807.5, 805.0]
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    nn = np.asarray(nn_ms, dtype=float)
+    bad = np.asarray(flagged, dtype=bool)
+    if method not in CORRECTION_METHODS:
+        raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
+    if bad.shape != nn.shape:
+        raise DataError(f"There are {bad.size} flags for {nn.size} intervals; they must match one to one.")
+    if method == "none" or not bad.any():
+        return nn.copy()
+    good = np.flatnonzero(~bad)
+    if good.size < min_good:
+        raise DataError(f"{int(bad.sum())} of {nn.size} intervals are flagged, leaving too few good ones to "
+                        "correct from.", hint="This is not a usable recording.")
+    if method == "delete":
+        return nn[good]
+    fixed = nn.copy()
+    fixed[bad] = np.interp(np.flatnonzero(bad), good, nn[good])
+    return fixed
+
+
 # --- making artefacts, to see what they do ------------------------------------------
 
 

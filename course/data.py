@@ -6,10 +6,16 @@ numbers they will see in a text editor (the header is line 1). Every
 problem raises :class:`course.errors.DataError`; nothing is silently fixed.
 
 Semicolon-separated files with decimal commas (what Excel writes when the
-computer's language is Norwegian, for example) are read as they are. A file
-uploaded in a notebook goes through the same checks from its bytes
-(:func:`read_upload`, which returns the problem as a sentence instead of
-raising).
+computer's language is Norwegian, for example) are read as they are. The
+same strict checks can be run on a file's bytes (:func:`read_upload`, which
+returns the problem as a sentence instead of raising).
+
+The HRV lab does not use these strict readers for uploads any more: it reads
+real exports from straps, watches and apps with
+:func:`course.rr_import.read_rr_export`, which detects the column and the
+units, says what it converted, and flags likely missed or premature beats
+instead of refusing the file. The readers here stay strict because they
+check the course's own files, where any surprise is an error.
 
 References
 ----------

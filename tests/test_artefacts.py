@@ -132,3 +132,31 @@ def test_flagged_percent_is_the_share_the_rule_flags(five_min):
     assert artefacts.flagged_percent(five_min, 0.2) > artefacts.flagged_percent(five_min, 0.5)
     with pytest.raises(DataError):
         artefacts.flagged_percent(WORKED, 1.5)
+
+
+def test_apply_correction_uses_the_flags_it_is_given():
+    nn = [800, 810, 3000, 805, 795, 790]
+    flags = [False, False, True, False, False, False]
+    np.testing.assert_allclose(artefacts.apply_correction(nn, flags), [800, 810, 807.5, 805, 795, 790])
+    np.testing.assert_allclose(artefacts.apply_correction(nn, flags, "delete"), [800, 810, 805, 795, 790])
+    np.testing.assert_allclose(artefacts.apply_correction(nn, flags, "none"), nn)
+    ends = artefacts.apply_correction(nn, [True, False, False, False, False, True])
+    assert ends[0] == 810 and ends[-1] == 795  # the ends take the nearest good value
+
+
+def test_apply_correction_matches_correct_artefacts_with_the_same_flags():
+    nn = artefacts.add_missed_beat(np.random.default_rng(3).normal(850, 30, 120), 40)
+    flags = artefacts.flag_artefacts(nn)
+    np.testing.assert_allclose(artefacts.apply_correction(nn, flags), artefacts.correct_artefacts(nn))
+    kept, _ = artefacts.delete_artefacts(nn)
+    np.testing.assert_allclose(artefacts.apply_correction(nn, flags, "delete"), kept)
+
+
+@pytest.mark.parametrize("flags, method, message", [
+    ([True] * 5 + [False], "interpolate", "leaving too few good ones"),
+    ([False] * 5, "interpolate", "5 flags for 6 intervals"),
+    ([False] * 6, "smooth", "'smooth' is not an option"),
+])
+def test_apply_correction_refuses_with_a_sentence(flags, method, message):
+    with pytest.raises(DataError, match=message):
+        artefacts.apply_correction([800, 810, 820, 805, 795, 790], flags, method)

@@ -8,6 +8,7 @@ The science it wires together is tested where it lives: the 10x rule and windowe
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -102,7 +103,7 @@ def test_lab_updates_the_same_figure_in_place(five_min):
     assert lab.load_bytes(csv_bytes(five_min[:100]), "mine.csv") is None
     assert lab.source == "upload" and len(line.get_xdata()) == 100
     assert "Two charts for Your file 'mine.csv'" in lab.render().alt
-    problem = lab.load_bytes(b"nn_ms\n1\n", "bad.csv")
+    problem = lab.load_bytes(b"nn_ms\n800\n", "bad.csv")
     assert "holds only 1 interval(s)" in problem and "Problem with the file" in lab.message_html()
     plt.close(fig)
 
@@ -111,7 +112,11 @@ def test_update_chooses_the_source_and_the_correction(five_min):
     lab = hrv_lab.HRVLab("5min")
     assert lab.has_figure and lab.summary() == lab.report.summary()
     lab.update(correct=True)
-    assert lab.correct and lab.report.corrected and lab.source == "5min"
+    assert lab.correct and lab.report.corrected and lab.source == "5min" and lab.method == "interpolate"
+    lab.update(method="delete")
+    assert lab.report.method == "delete" and lab.report.nn_ms.size == 337 - 23
+    assert lab.summary().startswith("MIT-BIH recording, 5 minutes: 314 intervals")
+    lab.update(method="interpolate")
     assert lab.summary().startswith("MIT-BIH recording, 5 minutes: 337 intervals")
     lab.update(source="60min", correct=False)
     assert lab.report.time_domain["n_intervals"] == 4684 and not lab.report.corrected
@@ -127,13 +132,16 @@ def test_headless_draws_once_without_controls(monkeypatch, capsys):
     assert "337 intervals over 300 s" in capsys.readouterr().out
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "rr_exports"
+
+
 @pytest.fixture
 def interactive(monkeypatch):
     monkeypatch.delenv("COURSE_HEADLESS", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     box = hrv_lab.hrv_lab_demo()
-    (chooser, upload), (column, correct) = box.children[0].children, box.children[1].children
-    yield box, chooser, upload, column, correct, box.children[2]
+    (chooser, upload), (column, units, method) = box.children[0].children, box.children[1].children
+    yield box, chooser, upload, column, units, method, box.children[2]
     plt.close(box.plot.fig)
 
 
@@ -143,46 +151,92 @@ def _upload_value(name, content):
 
 
 def test_controls_are_labelled_and_keyboard_usable(interactive):
-    box, chooser, upload, column, correct, report = interactive
+    box, chooser, upload, column, units, method, report = interactive
     assert chooser.description == "Recording" and upload.description == "Upload CSV"
     assert upload.accept == ".csv,.txt" and upload.multiple is False
-    assert column.description == "Column" and column.continuous_update is False
-    assert correct.description.startswith("Correct flagged intervals")
+    assert column.description == "Column" and column.layout.display == "none"  # hidden until ambiguous
+    assert units.description == "Units" and units.value is None
+    assert [label for label, _ in units.options] == ["Detect automatically", "Milliseconds", "Seconds"]
+    assert method.description == "Flagged beats" and method.value == "none"
     assert "SDNN" in report.value and "95.7 ms" in report.value
 
 
 def test_uploading_a_good_file_switches_to_it(interactive, five_min):
-    box, chooser, upload, column, correct, report = interactive
+    box, chooser, upload, column, units, method, report = interactive
     upload.value = _upload_value("mine.csv", csv_bytes(five_min[:120]))
     assert chooser.value == "upload"
+    assert "About your file" in report.value and "Read the intervals from the column &#x27;nn_ms&#x27;" in report.value
     assert "The recording lasts" in report.value and "LF power and LF/HF are not shown" in report.value
+    assert "as lesson 1 showed" in report.value
+    assert report.value.count("shorter than 5 minutes") == 0  # the file's note replaces the generic warning
     flagged = int(artefacts.flag_artefacts(five_min[:120]).sum())
     assert flagged > 0 and f"{flagged} of 120</td>" in report.value
-    correct.value = True
+    method.value = "interpolate"
     assert f"{flagged} of 120 (corrected)" in report.value and "replaced by interpolation" in report.value
+    assert "were corrected by interpolation" in report.value
+    method.value = "delete"
+    assert f"{flagged} of 120 (deleted)" in report.value and "were deleted" in report.value
+    assert box.plot.report.nn_ms.size == 120 - flagged
+
+
+def test_polar_export_in_seconds_loads_and_says_it_converted(interactive):
+    box, chooser, upload, column, units, method, report = interactive
+    upload.value = _upload_value("watch_seconds.csv", (FIXTURES / "watch_seconds.csv").read_bytes())
+    assert chooser.value == "upload" and "Problem" not in report.value
+    assert "Read as seconds and converted to milliseconds" in report.value
+    assert "Education, not clinical advice: a very irregular trace" in report.value
+    units.value = "ms"  # the learner overrides the detection: 0.75 ms is impossible, said in a sentence
+    assert "Problem with the file:" in report.value and "Read as milliseconds" in report.value
+    assert "Traceback" not in report.value
+    units.value = "s"
+    assert "Read as seconds, as you chose" in report.value and "Problem" not in report.value
+
+
+def test_a_missed_beat_is_flagged_and_shown_not_refused(interactive):
+    box, chooser, upload, column, units, method, report = interactive
+    upload.value = _upload_value("ectopic_and_missed.csv", (FIXTURES / "ectopic_and_missed.csv").read_bytes())
+    assert chooser.value == "upload" and "Problem" not in report.value
+    assert "line 122: 3000 ms" in report.value and "still usable" in report.value
+    lab = box.plot
+    assert len(lab.marks.get_offsets()) == lab.report.n_flagged == 7
+    alt = lab.render().alt
+    assert "7 flagged interval(s) (" in alt and "1 possible missed beats" in alt and "2 possible premature" in alt
+    method.value = "interpolate"
+    assert "7 of 395 intervals (1.8 %) were corrected by interpolation" in report.value
+    assert "and interpolated" in lab.render().alt
+
+
+def test_frequent_ectopics_bring_the_medical_note(interactive):
+    box, chooser, upload, column, units, method, report = interactive
+    upload.value = _upload_value("frequent.csv", (FIXTURES / "frequent_ectopics.csv").read_bytes())
+    assert "are for a doctor" in report.value and "medical matter, not an artefact to tidy away" in report.value
+    assert "do not interpret HRV from this recording" in report.value
+    assert report.value.count("are for a doctor") == 1  # the full note, not the short reminder as well
+
+
+def test_column_menu_appears_only_when_ambiguous(interactive):
+    box, chooser, upload, column, units, method, report = interactive
+    upload.value = _upload_value("polar_rr.txt", (FIXTURES / "polar_rr.txt").read_bytes())
+    assert column.layout.display == "none"
+    upload.value = _upload_value("two.csv", (FIXTURES / "two_rr_columns.csv").read_bytes())
+    assert column.layout.display is None and [v for _, v in column.options] == ["ecg_rr", "strap_rr"]
+    assert column.value == "ecg_rr" and "Choose another in the Column menu" in report.value
+    column.value = "strap_rr"
+    assert box.plot.imported.column == "strap_rr" and chooser.value == "upload"
+    assert "Read the intervals from the column &#x27;strap_rr&#x27;" in report.value
 
 
 def test_uploading_a_bad_file_shows_a_sentence_not_a_traceback(interactive):
-    box, chooser, upload, column, correct, report = interactive
-    upload.value = _upload_value("seconds.csv", csv_bytes([0.8] * 20, fmt="{:.1f}"))
+    box, chooser, upload, column, units, method, report = interactive
+    upload.value = _upload_value("hr.csv", (FIXTURES / "heart_rate_bpm.csv").read_bytes())
     assert "Problem with the file:" in report.value
-    assert "these look like seconds; multiply by 1000" in report.value
+    assert "looks like heart rates in beats per minute, not intervals between beats" in report.value
     assert "Traceback" not in report.value
     assert chooser.value == "5min"  # the good recording stays chosen
 
 
-def test_wrong_column_can_be_fixed_in_the_box(interactive):
-    box, chooser, upload, column, correct, report = interactive
-    content = b"time,RR\n" + b"".join(f"{i},{800 + (i % 5) * 10}\n".encode() for i in range(40))
-    upload.value = _upload_value("watch.csv", content)
-    assert "Type &#x27;RR&#x27; in the &#x27;Column&#x27; box above." in report.value
-    column.value = "RR"
-    assert chooser.value == "upload"
-    assert "Problem" not in report.value and "40" in report.value
-
-
 def test_choosing_upload_before_uploading_explains_what_to_do(interactive):
-    box, chooser, upload, column, correct, report = interactive
+    box, chooser, upload, column, units, method, report = interactive
     chooser.value = "upload"
     assert "No file uploaded yet" in report.value
     chooser.value = "60min"

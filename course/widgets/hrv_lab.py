@@ -4,7 +4,10 @@
 time-domain HRV (:mod:`course.hrv`), the spectrum and the Task Force's 10x
 rule (:mod:`course.spectral`) and artefact flags (:mod:`course.artefacts`),
 with plain-language warnings. Uploaded files are read by
-:func:`course.data.read_upload`. The widget (:func:`hrv_lab_demo`) only
+:func:`course.rr_import.read_rr_export`, which detects the column and the
+units, says what it did, and flags likely missed or premature beats instead
+of refusing the file; the lab offers lesson 3's corrections (interpolate or
+delete) and says whether the recording is still usable. The widget (:func:`hrv_lab_demo`) only
 wires controls to these with :func:`course.widgets.controls_demo` and
 updates one figure in place. Every problem with an uploaded file is shown as
 a sentence, never a traceback.
@@ -29,7 +32,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import artefacts, data, hrv, plotting, spectral
+from .. import artefacts, data, hrv, plotting, rr_import, spectral
 from ..errors import DataError
 from . import _layout
 
@@ -40,6 +43,10 @@ SHORT_TERM_TOLERANCE_S = 10.0
 #: What the dropdown offers, in order: (label, key).
 SOURCES = [("MIT-BIH recording, 5 minutes", "5min"), ("MIT-BIH recording, 60 minutes", "60min"),
            ("Your uploaded file", "upload")]
+#: Lesson 3's choices for flagged intervals: (label, key).
+METHODS = [("Leave as they are", "none"), ("Interpolate (lesson 3)", "interpolate"), ("Delete (lesson 3)", "delete")]
+#: Units for an uploaded file: (label, key); None detects them.
+UNIT_CHOICES = [("Detect automatically", None), ("Milliseconds", "ms"), ("Seconds", "s")]
 
 
 # --- the analysis ----------------------------------------------------------------------
@@ -61,6 +68,7 @@ class LabReport:
     freqs_hz: np.ndarray
     psd: np.ndarray
     warnings: list = field(default_factory=list)
+    method: str = "none"
 
     @property
     def n_flagged(self) -> int:
@@ -86,7 +94,8 @@ class LabReport:
             ("HF power", show(f["hf_ms2"], ".0f") + (" ms²" if f["hf_ms2"] is not None else "")),
             ("LF/HF", show(f["lf_hf"], ".2f")),
             ("Flagged intervals", f"{self.n_flagged} of {self.original_ms.size}"
-                                  + (" (corrected)" if self.corrected and self.n_flagged else "")),
+                                  + ({"interpolate": " (corrected)", "delete": " (deleted)"}.get(self.method, "")
+                                     if self.corrected and self.n_flagged else "")),
         ]
 
     def summary(self) -> str:
@@ -106,7 +115,7 @@ class LabReport:
 
 
 def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAULT_THRESHOLD,
-            source: str = "Recording") -> LabReport:
+            source: str = "Recording", method: str | None = None, flagged=None) -> LabReport:
     """Time- and frequency-domain HRV, flagged artefacts and plain-language warnings for one series.
 
     Frequency measures are left out (``None``) when the recording is too short
@@ -119,7 +128,13 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
         Intervals in milliseconds (at least 10).
     correct : bool
         If True, flagged intervals are replaced by interpolation
-        (:func:`course.artefacts.correct_artefacts`) before the metrics.
+        (:func:`course.artefacts.correct_artefacts`) before the metrics; the
+        same as ``method="interpolate"``.
+    method : {None, "none", "interpolate", "delete"}
+        Lesson 3's choice for flagged intervals; overrides ``correct``.
+    flagged : array of bool, optional
+        Flags to use (from :func:`course.rr_import.read_rr_export`, which
+        also flags implausible intervals); by default the local-median rule.
     threshold : float
         Artefact threshold, as a fraction of the local median.
     source : str
@@ -137,8 +152,14 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
        14:594880. doi:10.3389/fnins.2020.594880
     """
     original = hrv.as_nn_array(nn_ms, min_length=data.MIN_INTERVALS, metric="The HRV lab")
-    flagged = artefacts.flag_artefacts(original, threshold)
-    nn = artefacts.correct_artefacts(original, threshold) if correct and flagged.any() else original
+    method = method or ("interpolate" if correct else "none")
+    if method not in artefacts.CORRECTION_METHODS:
+        raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
+    if flagged is None:
+        flagged = artefacts.flag_artefacts(original, threshold)
+    flagged = np.asarray(flagged, dtype=bool)
+    corrected = method != "none" and bool(flagged.any())
+    nn = artefacts.apply_correction(original, flagged, method, min_good=data.MIN_INTERVALS) if corrected else original
     duration = float(nn.sum() / 1000.0)
     time_domain = hrv.time_domain(nn)
     frequency = spectral.frequency_domain(nn)
@@ -168,14 +189,17 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
         frequency["lf_hf"] = frequency["lf_nu"] = frequency["hf_nu"] = None
     n_flagged = int(flagged.sum())
     if n_flagged:
-        what = ("They were replaced by interpolation from their neighbours before the metrics were computed."
-                if correct else "The metrics use the intervals as they are.")
+        what = {"interpolate": "They were replaced by interpolation from their neighbours before the metrics "
+                               "were computed.",
+                "delete": "They were deleted before the metrics were computed (the series is shorter, and "
+                          "intervals that were not neighbours now are).",
+                "none": "The metrics use the intervals as they are."}[method]
         warnings.append(f"{n_flagged} of {original.size} intervals ({100 * n_flagged / original.size:.1f} %) differ "
                         f"from the median of their neighbours by more than {100 * threshold:.0f} %. They may be "
                         "missed, extra or premature beats, or large genuine swings: look at the marked points "
                         f"on the tachogram. {what}")
-    return LabReport(source, original, nn, flagged, bool(correct and flagged.any()), float(threshold), duration,
-                     time_domain, frequency, freqs, psd, warnings)
+    return LabReport(source, original, nn, flagged, corrected, float(threshold), duration,
+                     time_domain, frequency, freqs, psd, warnings, method)
 
 
 # --- the widget ------------------------------------------------------------------------
@@ -193,17 +217,18 @@ def _source_label(source: str) -> str:
 class HRVLab:
     """One figure (tachogram above, spectrum below) for whichever series is chosen; updated in place."""
 
-    def __init__(self, source: str = "5min", correct: bool = False):
+    def __init__(self, source: str = "5min", correct: bool = False, method: str | None = None):
         _source_label(source)  # refuse an unknown source before drawing anything
-        self.correct = bool(correct)
+        self.method = method or ("interpolate" if correct else "none")
         self.source = source
-        self.uploaded: np.ndarray | None = None
+        self.imported: rr_import.RRImport | None = None
         self.upload_name: str | None = None
         self.upload_bytes: bytes | None = None
-        self.column = "nn_ms"
+        self.column: str | None = None  # None: detect
+        self.units: str | None = None  # None: detect
         self.problem: str | None = None
         self.report: LabReport | None = None
-        self._shipped: dict = {}  # analyses of the shipped recordings, by (source, correct): they never change
+        self._shipped: dict = {}  # analyses of the shipped recordings, by (source, method): they never change
         self.fig, (self.ax_t, self.ax_f) = plt.subplots(2, 1, figsize=(7.5, 5.4))
         (self.tacho,) = self.ax_t.plot([], [], lw=1.0, label="Intervals")
         self.marks = self.ax_t.scatter([], [], s=28, marker="o", facecolors="none", linewidths=1.4,
@@ -220,59 +245,91 @@ class HRVLab:
         self.select(source)
         _layout.freeze(self.fig, [(self.ax_f, "x")])
 
+    # kept for code written against the checkbox version -------------------------------
+
+    @property
+    def correct(self) -> bool:
+        """True when flagged intervals are corrected (interpolated or deleted)."""
+        return self.method != "none"
+
+    @property
+    def uploaded(self) -> np.ndarray | None:
+        """The uploaded intervals (ms), or None."""
+        return None if self.imported is None else self.imported.rr_ms
+
     # state changes -------------------------------------------------------------------
 
-    def update(self, source: str | None = None, correct: bool | None = None) -> None:
-        """Choose a source and/or switch correction of flagged intervals; None keeps a setting."""
+    def update(self, source: str | None = None, correct: bool | None = None, method: str | None = None) -> None:
+        """Choose a source and/or what to do with flagged intervals; None keeps a setting.
+
+        ``method`` is ``"none"``, ``"interpolate"`` or ``"delete"`` (lesson 3);
+        ``correct=True`` is the same as ``"interpolate"``.
+        """
         if correct is not None:
-            self.correct = bool(correct)
+            self.method = "interpolate" if correct else "none"
+        if method is not None:
+            self.method = method
         self.select(self.source if source is None else source)
 
     def select(self, source: str) -> None:
         """Analyse a shipped recording ("5min", "60min") or the uploaded file ("upload")."""
         self.source = source
         if source == "upload":
-            if self.uploaded is None:
-                self.problem = self.problem or ("No file uploaded yet. Use the Upload button to choose a CSV "
-                                                "file with one column of intervals in milliseconds.")
+            if self.imported is None:
+                self.problem = self.problem or ("No file uploaded yet. Use the Upload button to choose a CSV or "
+                                                "text file of RR intervals (milliseconds or seconds).")
                 return
             self.problem = None
-            self._show(self.uploaded, f"Your file '{self.upload_name}'")
+            self._show(self.imported.rr_ms, f"Your file '{self.upload_name}'")
         else:
             self.problem = None
             self._show(None, _source_label(source), shipped=source)
 
-    def load_bytes(self, content, filename: str, column: str | None = None) -> str | None:
-        """Read an uploaded file; on success analyse it, otherwise keep the sentence. Returns the problem or None."""
-        if column is not None:
-            self.column = column.strip() or "nn_ms"
+    def load_bytes(self, content, filename: str, column: str | None = None, units: str | None = None) -> str | None:
+        """Read an uploaded file; on success analyse it, otherwise keep the sentence. Returns the problem or None.
+
+        ``column`` and ``units`` (None: detect) are kept for later re-reads of the same file.
+        """
+        self.column, self.units = column, units
         self.upload_bytes, self.upload_name = bytes(content), Path(str(filename)).name
-        nn, problem = data.read_upload(self.upload_bytes, self.upload_name, self.column)
+        result, problem = rr_import.try_read_rr_export(self.upload_bytes, self.upload_name, column=self.column,
+                                                       units=self.units)
         if problem:
-            self.uploaded, self.problem = None, problem
+            self.imported, self.problem = None, problem
             return problem
-        self.uploaded = nn
+        self.imported = result
         self.select("upload")
         return None
 
-    def set_column(self, column: str) -> str | None:
-        """Use another column of the last uploaded file."""
-        self.column = column.strip() or "nn_ms"
+    def set_column(self, column: str | None) -> str | None:
+        """Read the last uploaded file again from another column (None: detect)."""
         if self.upload_bytes is None:
+            self.column = column
             return None
-        return self.load_bytes(self.upload_bytes, self.upload_name)
+        return self.load_bytes(self.upload_bytes, self.upload_name, column, self.units)
+
+    def set_units(self, units: str | None) -> str | None:
+        """Read the last uploaded file again in other units: None (detect), "ms" or "s"."""
+        if self.upload_bytes is None:
+            self.units = units
+            return None
+        return self.load_bytes(self.upload_bytes, self.upload_name, self.column, units)
 
     def _show(self, nn, label: str, shipped: str | None = None) -> None:
-        key = (shipped, self.correct)
+        key = (shipped, self.method)
         try:
             if shipped and key in self._shipped:
                 r = self._shipped[key]
+            elif shipped:
+                r = analyse(data.load_nsrdb_nn(shipped), method=self.method, source=label)
+                self._shipped[key] = r
             else:
-                r = analyse(data.load_nsrdb_nn(shipped) if shipped else nn, correct=self.correct, source=label)
-                if shipped:
-                    self._shipped[key] = r
+                r = analyse(nn, method=self.method, source=label, flagged=self.imported.flagged)
+                if any(n.startswith("The recording lasts") and "5 minutes" in n for n in self.imported.notes):
+                    r.warnings = [w for w in r.warnings if "shorter than 5 minutes" not in w]
         except DataError as exc:  # a sentence in the widget, never a traceback
             self.problem = data.problem_sentence(exc)
+            self.report = None
             return
         self.report = r
         t = spectral.beat_times(r.nn_ms)
@@ -292,15 +349,34 @@ class HRVLab:
     # output --------------------------------------------------------------------------
 
     @property
+    def showing_upload(self) -> bool:
+        """True when the uploaded file is chosen and was read."""
+        return self.source == "upload" and self.imported is not None
+
+    @property
     def has_figure(self) -> bool:
         """False while "Your uploaded file" is chosen and no good file has been uploaded."""
-        return self.report is not None and not (self.source == "upload" and self.uploaded is None)
+        return self.report is not None and not (self.source == "upload" and self.imported is None)
+
+    def notes(self) -> list[str]:
+        """What the lab did with the uploaded file (plain sentences), when it is shown; else []."""
+        if not self.showing_upload:
+            return []
+        r = self.imported
+        unchanged = r.correction_note("none")  # the reader's sentence for "left as they are"
+        notes = [r.correction_note(self.method) if n == unchanged else n for n in r.notes]
+        if not self.imported.medical_flag:  # with the flag, the full medical note is already there
+            notes.append(rr_import.SAFETY_NOTE)
+        return notes
 
     def message_html(self) -> str:
-        """The current problem (if any) and the report, as HTML."""
+        """The current problem (if any), notes about the uploaded file and the report, as HTML (text escaped)."""
         parts = []
         if self.problem:
             parts.append(f"<p><strong>Problem with the file:</strong> {html.escape(self.problem)}</p>")
+        if self.showing_upload and self.report is not None:
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes())
+            parts.append(f"<p><strong>About your file</strong></p><ul>{items}</ul>")
         if self.has_figure:
             parts.append(self.report.html())
         return "".join(parts)
@@ -310,13 +386,24 @@ class HRVLab:
         return self.report.summary()
 
     def alt_text(self) -> str:
-        """Alt text for the figure, from the current report."""
+        """Alt text for the figure, from the current report (naming the kinds of flagged beats in an upload)."""
         r = self.report
         f = r.frequency
         peak = f"The HF peak is at {f['hf_peak_hz']:.2f} Hz." if f["hf_ms2"] is not None else ""
+        kinds = ""
+        if self.showing_upload and r.n_flagged:
+            counts = {}
+            for kind in self.imported.kinds:
+                if kind:
+                    counts[kind] = counts.get(kind, 0) + 1
+            names = {"long": "possible missed beats", "premature": "possible premature beats",
+                     "pause": "pauses after them", "short": "short intervals", "other": "large swings"}
+            kinds = " (" + ", ".join(f"{n} {names[k]}" for k, n in counts.items()) + ")"
+        done = {"interpolate": " and interpolated", "delete": " and deleted"}.get(r.method, "") if r.corrected else ""
         return (f"Two charts for {r.source}. Top: tachogram of {r.nn_ms.size} intervals over {r.duration_s:.0f} s, "
-                f"from {r.nn_ms.min():.0f} to {r.nn_ms.max():.0f} ms, with {r.n_flagged} flagged interval(s) "
-                f"circled. Bottom: power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. {peak}")
+                f"from {r.nn_ms.min():.0f} to {r.nn_ms.max():.0f} ms, with {r.n_flagged} flagged interval(s){kinds} "
+                f"circled{done}. Bottom: power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
+                f"{peak}")
 
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
@@ -324,7 +411,7 @@ class HRVLab:
 
 
 def hrv_lab_demo(source: str = "5min"):
-    """Choose a recording or upload your own RR/NN CSV; see metrics, warnings and flagged beats.
+    """Choose a recording or upload your own RR export; see metrics, notes, warnings and flagged beats.
 
     Returns the widget box (or ``None`` when :func:`course.widgets.headless`).
     """
@@ -339,26 +426,56 @@ def hrv_lab_demo(source: str = "5min"):
     style = {"description_width": "initial"}
     chooser = widgets.Dropdown(options=SOURCES, value=source, description="Recording", style=style)
     upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Upload CSV",
-                                tooltip="Choose a CSV or text file with one column of intervals in milliseconds")
-    column = widgets.Text(value="nn_ms", description="Column", style=style, continuous_update=False,
-                          tooltip="Name of the column that holds the intervals (ms)")
-    correct = widgets.Checkbox(value=False, description="Correct flagged intervals (interpolate)", style=style,
-                               indent=False)
+                                tooltip="Choose a CSV or text file of RR intervals (milliseconds or seconds)")
+    column = widgets.Dropdown(options=[("Detected automatically", None)], value=None, description="Column",
+                              style=style, tooltip="Which column of your file holds the intervals",
+                              layout=widgets.Layout(display="none"))  # shown only when the choice is ambiguous
+    units = widgets.Dropdown(options=UNIT_CHOICES, value=None, description="Units", style=style,
+                             tooltip="Units of the intervals in your file")
+    method = widgets.Dropdown(options=METHODS, value="none", description="Flagged beats", style=style,
+                              tooltip="What to do with flagged intervals before the metrics (lesson 3)")
+    busy = {"column": False}
+
+    def refresh_column_menu():
+        r = lab.imported
+        busy["column"] = True
+        try:
+            if r is not None and r.ambiguous:
+                column.options = [(c, c) for c in r.choices]
+                column.value = r.column
+                column.layout.display = None
+            elif lab.column is None:
+                column.options = [("Detected automatically", None)]
+                column.value = None
+                column.layout.display = "none"
+        finally:
+            busy["column"] = False
 
     def uploaded(value):
         contents = data.upload_contents(value)
-        if contents is not None and lab.load_bytes(*contents, column=column.value) is None:
-            chooser.value = "upload"  # a good file is shown at once
+        if contents is not None:
+            ok = lab.load_bytes(*contents, column=None, units=units.value) is None
+            refresh_column_menu()
+            if ok:
+                chooser.value = "upload"  # a good file is shown at once
 
-    def column_typed(value):
+    def column_chosen(value):
+        if busy["column"]:
+            return
         lab.set_column(value)
-        if lab.uploaded is not None:
+        if lab.imported is not None:
+            chooser.value = "upload"
+
+    def units_chosen(value):
+        lab.set_units(value)
+        refresh_column_menu()
+        if lab.imported is not None:
             chooser.value = "upload"
 
     return controls_demo(
-        lab, {"source": chooser, "upload": upload, "column": column, "correct": correct},
-        update=lambda values: lab.update(source=values["source"], correct=values["correct"]),
-        handlers={"upload": uploaded, "column": column_typed},
+        lab, {"source": chooser, "upload": upload, "column": column, "units": units, "method": method},
+        update=lambda values: lab.update(source=values["source"], method=values["method"]),
+        handlers={"upload": uploaded, "column": column_chosen, "units": units_chosen},
         caption=lambda lab: lab.message_html(),
-        layout=lambda parts: [widgets.HBox([chooser, upload]), widgets.HBox([column, correct]),
+        layout=lambda parts: [widgets.HBox([chooser, upload]), widgets.HBox([column, units, method]),
                               parts["caption"], parts["figure"]])

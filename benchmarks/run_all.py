@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 
 #: name -> (script, what it measures). The order is cheapest first.
 BENCHMARKS = {
+    "rr_import_speed": ("rr_import_speed.py", "how quickly the HRV lab reads or refuses large RR exports"),
     "widget_speed": ("widget_speed.py", "how quickly each demo answers a control change"),
     "notebook_times": ("notebook_times.py", "how long each lesson takes to run top to bottom"),
     "hub_capacity": ("hub_capacity.py", "memory and CPU a learner needs on a JupyterHub"),

@@ -7,8 +7,8 @@ problem raises :class:`course.errors.DataError`; nothing is silently fixed.
 
 Semicolon-separated files with decimal commas (what Excel writes when the
 computer's language is Norwegian, for example) are read as they are. The
-same strict checks can be run on a file's bytes (:func:`read_upload`, which
-returns the problem as a sentence instead of raising).
+same strict checks can be run on a file's bytes (:func:`read_nn_csv_bytes`;
+:func:`problem_sentence` turns its error into one line).
 
 The HRV lab does not use these strict readers for uploads any more: it reads
 real exports from straps, watches and apps with
@@ -56,12 +56,6 @@ CODE_COLUMN_HINTS = (
     "Pass the name of the column that holds the intervals in milliseconds, for example "
     "read_nn_csv(path, column='RR').",
 )
-#: The same hints for a file uploaded in a form with a 'Column' box (the HRV lab).
-FORM_COLUMN_HINTS = (
-    "Type {suggestion!r} in the 'Column' box above.",
-    "Type the name of the column that holds the intervals (in milliseconds) in the 'Column' box above.",
-)
-
 _SHOW = 5  # how many bad rows to quote in a message
 _LIKELY_NAME = re.compile(r"(^|[^a-z])(rr|rri|ibi|nn|nni|interval|intervals)([^a-z]|$)", re.IGNORECASE)
 
@@ -129,7 +123,7 @@ def load_nsrdb_nn(length: str = "5min") -> np.ndarray:
     .. [1] Goldberger AL et al. (2000). PhysioBank, PhysioToolkit, and
        PhysioNet. *Circulation* 101(23):e215-e220.
        doi:10.1161/01.CIR.101.23.e215
-    .. [2] Gomes P (2018). pyHRV: Python toolbox for heart rate variability,
+    .. [2] Gomes P (2026). pyHRV: Python toolbox for heart rate variability,
        version 0.5.0. https://pypi.org/project/pyhrv/0.5.0/
     """
     if length not in NSRDB_FILES:
@@ -158,9 +152,8 @@ def read_nn_csv_bytes(content, filename: str = "upload.csv", column: str = "nn_m
     column : str
         Name of the column holding the intervals, in milliseconds.
     column_hints : (str, str)
-        How a missing column's hint tells the reader to name another one:
-        :data:`CODE_COLUMN_HINTS` (in code) or :data:`FORM_COLUMN_HINTS`
-        (in an upload form's 'Column' box).
+        How a missing column's hint tells the reader to name another one
+        (default :data:`CODE_COLUMN_HINTS`, for code).
 
     Returns
     -------
@@ -184,39 +177,6 @@ def read_nn_csv_bytes(content, filename: str = "upload.csv", column: str = "nn_m
 def problem_sentence(exc: DataError) -> str:
     """A :class:`~course.errors.DataError` as one line for a widget: its message, then its hint."""
     return exc.message + (f" {exc.hint}" if exc.hint else "")
-
-
-def read_upload(content, filename: str, column: str = "nn_ms") -> tuple[np.ndarray | None, str | None]:
-    """Read an uploaded CSV file of NN intervals without ever raising.
-
-    Parameters
-    ----------
-    content : bytes or memoryview
-        The file's contents.
-    filename : str
-        The name the file had on the learner's computer.
-    column : str
-        Name of the column holding the intervals, in milliseconds.
-
-    Returns
-    -------
-    (numpy.ndarray, None) or (None, str)
-        The intervals in milliseconds for a good file; for a bad one, the
-        problem in one or two sentences, with hints that point to the
-        form's 'Column' box (:data:`FORM_COLUMN_HINTS`).
-
-    References
-    ----------
-    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
-       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
-    """
-    try:
-        return read_nn_csv_bytes(content, filename, column, column_hints=FORM_COLUMN_HINTS), None
-    except DataError as exc:
-        return None, problem_sentence(exc)
-    except Exception as exc:  # anything unexpected still becomes a sentence
-        return None, (f"The file '{Path(str(filename)).name}' could not be read "
-                      f"({type(exc).__name__}: {exc}). Check that it is a CSV text file.")
 
 
 def upload_contents(value) -> tuple[bytes, str] | None:

@@ -310,7 +310,15 @@ def csv_bytes(values, header="nn_ms", fmt="{:g}", sep="\n") -> bytes:
     return (header + sep + sep.join(fmt.format(v) for v in values) + "\n").encode()
 
 
-# --- files uploaded in a notebook (the HRV lab) --------------------------------------
+# --- the strict reader on bytes (the course's own format; uploads go through course.rr_import) ---
+
+
+def _read(content, name, column="nn_ms"):
+    """(intervals, None) or (None, the sentence a learner would see)."""
+    try:
+        return data.read_nn_csv_bytes(content, name, column), None
+    except DataError as exc:
+        return None, data.problem_sentence(exc)
 
 
 @pytest.mark.parametrize("name, content, expected", [
@@ -326,47 +334,47 @@ def csv_bytes(values, header="nn_ms", fmt="{:g}", sep="\n") -> bytes:
      "intervals: line 14: 3200 ms, line 15: 120 ms."),
     ("watch.csv", b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20)),
      "The file 'watch.csv' has no column called 'nn_ms'. Columns found: 'time', 'RR'. "
-     "Type 'RR' in the 'Column' box above."),
+     "Use read_nn_csv(path, column='RR')."),
     ("empty.csv", b"", "The file 'empty.csv' is empty."),
     ("book.csv", b"PK\x03\x04\x00\x00binary", "The file 'book.csv' is not a text (CSV) file"),
     ("comma.csv", b"nn_ms,note\n" + b"812,5,ok\n" * 12, "line 2 has 3 field(s) but the header (line 1) has 2"),
 ])
 def test_bad_files_become_sentences(name, content, expected):
-    nn, problem = data.read_upload(content, name)
+    nn, problem = _read(content, name)
     assert nn is None
     assert expected in problem
-    assert "Traceback" not in problem and "read_nn_csv(" not in problem
+    assert "Traceback" not in problem
 
 
 def test_excel_style_file_with_semicolons_and_decimal_commas_is_read():
     content = b"nn_ms;note\n" + b"".join(f"{800 + i},5;ok\n".encode() for i in range(12))
-    nn, problem = data.read_upload(content, "excel.csv")
+    nn, problem = _read(content, "excel.csv")
     assert problem is None
     assert nn[0] == 800.5 and nn.size == 12
 
 
 def test_good_upload_matches_the_shipped_file():
     five_min = data.load_nsrdb_nn("5min")
-    nn, problem = data.read_upload(csv_bytes(five_min), "mine.txt")
+    nn, problem = _read(csv_bytes(five_min), "mine.txt")
     assert problem is None
     np.testing.assert_array_equal(nn, five_min)
 
 
-def test_column_box_hint_and_chosen_column():
+def test_column_hint_and_chosen_column():
     content = b"time,RR\n" + b"".join(f"{i},{800 + i}\n".encode() for i in range(20))
-    nn, problem = data.read_upload(content, "watch.csv", column="RR")
+    nn, problem = _read(content, "watch.csv", column="RR")
     assert problem is None and nn.size == 20
-    _, problem = data.read_upload(b"a,b\n1,2\n3,4\n", "two.csv")
-    assert problem.endswith("Type the name of the column that holds the intervals (in milliseconds) in the "
-                            "'Column' box above.")
+    _, problem = _read(b"a,b\n1,2\n3,4\n", "two.csv")
+    assert problem.endswith("Pass the name of the column that holds the intervals in milliseconds, for "
+                            "example read_nn_csv(path, column='RR').")
 
 
 def test_strange_file_names_are_cut_to_their_last_part():
-    nn, problem = data.read_upload(csv_bytes([800] * 12), "../../etc/evil.csv")
+    nn, problem = _read(csv_bytes([800] * 12), "../../etc/evil.csv")
     assert problem is None and nn.size == 12
-    _, problem = data.read_upload(b"", "../../etc/evil.csv")
+    _, problem = _read(b"", "../../etc/evil.csv")
     assert problem.startswith("The file 'evil.csv' is empty.")
-    _, problem = data.read_upload(b"", "")
+    _, problem = _read(b"", "")
     assert "'upload.csv' is empty" in problem
 
 

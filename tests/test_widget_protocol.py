@@ -35,7 +35,7 @@ def test_summary_alt_text_and_escaped_warnings():
     plot.update(session_minutes=90)
     text = plot.summary()
     assert text.startswith("Plan: 8 weekly sessions of 90 min (12 contact hours)")
-    assert text.endswith("Check: 1 problem, 0 cautions and 1 note.")
+    assert text.endswith("Check: 0 problems, 1 caution and 1 note.")
     alt = plot.render().alt
     assert alt.startswith("Timeline") and alt.endswith(text)
     report = plot.warnings_html()
@@ -58,7 +58,7 @@ def test_interactive_demo_has_labelled_controls_that_redraw_and_export(monkeypat
     for s in sliders:
         assert s.description and s.continuous_update is False
     boxes = [c for k, c in controls.items() if ":" in k]
-    assert len(boxes) == 3 + 5 + 6 and all(b.description for b in boxes)
+    assert len(boxes) == 5 + 5 + 6 and all(b.description for b in boxes)
     assert set(controls) == {*demo_module.SLIDERS, *(k for k in controls if ":" in k), "name", "notes"}
     assert box.export.description == "Export handout"
 

@@ -109,7 +109,9 @@ class ProtocolPlot:
         if not self.warnings:
             return "<p>No warnings.</p>"
         items = "".join(f"<li><strong>{html.escape(w.severity)}</strong>: {html.escape(w.message)} "
-                        f"<em>({html.escape(w.citation)})</em></li>" for w in self.warnings)
+                        f"<em>({html.escape(w.citation)})</em>"
+                        + (f" Recorded reason: {html.escape(w.reason)}" if w.reason else "") + "</li>"
+                        for w in self.warnings)
         return f"<ul>{items}</ul>"
 
     def alt_text(self) -> str:

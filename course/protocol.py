@@ -656,6 +656,39 @@ def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
     return warnings
 
 
+def parse_deviations(text: str) -> tuple[dict, list[str]]:
+    """Read recorded deviations typed as lines of ``rule: reason`` (the protocol designer's text box).
+
+    Parameters
+    ----------
+    text : str
+        One deviation per line, e.g. ``"session-length: rooms are booked for 90 minutes"``;
+        blank lines are skipped.
+
+    Returns
+    -------
+    dict
+        ``{rule: reason}`` for lines that name a rule of :data:`RULES` and give a reason.
+    list of str
+        The other non-blank lines, unchanged, so the caller can say which were not understood.
+
+    References
+    ----------
+    None: the format is the course's own.
+    """
+    known = {rule.rule for rule in RULES}
+    found, skipped = {}, []
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        rule, _colon, reason = line.partition(":")
+        if _colon and rule.strip() in known and reason.strip():
+            found[rule.strip()] = reason.strip()
+        else:
+            skipped.append(line)
+    return found, skipped
+
+
 def unjustified(plan) -> list[ProtocolWarning]:
     """The cautions of a plan that have no adequate recorded reason.
 

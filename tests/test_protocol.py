@@ -440,3 +440,11 @@ def test_unjustified_lists_only_cautions_without_a_reason():
     p = plan(session_minutes=90, group_size=5, deviations={"group-size": REASON})
     assert [w.rule for w in protocol.unjustified(p)] == ["session-length"]
     assert protocol.unjustified(GOOD) == []
+
+
+def test_parse_deviations_keeps_known_rules_and_returns_the_rest():
+    found, skipped = protocol.parse_deviations("session-length: rooms are booked\n\nno colon here\ncolour: blue\n"
+                                               "group-size:   \n")
+    assert found == {"session-length": "rooms are booked"}
+    assert skipped == ["no colon here", "colour: blue", "group-size:   "]
+    assert protocol.parse_deviations("") == ({}, [])

@@ -39,7 +39,7 @@ import datetime as _dt
 import html
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -128,11 +128,15 @@ TRIAL_FACILITATORS = 2
 #: Most formal practices listed for any one session in the published tables (datasets/mbrp_session_plan.csv).
 MAX_PUBLISHED_PRACTICES = 4
 
-#: Screening rules a plan can switch on: key -> label.
+#: Screening rules a plan can switch on: key -> label. The first three follow the main trial's exclusions
+#: (NCT01159535): people in those groups are outside the evidence base. The last two are course guidance.
 SCREENING = {
-    "acute_psychosis": "Exclude (and refer) people with acute psychosis",
-    "acute_withdrawal_or_crisis": "Exclude people in acute withdrawal or acute crisis until stabilised",
+    "acute_psychosis": "Assess and refer people with psychosis (or dementia): outside the evidence base",
+    "acute_withdrawal_or_crisis": "Wait for stabilisation after acute withdrawal risk or acute suicidal crisis: "
+                                  "outside the evidence base",
+    "cognitive_impairment": "Assess severe cognitive impairment and offer an adapted route: outside the evidence base",
     "trauma_screening_and_referral": "Screen for trauma and dissociation, with a referral pathway",
+    "intoxication_plan": "A plan for members who arrive intoxicated or sedated",
 }
 #: Assessment time points: key -> label. "post" is the end of the 8 weeks.
 TIME_POINTS = {
@@ -163,7 +167,12 @@ NUMBER_FIELDS = {  # field -> (label, unit, lowest allowed, highest allowed)
 }
 LIST_FIELDS = {"screening": SCREENING, "assessments": TIME_POINTS, "measures": MEASURES}
 TEXT_FIELDS = {"name": "Programme name", "notes": "Notes"}
-FIELDS = (*NUMBER_FIELDS, *LIST_FIELDS, *TEXT_FIELDS)
+#: Optional: departures from the tested format, each with its reason (rule id -> reason), e.g.
+#: ``{"session-length": "Rooms are booked for 90 minutes; we log attendance and ..."}``.
+DEVIATIONS_FIELD = "deviations"
+#: A recorded reason needs at least this many words to count as a justification (course guidance).
+MIN_REASON_WORDS = 6
+FIELDS = (*NUMBER_FIELDS, *LIST_FIELDS, *TEXT_FIELDS, DEVIATIONS_FIELD)
 
 #: A plan that follows the trial protocol and the course's safety guidance.
 EXAMPLE_PLAN = {
@@ -174,7 +183,8 @@ EXAMPLE_PLAN = {
     "facilitators": 2,
     "practices_per_session": 3,
     "home_practice_min_per_day": 20,
-    "screening": ["acute_psychosis", "acute_withdrawal_or_crisis", "trauma_screening_and_referral"],
+    "screening": ["acute_psychosis", "acute_withdrawal_or_crisis", "cognitive_impairment",
+                  "trauma_screening_and_referral", "intoxication_plan"],
     "assessments": ["baseline", "post", "3m", "6m", "12m"],
     "measures": ["PACS", "FFMQ", "time_to_first_use", "days_of_use", "attendance", "practice_log"],
     "notes": "",
@@ -207,15 +217,20 @@ class ProtocolWarning:
     citation : str
         Key(s) in ``references.json``, or ``"course guidance"`` when the rule
         is the course's clinical-safety guidance rather than a finding.
+    reason : str
+        The plan's recorded reason for this departure (its ``deviations``
+        entry for ``rule``), or ``""`` when none was recorded.
     """
 
     rule: str
     severity: str
     message: str
     citation: str
+    reason: str = ""
 
     def __str__(self) -> str:
-        return f"[{self.severity}] {self.message} ({self.citation})"
+        text = f"[{self.severity}] {self.message} ({self.citation})"
+        return f"{text} Recorded reason: {self.reason}" if self.reason else text
 
 
 def validate_plan(plan) -> dict:
@@ -231,6 +246,9 @@ def validate_plan(plan) -> dict:
         ``screening`` (keys of :data:`SCREENING`), ``assessments`` (keys of
         :data:`TIME_POINTS`), ``measures`` (keys of :data:`MEASURES`); an
         empty list is allowed. Optional text fields: ``name`` and ``notes``.
+        Optional ``deviations``: a dictionary from a rule id of
+        :data:`RULES` (e.g. ``"session-length"``) to the reason, in words,
+        for departing from the tested format there.
 
     Returns
     -------
@@ -284,6 +302,20 @@ def validate_plan(plan) -> dict:
         if not isinstance(value, str):
             raise PlanError(f"'{key}' should be text, not {value!r}.")
         clean[key] = value.strip()
+    deviations = plan.get(DEVIATIONS_FIELD, {}) or {}
+    if not isinstance(deviations, dict):
+        raise PlanError(f"'{DEVIATIONS_FIELD}' should be a dictionary such as "
+                        "{\"session-length\": \"the reason, in words\"}, not " + repr(deviations) + ".")
+    known = list(dict.fromkeys(rule.rule for rule in RULES))
+    wrong = [key for key in deviations if key not in known]
+    if wrong:
+        raise PlanError(f"'{DEVIATIONS_FIELD}' names rule(s) the checker does not have: {', '.join(map(repr, wrong))}.",
+                        hint="Use the rule names the checker's warnings give, such as " + ", ".join(known[:3]) + ".")
+    for key, reason in deviations.items():
+        if not isinstance(reason, str):
+            raise PlanError(f"The reason for '{key}' in '{DEVIATIONS_FIELD}' should be text, not {reason!r}.")
+    clean[DEVIATIONS_FIELD] = {key: deviations[key].strip() for key in known
+                               if key in deviations and deviations[key].strip()}
     return clean
 
 
@@ -377,10 +409,11 @@ RULES = (
     Rule("sessions", "caution", _above("sessions", TRIAL_SESSIONS),
          "{sessions} sessions is more than the 8 of the tested protocol; the extra sessions "
          "are untested additions.", "bowen2014; nct01159535"),
-    Rule("session-length", "problem", _below("session_minutes", TRIAL_SESSION_MIN),
-         "{session_minutes}-minute sessions are shorter than the trial protocol's 2 hours (120 minutes).",
-         "nct01159535"),
-    Rule("session-length", "caution", _above("session_minutes", TRIAL_SESSION_MIN),
+    Rule("session-length", "caution", _below("session_minutes", TRIAL_SESSION_MIN),
+         "{session_minutes}-minute sessions are shorter than the trial protocol's 2 hours (120 minutes): untested "
+         "rather than wrong (the course found no trial that compared session lengths), but the results may not "
+         "carry over to less contact time; record why you chose it.", "nct01159535"),
+    Rule("session-length-long", "caution", _above("session_minutes", TRIAL_SESSION_MIN),
          "{session_minutes}-minute sessions are longer than the trial protocol's 120 minutes.", "nct01159535"),
     Rule("group-size", "problem", _above("group_size", TRIAL_GROUP_SIZE[1]),
          "A group of {group_size} is larger than the trial's groups of {trial_low}-{trial_high}.", "nct01159535"),
@@ -406,19 +439,28 @@ RULES = (
          "{home_practice_min_per_day} minutes a day is a lot to ask; long practice can be hard for people with "
          "trauma or high arousal, so offer shorter options (course guidance).", COURSE_GUIDANCE),
     Rule("home-practice-dose", "note", _above("home_practice_min_per_day", 0),
-         "{home_practice_min_per_day} minutes a day is your choice: the course could not verify any daily dose "
-         "for MBRP (the seed article's 10-20 minutes a day has no traced source), so log what people actually do.",
+         "{home_practice_min_per_day} minutes a day is your choice: practice matters, but the daily dose that "
+         "changes outcomes is unknown (the seed article's 10-20 minutes a day has no traced source, and the course "
+         "could not verify any other), so log what people actually do.",
          COURSE_GUIDANCE),
-    # safety screening (course clinical-safety guidance)
+    # safety screening: the trial's own exclusions (outside the evidence base), then course guidance
     Rule("screen-psychosis", "problem", _lacks("screening", "acute_psychosis"),
-         "No screening for acute psychosis: the course's safety guidance is to assess and refer, "
-         "not to start group meditation during an acute psychotic episode.", COURSE_GUIDANCE),
+         "No screening for psychosis or dementia: the main MBRP trial excluded both, so for these people group "
+         "MBRP is outside the evidence base; assess and refer.", "nct01159535; bowen2014"),
     Rule("screen-withdrawal-crisis", "problem", _lacks("screening", "acute_withdrawal_or_crisis"),
-         "No screening for acute withdrawal or acute crisis (including suicide risk): stabilise first; "
-         "the MBRP trials recruited people after initial treatment.", "bowen2014; course guidance"),
+         "No screening for acute suicidality or a high risk of withdrawal: the main MBRP trial excluded both "
+         "and recruited people who had completed inpatient or intensive outpatient treatment, so these people "
+         "are outside the evidence base; stabilise first.", "nct01159535; bowen2014"),
+    Rule("screen-cognitive", "problem", _lacks("screening", "cognitive_impairment"),
+         "No screening for severe cognitive impairment: the main MBRP trial excluded it, so the evidence does not "
+         "cover these people; assess, and offer an adapted or individual route.", "nct01159535"),
     Rule("screen-trauma", "problem", _lacks("screening", "trauma_screening_and_referral"),
          "No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
          "were linked with hyperarousal and dissociation.", "britton2021; course guidance"),
+    Rule("intoxication-plan", "caution", _lacks("screening", "intoxication_plan"),
+         "No plan for members who arrive intoxicated or sedated (relevant with opioid agonist treatment or "
+         "benzodiazepines): agree in advance who speaks with them privately, who checks for medical danger "
+         "and how they get home safely.", COURSE_GUIDANCE),
     # measurement schedule
     Rule("baseline", "problem", _lacks("assessments", "baseline"),
          "No baseline assessment: without it no change can be measured.", COURSE_GUIDANCE),
@@ -461,8 +503,10 @@ def check_protocol(plan) -> list[ProtocolWarning]:
     list of ProtocolWarning
         One per rule not met, problems first, then cautions, then notes
         (within a severity, in the order of :data:`RULES`). A plan with no
-        ``"problem"`` follows the trial protocol's format, screens for the
-        three safety risks and measures craving, use and follow-up. The
+        ``"problem"`` keeps close to the trial protocol's format, screens for the
+        trial's exclusions and for trauma, and measures craving, use and
+        follow-up. Each warning carries the plan's recorded ``reason`` for
+        that rule, if any (see :func:`require_justified`). The
         home-practice note is always present when home practice is planned,
         because no daily dose was verified.
 
@@ -477,8 +521,11 @@ def check_protocol(plan) -> list[ProtocolWarning]:
 
     - sessions: fewer than 8 is a problem, more than 8 a caution (8 weekly
       sessions in [1] and [2]);
-    - session length under 120 minutes is a problem, over 120 a caution
-      (2-hour sessions in [2]; the seed article's 60-90 minutes is shorter);
+    - session length under 120 minutes is a caution, and so is over 120
+      (2-hour sessions in [2]; the seed article's 60-90 minutes is shorter).
+      Shorter sessions are *untested*, not shown to be worse: no trial has
+      compared session lengths, so the rule asks for a recorded reason
+      rather than forbidding them;
     - group size over 14 is a problem; under 6 a caution and 6-9 a note
       (groups of 10-14 in [2]; the lower limits are course guidance);
     - fewer than 2 facilitators is a problem ([2]);
@@ -487,8 +534,13 @@ def check_protocol(plan) -> list[ProtocolWarning]:
     - no home practice is a problem ([3]: home practice is set and reviewed
       every session); any amount gets a note that no daily dose was verified;
       more than 45 minutes a day a caution (course guidance);
-    - each missing safety screen is a problem (course guidance; lasting
-      adverse effects were linked with hyperarousal and dissociation [5]);
+    - each missing safety screen is a problem. Psychosis or dementia, acute
+      suicidality, a high risk of withdrawal and severe cognitive impairment
+      were exclusions of the main trial [2], so people in these groups are
+      *outside the evidence base*; trauma screening is course guidance
+      (lasting adverse effects were linked with hyperarousal and
+      dissociation [5]). No plan for members who arrive intoxicated or
+      sedated is a caution (course guidance);
     - no baseline, or no follow-up after the end of treatment, is a problem;
       follow-up that stops before 12 months a caution ([1] reported its
       differences at the 6- and 12-month follow-ups);
@@ -515,6 +567,7 @@ def check_protocol(plan) -> list[ProtocolWarning]:
     """
     p = validate_plan(plan)
     found = [rule.warning(p) for rule in RULES if rule.applies(p)]
+    found = [replace(w, reason=p[DEVIATIONS_FIELD].get(w.rule, "")) for w in found]
     return sorted(found, key=lambda warning: SEVERITIES.index(warning.severity))
 
 
@@ -603,13 +656,80 @@ def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
     return warnings
 
 
-def require_realistic(plan) -> None:
-    """Pass when a plan keeps to the tested format (graded exercise).
+def parse_deviations(text: str) -> tuple[dict, list[str]]:
+    """Read recorded deviations typed as lines of ``rule: reason`` (the protocol designer's text box).
 
-    Realistic means: 8 sessions of 120 minutes, groups of 10-14, 2-3
-    facilitators, 1-4 formal practices per session, 1-45 minutes of home
-    practice a day, all three safety screens, and assessments at baseline
-    and 12 months.
+    Parameters
+    ----------
+    text : str
+        One deviation per line, e.g. ``"session-length: rooms are booked for 90 minutes"``;
+        blank lines are skipped.
+
+    Returns
+    -------
+    dict
+        ``{rule: reason}`` for lines that name a rule of :data:`RULES` and give a reason.
+    list of str
+        The other non-blank lines, unchanged, so the caller can say which were not understood.
+
+    References
+    ----------
+    None: the format is the course's own.
+    """
+    known = {rule.rule for rule in RULES}
+    found, skipped = {}, []
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        rule, _colon, reason = line.partition(":")
+        if _colon and rule.strip() in known and reason.strip():
+            found[rule.strip()] = reason.strip()
+        else:
+            skipped.append(line)
+    return found, skipped
+
+
+def unjustified(plan) -> list[ProtocolWarning]:
+    """The cautions of a plan that have no adequate recorded reason.
+
+    A caution is justified when the plan's ``deviations`` give a reason for
+    its rule of at least :data:`MIN_REASON_WORDS` words. Problems cannot be
+    justified this way (they leave out safety screening or outcome
+    measurement, or depart from the format in a way the published programme
+    rules out); notes need no reason.
+
+    Parameters
+    ----------
+    plan : dict
+        A plan in the schema of :func:`validate_plan`.
+
+    Returns
+    -------
+    list of ProtocolWarning
+        The cautions without an adequate reason, in the checker's order.
+
+    Raises
+    ------
+    PlanError
+        If the plan breaks the schema.
+
+    References
+    ----------
+    See :func:`check_protocol` for the source of each rule; the reason rule
+    is the course's own guidance.
+    """
+    return [w for w in check_protocol(plan)
+            if w.severity == "caution" and len(w.reason.split()) < MIN_REASON_WORDS]
+
+
+def require_justified(plan) -> list[ProtocolWarning]:
+    """Pass when a plan has no problem and gives a reason for every caution (graded exercise).
+
+    A justified plan may depart from the trial's format (90-minute sessions,
+    a smaller group, a shorter follow-up) as long as each departure the
+    checker cautions about is recorded in ``plan["deviations"]`` with its
+    reason, in at least :data:`MIN_REASON_WORDS` words. A plan in the exact
+    trial format with every screen and measure passes with no reasons at all.
 
     Parameters
     ----------
@@ -618,39 +738,31 @@ def require_realistic(plan) -> None:
 
     Returns
     -------
-    None
+    list of ProtocolWarning
+        All the plan's warnings, when it is justified.
 
     Raises
     ------
     course.errors.CheckFailed
-        Naming everything that is not yet realistic.
-    PlanError
-        If the plan breaks the schema.
+        Naming each problem, and each caution that still needs a reason, in
+        plain words; or saying in one sentence how the plan breaks the schema.
 
     References
     ----------
-    .. [1] ClinicalTrials.gov NCT01159535 [@nct01159535]
+    .. [1] ClinicalTrials.gov NCT01159535 (the tested format) [@nct01159535]
     .. [2] Bowen S et al. (2014). *JAMA Psychiatry* 71(5):547-556 [@bowen2014]
-    .. [3] Zgierska AE et al. (2017); Hemenway M et al. (2021), Table 1 in
-       each [@zgierska2017; @hemenway2021]
     """
     from .errors import CheckFailed
 
-    p = validate_plan(plan)
-    rules = [
-        (p["sessions"] == TRIAL_SESSIONS and p["session_minutes"] == TRIAL_SESSION_MIN,
-         "keep the trial protocol's 8 sessions of 120 minutes"),
-        (TRIAL_GROUP_SIZE[0] <= p["group_size"] <= TRIAL_GROUP_SIZE[1], "use groups of 10-14"),
-        (2 <= p["facilitators"] <= 3, "plan two (or three) facilitators"),
-        (1 <= p["practices_per_session"] <= MAX_PUBLISHED_PRACTICES, "plan 1-4 formal practices per session"),
-        (1 <= p["home_practice_min_per_day"] <= MAX_HOME_PRACTICE_MIN, "ask for 1-45 minutes of home practice a day"),
-        (set(p["screening"]) == set(SCREENING), "switch on all three safety screens"),
-        ({"baseline", "12m"} <= set(p["assessments"]), "assess at baseline and at 12 months"),
-    ]
-    missing = [text for ok, text in rules if not ok]
+    warnings = require_no_warnings(plan, severities=("problem",))
+    missing = unjustified(plan)
     if missing:
-        raise CheckFailed("The plan is not yet realistic for a service running MBRP as tested: "
-                          + "; ".join(missing) + ".")
+        listed = " ".join(f"({i}) '{w.rule}': {w.message}" for i, w in enumerate(missing, 1))
+        raise CheckFailed(
+            f"{len(missing)} caution(s) still need a recorded reason: {listed}",
+            hint=(f"Either change the value, or add \"{DEVIATIONS_FIELD}\": {{\"rule-name\": \"your reason\"}} "
+                  f"to the plan, with a reason of at least {MIN_REASON_WORDS} words for each rule named."))
+    return warnings
 
 
 # --- arithmetic ------------------------------------------------------------------------
@@ -746,7 +858,8 @@ def plan_to_csv(plan) -> str:
     -------
     str
         CSV text with the columns ``field,value`` (numbers in the units of
-        :func:`validate_plan`; lists joined with ``"; "``).
+        :func:`validate_plan`; lists joined with ``"; "``; each recorded
+        deviation as a row ``deviation:<rule>,<reason>``).
 
     References
     ----------
@@ -757,6 +870,8 @@ def plan_to_csv(plan) -> str:
     writer.writerow(["field", "value"])
     for key, _label, value in plan_rows(plan):
         writer.writerow([key, value])
+    for rule, reason in validate_plan(plan)[DEVIATIONS_FIELD].items():
+        writer.writerow([f"{_DEVIATION_PREFIX}{rule}", reason])
     return buffer.getvalue()
 
 
@@ -789,7 +904,9 @@ def plan_from_csv(text: str) -> dict:
     raw = {row["field"]: row["value"] for row in reader}
     plan = {}
     for key, value in raw.items():
-        if key in NUMBER_FIELDS:
+        if key.startswith(_DEVIATION_PREFIX):
+            plan.setdefault(DEVIATIONS_FIELD, {})[key[len(_DEVIATION_PREFIX):]] = value
+        elif key in NUMBER_FIELDS:
             try:
                 plan[key] = int(value)
             except ValueError:
@@ -801,8 +918,12 @@ def plan_from_csv(text: str) -> dict:
     return validate_plan(plan)
 
 
+_DEVIATION_PREFIX = "deviation:"
+
+
 def _warning_lines(warnings) -> list[tuple[str, str, str]]:
-    return [(w.severity, w.message, w.citation) for w in warnings]
+    return [(w.severity, f"{w.message} Recorded reason: {w.reason}" if w.reason else w.message, w.citation)
+            for w in warnings]
 
 
 def plan_to_markdown(plan, warnings=None) -> str:

@@ -61,7 +61,7 @@ def test_core_practices_appear_where_the_published_tables_put_them(sessions):
 def test_every_source_key_exists(sessions):
     known = {entry["id"] for entry in json.loads(REFERENCES_FILE.read_text(encoding="utf-8"))}
     keys = {k for cell in sessions["source_keys"] for k in protocol.practices(cell)}
-    assert keys == {"zgierska2017", "hemenway2021", "bowen2021manual", "nct01159535"}
+    assert keys == {"zgierska2017", "hemenway2021", "bowen2011manual", "nct01159535"}
     assert keys <= known
 
 
@@ -95,6 +95,9 @@ def test_validate_plan_cleans_and_orders():
     (plan(screening="acute_psychosis"), "should be a list"),
     (plan(measures=["BDI"]), "does not know"),
     (plan(notes=3), "should be text"),
+    (plan(deviations="shorter"), "should be a dictionary"),
+    (plan(deviations={"colour": "we like blue rooms very much"}), "does not have"),
+    (plan(deviations={"session-length": 90}), "should be text"),
 ])
 def test_schema_problems_are_sentences(bad, words):
     with pytest.raises(protocol.PlanError, match=words):
@@ -108,6 +111,7 @@ def test_the_example_plan_has_only_the_home_practice_note():
     warnings = protocol.check_protocol(GOOD)
     assert [(w.rule, w.severity) for w in warnings] == [("home-practice-dose", "note")]
     assert "10-20 minutes" in warnings[0].message and "could not verify" in warnings[0].message
+    assert "dose that changes outcomes is unknown" in warnings[0].message
     assert protocol.problems(warnings) == []
 
 
@@ -118,13 +122,14 @@ def test_sessions_rule():
     assert only(plan(sessions=10), "sessions").severity == "caution"
 
 
-def test_session_length_rule_flags_the_seeds_60_to_90_minutes():
-    assert "session-length" not in rules(plan(session_minutes=120))
+def test_session_length_rule_calls_the_seeds_60_to_90_minutes_untested_not_wrong():
+    assert not {"session-length", "session-length-long"} & rules(plan(session_minutes=120))
     for minutes in (60, 90, 105):
         w = only(plan(session_minutes=minutes), "session-length")
-        assert w.severity == "problem" and "shorter than the trial protocol" in w.message
+        assert w.severity == "caution" and "shorter than the trial protocol" in w.message
+        assert "untested rather than wrong" in w.message and "record why" in w.message
         assert w.citation == "nct01159535"
-    assert only(plan(session_minutes=150), "session-length").severity == "caution"
+    assert only(plan(session_minutes=150), "session-length-long").severity == "caution"
 
 
 @pytest.mark.parametrize("size, severity", [(10, None), (14, None), (15, "problem"), (24, "problem"),
@@ -159,16 +164,26 @@ def test_home_practice_rules():
 
 @pytest.mark.parametrize("screen, rule", [("acute_psychosis", "screen-psychosis"),
                                           ("acute_withdrawal_or_crisis", "screen-withdrawal-crisis"),
-                                          ("trauma_screening_and_referral", "screen-trauma")])
-def test_each_safety_screen(screen, rule):
+                                          ("cognitive_impairment", "screen-cognitive")])
+def test_each_screen_from_the_trials_exclusions_is_outside_the_evidence_base(screen, rule):
     left_out = [s for s in protocol.SCREENING if s != screen]
     w = only(plan(screening=left_out), rule)
-    assert w.severity == "problem" and "course guidance" in w.citation
+    assert w.severity == "problem" and "nct01159535" in w.citation and "course guidance" not in w.citation
+    assert "excluded" in w.message and ("outside the evidence base" in w.message or "does not cover" in w.message)
     assert rule not in rules(GOOD)
 
 
-def test_no_screening_at_all_gives_three_problems():
-    assert {"screen-psychosis", "screen-withdrawal-crisis", "screen-trauma"} <= rules(plan(screening=[]), "problem")
+def test_trauma_screen_is_course_guidance_and_intoxication_plan_a_caution():
+    w = only(plan(screening=[s for s in protocol.SCREENING if s != "trauma_screening_and_referral"]), "screen-trauma")
+    assert w.severity == "problem" and "course guidance" in w.citation
+    w = only(plan(screening=[s for s in protocol.SCREENING if s != "intoxication_plan"]), "intoxication-plan")
+    assert w.severity == "caution" and w.citation == "course guidance"
+    assert "intoxicated or sedated" in w.message and "opioid agonist" in w.message
+
+
+def test_no_screening_at_all_gives_four_problems():
+    assert {"screen-psychosis", "screen-withdrawal-crisis", "screen-cognitive", "screen-trauma"} <= rules(
+        plan(screening=[]), "problem")
 
 
 def test_assessment_rules():
@@ -194,8 +209,8 @@ def test_measure_rules():
 FIRES = {
     ("sessions", "problem"): {"sessions": 6},
     ("sessions", "caution"): {"sessions": 10},
-    ("session-length", "problem"): {"session_minutes": 90},
-    ("session-length", "caution"): {"session_minutes": 150},
+    ("session-length", "caution"): {"session_minutes": 90},
+    ("session-length-long", "caution"): {"session_minutes": 150},
     ("group-size", "problem"): {"group_size": 15},
     ("group-size", "caution"): {"group_size": 5},
     ("group-size", "note"): {"group_size": 9},
@@ -207,7 +222,9 @@ FIRES = {
     ("home-practice-dose", "note"): {"home_practice_min_per_day": 5},
     ("screen-psychosis", "problem"): {"screening": ["acute_withdrawal_or_crisis", "trauma_screening_and_referral"]},
     ("screen-withdrawal-crisis", "problem"): {"screening": ["acute_psychosis", "trauma_screening_and_referral"]},
+    ("screen-cognitive", "problem"): {"screening": ["acute_psychosis", "trauma_screening_and_referral"]},
     ("screen-trauma", "problem"): {"screening": ["acute_psychosis", "acute_withdrawal_or_crisis"]},
+    ("intoxication-plan", "caution"): {"screening": ["acute_psychosis", "acute_withdrawal_or_crisis"]},
     ("baseline", "problem"): {"assessments": ["post", "3m", "6m", "12m"]},
     ("follow-up", "problem"): {"assessments": ["baseline", "post"]},
     ("follow-up", "caution"): {"assessments": ["baseline", "post", "6m"]},
@@ -278,7 +295,7 @@ def test_warnings_are_sorted_cited_sentences():
         assert w.message.endswith(".") and (w.message[0].isupper() or w.message[0].isdigit())
         assert {c.strip() for c in w.citation.split(";")} <= known
         assert str(w).startswith(f"[{w.severity}]")
-    assert protocol.summarise(warnings) == "13 problems, 2 cautions and 1 note."
+    assert protocol.summarise(warnings) == "13 problems, 4 cautions and 1 note."
 
 
 # --- arithmetic --------------------------------------------------------------------------
@@ -296,7 +313,8 @@ def test_contact_and_home_practice_hours():
 
 
 @pytest.mark.parametrize("p", [GOOD, plan(screening=[], assessments=[], measures=[], name="Tirsdag, gruppe \"B\"",
-                                          notes="Line one\nline two; with a semicolon, and a comma")])
+                                          notes="Line one\nline two; with a semicolon, and a comma"),
+                               plan(session_minutes=90, deviations={"session-length": "Rooms, sadly; \"booked\" for 90"})])
 def test_csv_round_trip(p):
     text = protocol.plan_to_csv(p)
     assert protocol.plan_from_csv(text) == protocol.validate_plan(p)
@@ -346,7 +364,10 @@ def test_html_and_markdown_show_the_warnings_with_citations():
     assert md.startswith("# Pipe / name\n")
     for text in (md, page):
         assert "shorter than the trial protocol" in text and "nct01159535" in text
-        assert "1 problem, 0 cautions and 1 note." in text
+        assert "0 problems, 1 caution and 1 note." in text
+    reasoned = plan(session_minutes=90, deviations={"session-length": "Rooms are booked for 90 minutes & no longer"})
+    assert "Recorded reason: Rooms are booked for 90 minutes &amp; no longer" in protocol.plan_to_html(reasoned)
+    assert "Recorded reason: Rooms are booked" in protocol.plan_to_markdown(reasoned)
     assert "Contact time: 12 hours" in md
     assert md.count("\n1. **Automatic pilot") == 1 and "8. **Social support" in md
     fewer = protocol.plan_to_markdown(plan(sessions=6))
@@ -375,8 +396,8 @@ def test_require_no_warnings_passes_and_fails_in_words():
 
     assert [w.rule for w in protocol.require_no_warnings(GOOD)] == ["home-practice-dose"]
     protocol.require_no_warnings(GOOD, severities=("problem", "caution"))
-    with pytest.raises(CheckFailed, match=r"1 warning\(s\) of severity 'problem': \(1\) 90-minute sessions"):
-        protocol.require_no_warnings(plan(session_minutes=90))
+    with pytest.raises(CheckFailed, match=r"1 warning\(s\) of severity 'problem': \(1\) 5 sessions"):
+        protocol.require_no_warnings(plan(sessions=5))
     protocol.require_no_warnings(plan(group_size=5))  # a caution only
     with pytest.raises(CheckFailed, match="'problem' or 'caution'"):
         protocol.require_no_warnings(plan(group_size=5), severities=("problem", "caution"))
@@ -384,13 +405,46 @@ def test_require_no_warnings_passes_and_fails_in_words():
         protocol.require_no_warnings({"sessions": 8})
 
 
-def test_require_realistic():
+REASON = "Rooms are booked for ninety minutes, so we log attendance and practice closely"
+
+
+def test_require_justified_passes_the_trial_format_and_a_justified_deviation():
+    protocol.require_justified(GOOD)  # the exact trial format needs no reasons
+    protocol.require_justified(plan(group_size=10, facilitators=3, assessments=["baseline", "3m", "6m", "12m"]))
+    short = plan(session_minutes=90, deviations={"session-length": REASON})
+    warnings = protocol.require_justified(short)
+    assert [w.reason for w in warnings if w.rule == "session-length"] == [REASON]
+    several = plan(session_minutes=90, group_size=5, assessments=["baseline", "post", "6m"],
+                   deviations={"session-length": REASON, "group-size": "A rural service: few clients start each term",
+                               "follow-up": "Funding ends at six months; we will seek a 12-month check later"})
+    protocol.require_justified(several)
+
+
+@pytest.mark.parametrize("bad, words", [
+    (plan(session_minutes=90), r"1 caution\(s\) still need a recorded reason: \(1\) 'session-length'"),
+    (plan(session_minutes=90, deviations={"session-length": "shorter is fine"}), "'session-length'"),  # too short
+    (plan(session_minutes=90, deviations={"group-size": REASON}), "'session-length'"),  # reason for another rule
+    (plan(session_minutes=90, group_size=5, deviations={"session-length": REASON}), "'group-size'"),
+    (plan(screening=["acute_psychosis"], deviations={"screen-trauma": REASON}), "severity 'problem'"),
+    (plan(sessions=6, deviations={"sessions": REASON}), "severity 'problem'"),  # problems cannot be reasoned away
+    ({"sessions": 8}, "does not follow the schema"),
+])
+def test_require_justified_fails_an_unjustified_plan_in_words(bad, words):
     from course.errors import CheckFailed
 
-    protocol.require_realistic(GOOD)
-    protocol.require_realistic(plan(group_size=10, facilitators=3, assessments=["baseline", "3m", "6m", "12m"]))
-    for bad, words in [(plan(session_minutes=150), "120 minutes"), (plan(group_size=9), "10-14"),
-                       (plan(home_practice_min_per_day=60), "1-45"), (plan(assessments=["baseline", "6m"]), "12 months"),
-                       (plan(screening=["acute_psychosis"]), "three safety screens")]:
-        with pytest.raises(CheckFailed, match=words):
-            protocol.require_realistic(bad)
+    with pytest.raises(CheckFailed, match=words):
+        protocol.require_justified(bad)
+
+
+def test_unjustified_lists_only_cautions_without_a_reason():
+    p = plan(session_minutes=90, group_size=5, deviations={"group-size": REASON})
+    assert [w.rule for w in protocol.unjustified(p)] == ["session-length"]
+    assert protocol.unjustified(GOOD) == []
+
+
+def test_parse_deviations_keeps_known_rules_and_returns_the_rest():
+    found, skipped = protocol.parse_deviations("session-length: rooms are booked\n\nno colon here\ncolour: blue\n"
+                                               "group-size:   \n")
+    assert found == {"session-length": "rooms are booked"}
+    assert skipped == ["no colon here", "colour: blue", "group-size:   "]
+    assert protocol.parse_deviations("") == ({}, [])

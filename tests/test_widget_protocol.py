@@ -35,7 +35,7 @@ def test_summary_alt_text_and_escaped_warnings():
     plot.update(session_minutes=90)
     text = plot.summary()
     assert text.startswith("Plan: 8 weekly sessions of 90 min (12 contact hours)")
-    assert text.endswith("Check: 1 problem, 0 cautions and 1 note.")
+    assert text.endswith("Check: 0 problems, 1 caution and 1 note.")
     alt = plot.render().alt
     assert alt.startswith("Timeline") and alt.endswith(text)
     report = plot.warnings_html()
@@ -58,8 +58,8 @@ def test_interactive_demo_has_labelled_controls_that_redraw_and_export(monkeypat
     for s in sliders:
         assert s.description and s.continuous_update is False
     boxes = [c for k, c in controls.items() if ":" in k]
-    assert len(boxes) == 3 + 5 + 6 and all(b.description for b in boxes)
-    assert set(controls) == {*demo_module.SLIDERS, *(k for k in controls if ":" in k), "name", "notes"}
+    assert len(boxes) == 5 + 5 + 6 and all(b.description for b in boxes)
+    assert set(controls) == {*demo_module.SLIDERS, *(k for k in controls if ":" in k), "name", "notes", "deviations"}
     assert box.export.description == "Export handout"
 
     caption, report = box.caption, box.report
@@ -74,6 +74,11 @@ def test_interactive_demo_has_labelled_controls_that_redraw_and_export(monkeypat
     controls["assessments:12m"].value = False
     assert "Follow-up stops before 12 months" in report.value and "assessment points at baseline, post, 3m, 6m" \
         in box.plot.render().alt
+    controls["deviations"].value = ("session-length: our rooms are booked for ninety minutes only\n"
+                                    "nonsense line <i>")
+    assert box.plot.plan["deviations"] == {"session-length": "our rooms are booked for ninety minutes only"}
+    assert "Recorded reason: our rooms are booked" in report.value
+    assert "Not understood" in report.value and "nonsense line &lt;i&gt;" in report.value
     controls["notes"].value = "<b>bold?</b>"
     controls["name"].value = "Tuesday group"
     assert box.plot.plan["notes"] == "<b>bold?</b>" and box.plot.plan["name"] == "Tuesday group"

@@ -70,6 +70,7 @@ class ProtocolPlot:
         self.ax.set_title("contact hours", fontsize=10)  # placeholder so tight_layout leaves room
         self.fig.tight_layout()
         self.warnings = []
+        self.skipped = []  # lines of the reasons box that name no rule (set by the demo)
         self.update()
         _layout.freeze(self.fig, [(self.ax, "xy")])
 
@@ -106,11 +107,15 @@ class ProtocolPlot:
 
     def warnings_html(self) -> str:
         """The warnings as an HTML list (escaped), problems first."""
+        skipped = ("<p>Not understood (write <code>rule: reason</code> with a rule name from a warning): "
+                   + "; ".join(html.escape(line) for line in self.skipped) + "</p>") if self.skipped else ""
         if not self.warnings:
-            return "<p>No warnings.</p>"
+            return "<p>No warnings.</p>" + skipped
         items = "".join(f"<li><strong>{html.escape(w.severity)}</strong>: {html.escape(w.message)} "
-                        f"<em>({html.escape(w.citation)})</em></li>" for w in self.warnings)
-        return f"<ul>{items}</ul>"
+                        f"<em>({html.escape(w.citation)})</em>"
+                        + (f" Recorded reason: {html.escape(w.reason)}" if w.reason else "") + "</li>"
+                        for w in self.warnings)
+        return f"<ul>{items}</ul>" + skipped
 
     def alt_text(self) -> str:
         """Alt text written from the plan."""
@@ -169,6 +174,10 @@ def protocol_designer_demo(plan=None, folder="."):
                              style=style, layout=widgets.Layout(width="420px")),
         "notes": widgets.Textarea(value=plot.plan["notes"], description="Notes for the handout",
                                   continuous_update=False, style=style, layout=widgets.Layout(width="420px")),
+        "deviations": widgets.Textarea(
+            value="\n".join(f"{rule}: {reason}" for rule, reason in plot.plan["deviations"].items()),
+            description="Reasons for departures (rule: reason, one per line)", continuous_update=False,
+            style=style, layout=widgets.Layout(width="420px")),
     }
     button = widgets.Button(description="Export handout", tooltip="Write Markdown, HTML and CSV files",
                             icon="download")
@@ -177,7 +186,9 @@ def protocol_designer_demo(plan=None, folder="."):
     def apply(values):
         lists = {group: [key for key in options if values[f"{group}:{key}"]]
                  for group, options in protocol.LIST_FIELDS.items()}
-        plot.update(**{field: values[field] for field in (*SLIDERS, *texts)}, **lists)
+        deviations, plot.skipped = protocol.parse_deviations(values["deviations"])
+        plot.update(**{field: values[field] for field in (*SLIDERS, "name", "notes")}, **lists,
+                    deviations=deviations)
 
     def on_export(_button):
         try:

@@ -10,7 +10,11 @@ Two parts, both kept as data in ``course/content/``:
   section E, seed 002). Learners choose a verdict from
   :data:`CLAIM_VERDICTS`; the answer key is stored only as hashes
   (:class:`course.verdicts.VerdictKey`; a determined learner could still
-  try every option: fine for self-study, not for exams).
+  try every option: fine for self-study, not for exams). Twelve claims: the
+  article's citations (Garland 2019 [7]_ is a real trial in another journal
+  than the one cited) and four claims without a usable citation (trauma
+  symptoms [8]_, home practice [9]_, the physiology table [10]_, the pairing
+  with DBT and ACT).
 * :func:`effect_estimates` and :func:`forest_plot`: the main published effect
   estimates with their 95 % confidence intervals, one row per outcome, on two
   separate scales (standardised mean differences and odds ratios) from
@@ -44,6 +48,19 @@ References
 .. [6] Balshem H, Helfand M, Schünemann HJ, et al. (2011). GRADE guidelines:
    3. Rating the quality of evidence. *J Clin Epidemiol* 64(4):401-406.
    doi:10.1016/j.jclinepi.2010.07.015
+.. [7] Garland EL, Hanley AW, Riquino MR, et al. (2019). Mindfulness-oriented
+   recovery enhancement reduces opioid misuse risk via analgesic and positive
+   psychological mechanisms: a randomized controlled trial. *J Consult Clin
+   Psychol* 87(10):927-940. doi:10.1037/ccp0000390
+.. [8] Roos CR, Bowen S, Witkiewitz K (2017). Baseline patterns of substance use
+   disorder severity and depression and anxiety symptoms moderate the efficacy
+   of mindfulness-based relapse prevention. *J Consult Clin Psychol* 85(11).
+.. [9] Bowen S, Kurz AS (2012). Between-session practice and therapeutic
+   alliance as predictors of mindfulness after mindfulness-based relapse
+   prevention. *J Clin Psychol* 68(3):236-245. doi:10.1002/jclp.20855
+.. [10] Pascoe MC, Thompson DR, Jenkins ZM, Ski CF (2017). Mindfulness mediates
+   the physiological markers of stress: systematic review and meta-analysis.
+   *J Psychiatr Res* 95:156-178. doi:10.1016/j.jpsychires.2017.08.004
 """
 
 from __future__ import annotations
@@ -92,7 +109,14 @@ def effect_estimates() -> pd.DataFrame:
     Notes
     -----
     The rows are different outcomes from different reviews and comparisons.
-    They are shown side by side, never pooled. The Li et al. (2017) values
+    They are shown side by side, never pooled. ``certainty`` holds the GRADE
+    rating each Grant et al. (2017) outcome received in that review's own
+    abstract (low for craving, frequency of use and relapse; very low for
+    dropout) [1]_. A narrow interval, as for craving, is not a high rating:
+    the interval comes from the analysis model, the rating from the whole
+    body of evidence (risk of bias, attrition, few trials) [3]_. The null
+    result on frequency of use (SMD 0.02, -0.40 to 0.44) is the row that
+    answers the claim that mindfulness reduces substance use. The Li et al. (2017) values
     come from a conference abstract of the same team (the course labels them
     Medium); the printed interval for substance misuse is lopsided around
     its estimate, which may be a printing error.
@@ -101,6 +125,7 @@ def effect_estimates() -> pd.DataFrame:
     ----------
     .. [1] Grant S et al. (2017). *J Addict Med* 11(5):386-396.
     .. [2] Li W et al. (2017). *J Subst Abuse Treat* 75:62-96.
+    .. [3] Balshem H et al. (2011). GRADE guidelines: 3. *J Clin Epidemiol* 64(4):401-406.
     """
     return content.read_estimates(ESTIMATES_FILE)
 

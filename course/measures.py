@@ -403,3 +403,38 @@ def unflipped_facet(flipped_score: int, n_items: int, low: int = 1, high: int = 
     lowest, highest = score_range(n_items, low, high)
     _check_responses([flipped_score], lowest, highest, what="facet score")
     return int(n_items * (low + high) - flipped_score)
+
+
+def ffmq_flip_comparison(before: Sequence[int], after: Sequence[int]) -> list[dict]:
+    """Facet change from ``before`` to ``after``, scored right and scored without the flip (FFMQ-39).
+
+    Parameters
+    ----------
+    before, after : sequence of int
+        Two sets of 39 answers (1-5) from the same person, e.g. at the first
+        and last session.
+
+    Returns
+    -------
+    list of dict
+        One per facet, in the order of :data:`FFMQ_FACETS`: ``facet``,
+        ``right_before``, ``right_after``, ``noflip_before``,
+        ``noflip_after`` and ``right_change`` / ``noflip_change`` (after
+        minus before). For acting with awareness and non-judging the two
+        changes have opposite signs.
+
+    Raises
+    ------
+    course.errors.DataError
+        As :func:`ffmq_facet_scores`.
+
+    References
+    ----------
+    .. [1] Baer RA et al. (2006). *Assessment* 13(1):27-45.
+       doi:10.1177/1073191105283504
+    """
+    right0, right1 = ffmq_facet_scores(before), ffmq_facet_scores(after)
+    wrong0, wrong1 = ffmq_facet_scores(before, flip=False), ffmq_facet_scores(after, flip=False)
+    return [{"facet": f, "right_before": right0[f], "right_after": right1[f], "noflip_before": wrong0[f],
+             "noflip_after": wrong1[f], "right_change": right1[f] - right0[f], "noflip_change": wrong1[f] - wrong0[f]}
+            for f in FFMQ_FACETS]

@@ -299,3 +299,18 @@ def test_numpy_integer_item_numbers_are_accepted():
 def test_item_numbers_that_are_not_whole_or_out_of_range_are_explained(key, words):
     with pytest.raises(DataError, match=words):
         measures.score_scale([4, 1, 4, 5, 4, 2], key, 1, 5)
+
+
+def test_flip_comparison_turns_an_improvement_into_a_decline():
+    before = [4 if i in measures.FFMQ_REVERSE_ITEMS else 3 for i in range(1, 40)]
+    after = [2 if i in measures.FFMQ_REVERSE_ITEMS else 4 for i in range(1, 40)]
+    rows = {r["facet"]: r for r in measures.ffmq_flip_comparison(before, after)}
+    assert list(rows) == list(measures.FFMQ_FACETS)
+    aa = rows["acting with awareness"]
+    assert (aa["right_before"], aa["right_after"], aa["noflip_before"], aa["noflip_after"]) == (16, 32, 32, 16)
+    assert aa["right_change"] == 16 and aa["noflip_change"] == -16
+    assert rows["observing"]["right_change"] == rows["observing"]["noflip_change"] == 8
+    # Describing (3 of 8 reversed) improves by 11 when scored right but seems flat without the flip.
+    assert rows["describing"]["right_change"] == 11 and rows["describing"]["noflip_change"] == -1
+    with pytest.raises(DataError, match="39 items"):
+        measures.ffmq_flip_comparison(before[:-1], after)

@@ -29,9 +29,10 @@ References
 ----------
 .. [1] Flannery BA, Volpicelli JR, Pettinati HM (1999). Psychometric properties
    of the Penn Alcohol Craving Scale. *Alcohol Clin Exp Res* 23(8):1289-1295.
-.. [2] Hartwell EE, Bujarski S, Green R, Ray LA (2019). Convergent validity of
-   the Penn Alcohol Craving Scale in a sample of non-treatment-seeking heavy
-   drinkers. *Addict Behav Rep* 10:100198. doi:10.1016/j.abrep.2019.100198
+.. [2] Hartwell EE, Bujarski S, Green R, Ray LA (2019). Convergence between
+   the Penn Alcohol Craving Scale and diagnostic interview for the assessment
+   of alcohol craving. *Addict Behav Rep* 10:100198.
+   doi:10.1016/j.abrep.2019.100198 (PMID 31304230)
 .. [3] Baer RA, Smith GT, Hopkins J, Krietemeyer J, Toney L (2006). Using
    self-report assessment methods to explore facets of mindfulness.
    *Assessment* 13(1):27-45. doi:10.1177/1073191105283504

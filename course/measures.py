@@ -9,8 +9,17 @@ from a missing or mistyped answer looks just as convincing as a real one.
   total 0-30.
 * :func:`reverse_score`, :func:`score_scale` and :func:`facet_scores`: any
   scale with reverse-keyed items, with the scoring key passed in as a
-  parameter. The course does not ship the item key of the Five Facet
-  Mindfulness Questionnaire; use the published key with the published form.
+  parameter. Item numbers may be Python or NumPy whole numbers.
+* :data:`FFMQ_FACETS` and :data:`FFMQ_REVERSE_ITEMS`: the published scoring
+  key of the Five Facet Mindfulness Questionnaire (FFMQ-39; Baer et al.
+  2006), and :func:`ffmq_facet_scores`, which applies it. Two facets (acting
+  with awareness, non-judging) are reverse-keyed on every item, so scoring
+  without the flip turns each of them upside down (:func:`unflipped_facet`).
+  Report facet scores: wording (method) effects argue against a total
+  (van Dam et al. 2012; Karl & Fischer 2020).
+* Missing answers are refused, never filled in: the course found no
+  published rule for prorating missing PACS or FFMQ items, so any such rule
+  has to be chosen, and written down, before the data are seen.
 * :data:`ILLUSTRATIVE_SCALE`: a six-item scale **made up for teaching**. It
   is not the FFMQ or any validated questionnaire.
 * Graded exercises check that a learner's scoring function refuses bad
@@ -20,19 +29,28 @@ References
 ----------
 .. [1] Flannery BA, Volpicelli JR, Pettinati HM (1999). Psychometric properties
    of the Penn Alcohol Craving Scale. *Alcohol Clin Exp Res* 23(8):1289-1295.
-.. [2] Hartwell EE, Bujarski S, Green R, Ray LA (2019). Convergent validity of
-   the Penn Alcohol Craving Scale in a sample of non-treatment-seeking heavy
-   drinkers. *Addict Behav Rep* 10:100198. doi:10.1016/j.abrep.2019.100198
+.. [2] Hartwell EE, Bujarski S, Green R, Ray LA (2019). Convergence between
+   the Penn Alcohol Craving Scale and diagnostic interview for the assessment
+   of alcohol craving. *Addict Behav Rep* 10:100198.
+   doi:10.1016/j.abrep.2019.100198 (PMID 31304230)
 .. [3] Baer RA, Smith GT, Hopkins J, Krietemeyer J, Toney L (2006). Using
    self-report assessment methods to explore facets of mindfulness.
    *Assessment* 13(1):27-45. doi:10.1177/1073191105283504
+.. [4] van Dam NT, Hobkirk AL, Danoff-Burg S, Earleywine M (2012). Mind your
+   words: positive and negative items create method effects on the Five
+   Facet Mindfulness Questionnaire. *Assessment* 19(2):198-204.
+   doi:10.1177/1073191112438743
+.. [5] Karl JA, Fischer R (2020). Revisiting the five-facet structure of
+   mindfulness. *Meas Instrum Soc Sci* 2:7. doi:10.1186/s42409-020-00014-3
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from numbers import Real
+from numbers import Integral, Real
+
+import numpy as np
 
 from .errors import DataError
 
@@ -52,6 +70,19 @@ PACS_CUTOFFS = (
 FFMQ_RESPONSE_RANGE = (1, 5)
 FFMQ_FACET_SIZES = {"observing": 8, "describing": 8, "acting with awareness": 8,
                     "non-judging of inner experience": 8, "non-reactivity to inner experience": 7}
+
+#: FFMQ-39 scoring key (Baer et al. 2006): facet name -> item numbers, counted from 1 as on the form.
+#: Seen in the published scoring form (items 1-18) and in eight independent public implementations that
+#: all agree (the course's evidence file, part 2, section 4: Medium-High).
+FFMQ_FACETS = {
+    "observing": (1, 6, 11, 15, 20, 26, 31, 36),
+    "describing": (2, 7, 12, 16, 22, 27, 32, 37),
+    "acting with awareness": (5, 8, 13, 18, 23, 28, 34, 38),
+    "non-judging of inner experience": (3, 10, 14, 17, 25, 30, 35, 39),
+    "non-reactivity to inner experience": (4, 9, 19, 21, 24, 29, 33),
+}
+#: FFMQ-39 reverse-keyed items (19 of 39; Baer et al. 2006): each answer r becomes 6 - r before adding up.
+FFMQ_REVERSE_ITEMS = (3, 5, 8, 10, 12, 13, 14, 16, 17, 18, 22, 23, 25, 28, 30, 34, 35, 38, 39)
 
 #: A six-item scale MADE UP FOR TEACHING (not the FFMQ, not validated): items, range, reverse key, facets.
 ILLUSTRATIVE_SCALE = {
@@ -207,14 +238,20 @@ def _check_key(reverse_items, n_items: int, what: str) -> set[int]:
     if isinstance(reverse_items, (str, bytes)) or not isinstance(reverse_items, Iterable):
         raise DataError(f"The reverse-keyed items of the {what} should be a list of item numbers.")
     key = list(reverse_items)
+    numbers = []
     for item in key:
-        if not (isinstance(item, int) and not isinstance(item, bool)) or not 1 <= item <= n_items:
-            raise DataError(f"Reverse-keyed item {item!r} is not an item number of the {what} "
+        # Any whole-number type counts (Python int, numpy.int64 from an array, ...); True/False do not.
+        if not (isinstance(item, Integral) and not isinstance(item, (bool, np.bool_))):
+            raise DataError(f"Reverse-keyed item {item!r} of the {what} is not a whole item number.",
+                            hint="Item numbers are whole numbers counted from 1, as on the printed form.")
+        if not 1 <= int(item) <= n_items:
+            raise DataError(f"Reverse-keyed item {int(item)} is not an item number of the {what} "
                             f"(items are numbered 1 to {n_items}).",
                             hint="Item numbers count from 1, as on the printed form.")
-    if len(set(key)) != len(key):
-        raise DataError(f"The reverse-keyed items of the {what} list an item twice: {key}.")
-    return set(key)
+        numbers.append(int(item))
+    if len(set(numbers)) != len(numbers):
+        raise DataError(f"The reverse-keyed items of the {what} list an item twice: {numbers}.")
+    return set(numbers)
 
 
 def score_scale(responses: Sequence[int], reverse_items: Iterable[int], low: int, high: int,
@@ -292,4 +329,113 @@ def facet_scores(responses: Sequence[int], facets: Mapping[str, Iterable[int]], 
     if unassigned:
         raise DataError(f"Item(s) {', '.join(map(str, unassigned))} of the {what} belong to no facet.")
     scored = {n: (low + high - v if n in key else v) for n, v in enumerate(values, start=1)}
-    return {name: int(sum(scored[i] for i in items)) for name, items in facets.items()}
+    return {name: int(sum(scored[int(i)] for i in items)) for name, items in facets.items()}
+
+
+def ffmq_facet_scores(responses: Sequence[int], flip: bool = True) -> dict[str, int]:
+    """The five FFMQ-39 facet scores, with the published reverse key (Baer et al. 2006).
+
+    Parameters
+    ----------
+    responses : sequence of int
+        The 39 answers in item order, each 1 ("never or very rarely true")
+        to 5 ("very often or always true").
+    flip : bool, default True
+        ``False`` scores the facets **without** reversing the 19
+        reverse-keyed items: the common mistake, kept for the lesson's demo.
+
+    Returns
+    -------
+    dict of str to int
+        Facet name -> score: 8 to 40 for the four 8-item facets, 7 to 35 for
+        non-reactivity. No total is returned: wording (method) effects argue
+        for reporting facets rather than a total (van Dam et al. 2012; Karl &
+        Fischer 2020).
+
+    Raises
+    ------
+    course.errors.DataError
+        If there are not exactly 39 answers, or one is missing, not a whole
+        number, or outside 1-5. Missing answers are not filled in: the course
+        found no published rule for prorating them.
+
+    References
+    ----------
+    .. [1] Baer RA et al. (2006). *Assessment* 13(1):27-45.
+       doi:10.1177/1073191105283504
+    .. [2] van Dam NT et al. (2012). *Assessment* 19(2):198-204.
+       doi:10.1177/1073191112438743
+    .. [3] Karl JA, Fischer R (2020). *Meas Instrum Soc Sci* 2:7.
+       doi:10.1186/s42409-020-00014-3
+    """
+    n_items = sum(FFMQ_FACET_SIZES.values())
+    _check_responses(responses, *FFMQ_RESPONSE_RANGE, what="FFMQ-39", n_items=n_items)
+    key = FFMQ_REVERSE_ITEMS if flip else ()
+    return facet_scores(responses, FFMQ_FACETS, key, *FFMQ_RESPONSE_RANGE, what="FFMQ-39")
+
+
+def reverse_keyed_share(facets: Mapping[str, Iterable[int]] = None,
+                        reverse_items: Iterable[int] = None) -> dict[str, float]:
+    """Share of each facet's items that are reverse-keyed (0 to 1); defaults to the FFMQ-39 key.
+
+    In the FFMQ-39, acting with awareness and non-judging are reverse-keyed on
+    every item (share 1.0), describing on 3 of 8, and observing and
+    non-reactivity on none (Baer et al. 2006).
+    """
+    facets = FFMQ_FACETS if facets is None else facets
+    key = set(int(i) for i in (FFMQ_REVERSE_ITEMS if reverse_items is None else reverse_items))
+    return {name: sum(int(i) in key for i in items) / len(tuple(items)) for name, items in facets.items()}
+
+
+def unflipped_facet(flipped_score: int, n_items: int, low: int = 1, high: int = 5) -> int:
+    """What a facet whose items are ALL reverse-keyed reads if the flip is forgotten.
+
+    Each item then contributes ``r`` instead of ``low + high - r``, so the
+    facet reads ``n_items * (low + high) - flipped_score``: on the 1-5 scale,
+    an 8-item facet of 40 (most mindful) reads 8 (least), and 24 stays 24.
+    The order of people on the facet is turned upside down.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the score is not a whole number within ``n_items * low`` to
+        ``n_items * high``.
+    """
+    lowest, highest = score_range(n_items, low, high)
+    _check_responses([flipped_score], lowest, highest, what="facet score")
+    return int(n_items * (low + high) - flipped_score)
+
+
+def ffmq_flip_comparison(before: Sequence[int], after: Sequence[int]) -> list[dict]:
+    """Facet change from ``before`` to ``after``, scored right and scored without the flip (FFMQ-39).
+
+    Parameters
+    ----------
+    before, after : sequence of int
+        Two sets of 39 answers (1-5) from the same person, e.g. at the first
+        and last session.
+
+    Returns
+    -------
+    list of dict
+        One per facet, in the order of :data:`FFMQ_FACETS`: ``facet``,
+        ``right_before``, ``right_after``, ``noflip_before``,
+        ``noflip_after`` and ``right_change`` / ``noflip_change`` (after
+        minus before). For acting with awareness and non-judging the two
+        changes have opposite signs.
+
+    Raises
+    ------
+    course.errors.DataError
+        As :func:`ffmq_facet_scores`.
+
+    References
+    ----------
+    .. [1] Baer RA et al. (2006). *Assessment* 13(1):27-45.
+       doi:10.1177/1073191105283504
+    """
+    right0, right1 = ffmq_facet_scores(before), ffmq_facet_scores(after)
+    wrong0, wrong1 = ffmq_facet_scores(before, flip=False), ffmq_facet_scores(after, flip=False)
+    return [{"facet": f, "right_before": right0[f], "right_after": right1[f], "noflip_before": wrong0[f],
+             "noflip_after": wrong1[f], "right_change": right1[f] - right0[f], "noflip_change": wrong1[f] - wrong0[f]}
+            for f in FFMQ_FACETS]

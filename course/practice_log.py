@@ -141,6 +141,127 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
     return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
+# --- A second, CONFOUNDED scenario (generated in memory; no file) -----------------------------------------
+# Invented, illustrative parameters: none is a study result. Practice has NO effect on craving here.
+
+#: Seed of the confounded scenario shown in the lesson.
+CONFOUNDED_SEED = 20261205
+#: Practice's effect on craving in the confounded scenario: none at all.
+CONFOUNDED_CRAVING_PER_MINUTE = 0.0
+#: SD of how well a person is doing overall (between people) and from day to day (within a person), in SD units.
+WELLBEING_PERSON_SD = 1.0
+WELLBEING_DAY_SD = 1.0
+#: Day-to-day carry-over of feeling well (a good day tends to follow a good day).
+WELLBEING_DAY_CARRYOVER = 0.6
+#: Feeling better raises the chance of practising (log-odds per SD) and its length (minutes per SD).
+PRACTICE_LOGODDS_PER_WELLBEING = 1.0
+MINUTES_PER_WELLBEING = 4.0
+#: Feeling better lowers craving (rating points per SD), with no help from practice.
+CRAVING_PER_WELLBEING = -1.2
+
+
+def simulate_confounded_log(seed: int = CONFOUNDED_SEED, n_people: int = N_PEOPLE) -> pd.DataFrame:
+    """A SIMULATED, CONFOUNDED practice log: people who feel better practise more, and practice does nothing.
+
+    Same columns and design as :func:`simulate_practice_log`, but each
+    person has an overall level of feeling well and a day-to-day one (an
+    unmeasured common cause). Feeling better makes practice more likely and
+    longer, **and** lowers craving. Practice itself has no effect on craving
+    (:data:`CONFOUNDED_CRAVING_PER_MINUTE` is 0). A line fitted through the
+    log still slopes down, so practice *looks* as if it lowers craving: the
+    confounding (and reverse causation) the lesson warns about.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the random generator; :data:`CONFOUNDED_SEED` gives the
+        scenario shown in the lesson.
+    n_people : int
+        Number of made-up people (``P01``, ``P02``, ...), 1 to 99.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`simulate_practice_log` (columns :data:`DATASET_COLUMNS`,
+        ``simulated`` always True); not written to a file.
+
+    Raises
+    ------
+    course.errors.DataError
+        If ``n_people`` is not a whole number from 1 to 99.
+
+    Notes
+    -----
+    Every number here is invented for teaching (see the constants above);
+    the 8 weekly sessions follow the MBRP format (Bowen et al. 2014).
+    """
+    if not (isinstance(n_people, int) and not isinstance(n_people, bool) and 1 <= n_people <= 99):
+        raise DataError(f"n_people must be a whole number from 1 to 99, not {n_people!r}.")
+    rng = np.random.default_rng(seed)
+    days = np.arange(1, DAYS + 1)
+    weeks = (days - 1) // 7 + 1
+    frames = []
+    innovation_sd = WELLBEING_DAY_SD * np.sqrt(1 - WELLBEING_DAY_CARRYOVER ** 2)
+    for i in range(n_people):
+        person_level = rng.normal(0.0, WELLBEING_PERSON_SD)
+        typical = rng.uniform(*TYPICAL_MINUTES_RANGE)
+        p_attend = rng.uniform(*ATTEND_PROB_RANGE)
+        baseline = rng.uniform(*BASELINE_CRAVING_RANGE)
+        daily = np.empty(DAYS)
+        daily[0] = rng.normal(0.0, WELLBEING_DAY_SD)
+        for d in range(1, DAYS):
+            daily[d] = WELLBEING_DAY_CARRYOVER * daily[d - 1] + rng.normal(0.0, innovation_sd)
+        wellbeing = person_level + daily
+        p_day = 1.0 / (1.0 + np.exp(-(0.3 + PRACTICE_LOGODDS_PER_WELLBEING * wellbeing)))
+        practised = rng.random(DAYS) < p_day
+        length = rng.normal(typical + MINUTES_PER_WELLBEING * wellbeing, MINUTES_SD)
+        minutes = np.where(practised, np.maximum(3, np.rint(length)), 0).astype(int)
+        craving = (baseline - CRAVING_FALL_PER_WEEK * (weeks - 1) + CRAVING_PER_WELLBEING * wellbeing
+                   + CONFOUNDED_CRAVING_PER_MINUTE * minutes + rng.normal(0.0, CRAVING_NOISE_SD, DAYS))
+        craving = np.clip(np.rint(craving), 0, 10).astype(int)
+        attended = rng.random(WEEKS) < p_attend
+        session = np.full(DAYS, "none", dtype=object)
+        for k, day in enumerate(SESSION_DAYS):
+            session[day - 1] = "attended" if attended[k] else "missed"
+        frames.append(pd.DataFrame({
+            "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
+            "craving_0_10": craving, "group_session": session, "simulated": True,
+        }))
+    return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
+
+
+#: The two SIMULATED scenarios of the demo: key -> (label, built-in craving points per minute of practice).
+SCENARIOS = {
+    "weak link": ("SIMULATED: a weak built-in link", CRAVING_PER_MINUTE),
+    "confounded": ("SIMULATED and CONFOUNDED: practice has no effect", CONFOUNDED_CRAVING_PER_MINUTE),
+}
+
+
+def scenario_log(scenario: str = "weak link") -> pd.DataFrame:
+    """The practice log of one SIMULATED scenario: ``"weak link"`` (the committed file) or ``"confounded"``.
+
+    Raises
+    ------
+    course.errors.DataError
+        If the scenario is not one of :data:`SCENARIOS`.
+    """
+    if scenario == "weak link":
+        return load_practice_log()
+    if scenario == "confounded":
+        return simulate_confounded_log()
+    raise DataError(f"There is no scenario {scenario!r}; choose one of {', '.join(map(repr, SCENARIOS))}.")
+
+
+def pooled_dose_response(table: pd.DataFrame) -> dict:
+    """The least-squares line of craving on practice minutes over every person-day of a log.
+
+    Returns :func:`dose_response` for all rows pooled: ``slope_per_10_min``
+    (craving points per 10 extra minutes; negative looks like a benefit),
+    ``intercept``, ``r`` and ``n`` (person-days).
+    """
+    return dose_response(table["practice_min"], table["craving_0_10"])
+
+
 #: The SIMULATED dataset ``datasets/practice_log_sim.csv``, declared once; written and loaded by
 #: :mod:`course.simulated`.
 DATASET = simulated.SimulatedDataset(

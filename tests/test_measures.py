@@ -215,3 +215,102 @@ def test_check_raises_fails_otherwise(func, error, words):
 def test_course_score_pacs_passes_its_own_grading_checks():
     for bad, problem in (([1, 2, 3, 4], "four answers"), ([1, 2, 3, 4, 7], "an answer of 7")):
         assert len(feedback.check_raises(measures.score_pacs, [bad], problem=problem, need_message=True).split()) >= 5
+
+
+# --- the published FFMQ-39 key (Baer et al. 2006; evidence part 2, section 4) -------------------------------
+
+def test_ffmq_key_matches_the_published_table():
+    facets = measures.FFMQ_FACETS
+    assert {name: len(items) for name, items in facets.items()} == measures.FFMQ_FACET_SIZES
+    assert sorted(i for items in facets.values() for i in items) == list(range(1, 40))
+    assert len(measures.FFMQ_REVERSE_ITEMS) == 19 and len(set(measures.FFMQ_REVERSE_ITEMS)) == 19
+    rev = set(measures.FFMQ_REVERSE_ITEMS)
+    assert set(facets["acting with awareness"]) <= rev
+    assert set(facets["non-judging of inner experience"]) <= rev
+    assert rev & set(facets["describing"]) == {12, 16, 22}
+    assert not rev & set(facets["observing"]) and not rev & set(facets["non-reactivity to inner experience"])
+    # Items seen on the published scoring form (items 1-18; evidence part 3, item 19).
+    assert {3, 5, 8, 10, 12, 13, 14, 16, 17, 18} == {i for i in rev if i <= 18}
+    assert measures.reverse_keyed_share() == {
+        "observing": 0.0, "describing": 3 / 8, "acting with awareness": 1.0,
+        "non-judging of inner experience": 1.0, "non-reactivity to inner experience": 0.0}
+
+
+def test_ffmq_facet_scores_by_hand():
+    # Someone "most mindful" everywhere: 5 on plain items, 1 on reverse-keyed ones -> every facet at its top.
+    best = [1 if i in measures.FFMQ_REVERSE_ITEMS else 5 for i in range(1, 40)]
+    assert measures.ffmq_facet_scores(best) == {
+        "observing": 40, "describing": 40, "acting with awareness": 40,
+        "non-judging of inner experience": 40, "non-reactivity to inner experience": 35}
+    assert measures.ffmq_facet_scores([3] * 39) == {name: 3 * len(items) for name, items in measures.FFMQ_FACETS.items()}
+    # Without the flip the two fully reverse-keyed facets fall to the bottom; observing does not move.
+    wrong = measures.ffmq_facet_scores(best, flip=False)
+    assert wrong["acting with awareness"] == 8 and wrong["non-judging of inner experience"] == 8
+    assert wrong["observing"] == 40 and wrong["describing"] == 5 * 5 + 3 * 1
+
+
+def test_forgetting_the_flip_inverts_the_fully_reversed_facets():
+    rng = np.random.default_rng(16)
+    for _ in range(30):
+        answers = rng.integers(1, 6, 39)
+        right = measures.ffmq_facet_scores(answers.tolist())
+        wrong = measures.ffmq_facet_scores(answers.tolist(), flip=False)
+        for facet in ("acting with awareness", "non-judging of inner experience"):
+            assert wrong[facet] == measures.unflipped_facet(right[facet], 8) == 48 - right[facet]
+        for facet in ("observing", "non-reactivity to inner experience"):
+            assert wrong[facet] == right[facet]
+    assert measures.unflipped_facet(40, 8) == 8 and measures.unflipped_facet(24, 8) == 24
+    with pytest.raises(DataError, match="facet score"):
+        measures.unflipped_facet(41, 8)
+
+
+@pytest.mark.parametrize("answers,words", [
+    ([3] * 38, "has 39 items, but 38 answers"),
+    ([3] * 20 + [None] + [3] * 18, "Item 21 of the FFMQ-39 has no answer"),
+    ([3] * 38 + [6], "Item 39 of the FFMQ-39 is 6"),
+])
+def test_ffmq_refuses_incomplete_or_out_of_range_answers(answers, words):
+    with pytest.raises(DataError, match=words):
+        measures.ffmq_facet_scores(answers)
+
+
+# --- NumPy whole numbers as item numbers (issue 16, item 10) ---------------------------------------------
+
+def test_numpy_integer_item_numbers_are_accepted():
+    answers = [4, 1, 4, 5, 4, 2]
+    key = np.array([2, 6])  # iterating gives numpy.int64, not int
+    assert isinstance(next(iter(key)), np.integer)
+    assert measures.score_scale(answers, key, 1, 5) == 26
+    assert measures.score_scale(answers, [np.int32(2), np.int64(6)], 1, 5) == 26
+    facets = {"noticing": np.array([1, 3, 5]), "attending": (np.int64(2), 4, np.uint8(6))}
+    assert measures.facet_scores(answers, facets, key, 1, 5) == {"noticing": 12, "attending": 14}
+    assert measures.facet_scores(np.array(answers), facets, key, np.int64(1), np.int64(5)) == {
+        "noticing": 12, "attending": 14}
+
+
+@pytest.mark.parametrize("key,words", [
+    ([2.0], "not a whole item number"),
+    ([np.float64(2)], "not a whole item number"),
+    ([True], "not a whole item number"),
+    ([np.bool_(True)], "not a whole item number"),
+    ([np.int64(7)], "Reverse-keyed item 7 is not an item number"),
+    ([np.int64(2), 2], "twice"),
+])
+def test_item_numbers_that_are_not_whole_or_out_of_range_are_explained(key, words):
+    with pytest.raises(DataError, match=words):
+        measures.score_scale([4, 1, 4, 5, 4, 2], key, 1, 5)
+
+
+def test_flip_comparison_turns_an_improvement_into_a_decline():
+    before = [4 if i in measures.FFMQ_REVERSE_ITEMS else 3 for i in range(1, 40)]
+    after = [2 if i in measures.FFMQ_REVERSE_ITEMS else 4 for i in range(1, 40)]
+    rows = {r["facet"]: r for r in measures.ffmq_flip_comparison(before, after)}
+    assert list(rows) == list(measures.FFMQ_FACETS)
+    aa = rows["acting with awareness"]
+    assert (aa["right_before"], aa["right_after"], aa["noflip_before"], aa["noflip_after"]) == (16, 32, 32, 16)
+    assert aa["right_change"] == 16 and aa["noflip_change"] == -16
+    assert rows["observing"]["right_change"] == rows["observing"]["noflip_change"] == 8
+    # Describing (3 of 8 reversed) improves by 11 when scored right but seems flat without the flip.
+    assert rows["describing"]["right_change"] == 11 and rows["describing"]["noflip_change"] == -1
+    with pytest.raises(DataError, match="39 items"):
+        measures.ffmq_flip_comparison(before[:-1], after)

@@ -154,8 +154,8 @@ def test_interactive_demo_has_labelled_keyboard_controls_that_redraw(monkeypatch
     monkeypatch.delenv("COURSE_HEADLESS", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     box = demo_module.practice_log_demo()
-    person, window, caption, _ = box.children
-    assert person.description and window.description
+    scenario, person, window, caption, _ = box.children
+    assert scenario.description and person.description and window.description
     assert window.continuous_update is False
     assert list(person.options)[:2] == ["P01", "P02"]
     before = caption.value
@@ -163,3 +163,77 @@ def test_interactive_demo_has_labelled_keyboard_controls_that_redraw(monkeypatch
     assert caption.value != before and "3-day rolling mean" in caption.value
     person.value = "P07"
     assert "SIMULATED person P07" in caption.value and "3-day rolling mean" in caption.value
+    assert "CONFOUNDED" not in caption.value
+    scenario.value = "confounded"
+    assert "CONFOUNDED scenario" in caption.value and "SIMULATED person P07" in caption.value
+    assert "CONFOUNDED" in box.plot.fig._suptitle.get_text()
+
+
+# --- the confounded scenario (issue 16, item 11) -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def confounded():
+    return practice_log.simulate_confounded_log()
+
+
+def test_confounded_log_has_the_same_shape_and_says_simulated(confounded, table):
+    assert list(confounded.columns) == list(table.columns)
+    assert len(confounded) == 12 * 56 and confounded["simulated"].all()
+    assert confounded["craving_0_10"].between(0, 10).all() and (confounded["practice_min"] >= 0).all()
+    assert sorted(confounded.loc[confounded["group_session"] != "none", "day"].unique()) == list(
+        practice_log.SESSION_DAYS)
+    pd.testing.assert_frame_equal(confounded, practice_log.simulate_confounded_log())  # same seed, same log
+    assert not confounded.equals(practice_log.simulate_confounded_log(seed=1))
+
+
+def test_practice_has_no_effect_built_in_yet_the_line_shows_a_benefit(confounded):
+    assert practice_log.CONFOUNDED_CRAVING_PER_MINUTE == 0.0
+    fit = practice_log.pooled_dose_response(confounded)
+    ref = stats.linregress(confounded["practice_min"], confounded["craving_0_10"])
+    assert fit["slope_per_10_min"] == pytest.approx(10 * ref.slope)
+    # The apparent benefit (craving falling with practice) is clearly positive, and larger than the
+    # weak link that IS built into the other scenario.
+    assert fit["slope_per_10_min"] < -0.6 and ref.pvalue < 1e-6
+    weak = practice_log.pooled_dose_response(practice_log.load_practice_log())
+    assert fit["slope_per_10_min"] < weak["slope_per_10_min"]
+    assert (practice_log.person_summary(confounded)["slope_per_10_min"] < 0).sum() >= 10
+    for seed in range(5):  # not a lucky seed
+        assert practice_log.pooled_dose_response(practice_log.simulate_confounded_log(seed))["slope_per_10_min"] < -0.3
+
+
+def test_without_the_common_cause_the_slope_vanishes(monkeypatch):
+    # Cut the path from feeling better to practice: the same simulator then gives a flat line.
+    monkeypatch.setattr(practice_log, "PRACTICE_LOGODDS_PER_WELLBEING", 0.0)
+    monkeypatch.setattr(practice_log, "MINUTES_PER_WELLBEING", 0.0)
+    slopes = [practice_log.pooled_dose_response(practice_log.simulate_confounded_log(seed, 40))["slope_per_10_min"]
+              for seed in range(5)]
+    assert abs(np.mean(slopes)) < 0.15
+
+
+def test_scenarios_and_their_errors():
+    assert set(practice_log.SCENARIOS) == {"weak link", "confounded"}
+    assert all("SIMULATED" in label for label, _ in practice_log.SCENARIOS.values())
+    assert "CONFOUNDED" in practice_log.SCENARIOS["confounded"][0]
+    pd.testing.assert_frame_equal(practice_log.scenario_log("weak link"), practice_log.load_practice_log())
+    with pytest.raises(DataError, match="no scenario 'other'; choose one of 'weak link', 'confounded'"):
+        practice_log.scenario_log("other")
+    for bad in (0, 100, 2.0, True):
+        with pytest.raises(DataError, match="n_people"):
+            practice_log.simulate_confounded_log(n_people=bad)
+
+
+def test_demo_switches_scenario_in_place(table):
+    plot = demo_module.PracticeLogPlot(table, person_id="P03", window=7)
+    fig, points = plot.fig, plot.points
+    assert "CONFOUNDED" not in plot.fig._suptitle.get_text()
+    plot.update(scenario="confounded")
+    assert plot.fig is fig and plot.points is points and plot.person_id == "P03"
+    log = practice_log.person_log(practice_log.simulate_confounded_log(), "P03")
+    np.testing.assert_allclose(points.get_offsets()[:, 1], log["craving_0_10"])
+    assert "SIMULATED and CONFOUNDED" in plot.fig._suptitle.get_text()
+    assert "CONFOUNDED scenario: practice has no effect" in plot.render().alt
+    plot.update(scenario="weak link")
+    np.testing.assert_allclose(points.get_offsets()[:, 1], practice_log.person_log(table, "P03")["craving_0_10"])
+    with pytest.raises(DataError, match="choose one of"):
+        demo_module.PracticeLogPlot(table, scenario="nonsense")
+    plt.close(fig)

@@ -5,7 +5,10 @@ only draws them. Left: a dose-response scatter of each day's practice
 minutes against that day's craving rating, with a least-squares line.
 Right: the same 56 days as a time series, raw values as faint marks and a
 trailing rolling mean as a line, with the weekly group sessions marked.
-Everything shown is SIMULATED.
+A third control switches between two SIMULATED scenarios
+(:data:`course.practice_log.SCENARIOS`): the weak built-in link, and a
+CONFOUNDED log in which people who feel better practise more while practice
+itself does nothing. Everything shown is SIMULATED.
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from .. import plotting, practice_log
 from . import _layout
 
 #: Defaults of the demo.
-DEFAULTS = {"person_id": "P01", "window": 7}
+DEFAULTS = {"person_id": "P01", "window": 7, "scenario": "weak link"}
 WINDOW_RANGE = (1, 14)
 
 
 class PracticeLogPlot:
     """Scatter and time series of one SIMULATED person; :meth:`update` moves the artists in place."""
 
-    def __init__(self, table=None, person_id: str = "P01", window: int = 7):
-        self.table = practice_log.load_practice_log() if table is None else table
+    def __init__(self, table=None, person_id: str = "P01", window: int = 7, scenario: str = "weak link"):
+        if scenario not in practice_log.SCENARIOS:
+            practice_log.scenario_log(scenario)  # raises a DataError naming the choices
+        self._tables = {scenario: practice_log.scenario_log(scenario) if table is None else table}
+        self.scenario = scenario
+        self.table = self._tables[scenario]
         self.people = sorted(self.table["person_id"].unique())
         blue, orange, black = plotting.PALETTE["blue"], plotting.PALETTE["vermillion"], plotting.PALETTE["black"]
         self.fig = plt.figure(figsize=(9.6, 4.4))
@@ -39,7 +46,7 @@ class PracticeLogPlot:
         self.points = self.ax_scatter.scatter([], [], s=22, color=blue, alpha=0.6, edgecolors="none",
                                               label="one day")
         (self.fit_line,) = self.ax_scatter.plot([], [], color=orange, linewidth=2, label="least-squares line")
-        self.ax_scatter.set_xlim(-1, 1.05 * max(40, float(self.table["practice_min"].max())))
+        self.ax_scatter.set_xlim(-1, 1.05 * max(45, float(self.table["practice_min"].max())))
         self.ax_scatter.set_ylim(-0.5, 10.5)
         self.ax_scatter.set_xlabel("Home practice that day (minutes)")
         self.ax_scatter.set_ylabel("Craving that day (0-10)")
@@ -54,7 +61,7 @@ class PracticeLogPlot:
         (self.missed,) = self.ax_practice.plot([], [], "^", mfc="white", color=black, markersize=6,
                                                label="group: missed")
         self.ax_practice.set_ylabel("Practice (min)")
-        self.ax_practice.set_ylim(-8, 1.4 * max(40, float(self.table["practice_min"].max())))
+        self.ax_practice.set_ylim(-8, 1.4 * max(45, float(self.table["practice_min"].max())))
         self.ax_practice.axhline(0, color=black, linewidth=0.6)
         self.ax_practice.legend(loc="upper center", fontsize=7, ncol=4, framealpha=0.9, handlelength=1.2,
                                 columnspacing=0.8)
@@ -71,14 +78,18 @@ class PracticeLogPlot:
         self.ax_craving.set_ylabel("Craving (0-10)")
         self.ax_craving.legend(loc="upper center", fontsize=7, ncol=2, framealpha=0.9)
 
-        self.fig.suptitle("SIMULATED practice log (invented data, not a study result)", fontsize=11,
-                          fontweight="bold")
+        self.title = self.fig.suptitle("", fontsize=11, fontweight="bold")
         self.person_id, self.window, self.fit, self.log = None, None, None, None
         self.update(person_id, window)
         _layout.freeze(self.fig, [(self.ax_scatter, "xy"), (self.ax_practice, "y"), (self.ax_craving, "xy")])
 
-    def update(self, person_id: str | None = None, window: int | None = None) -> None:
-        """Show another person or smoothing window; arguments left as None keep their value."""
+    def update(self, person_id: str | None = None, window: int | None = None, scenario: str | None = None) -> None:
+        """Show another person, smoothing window or scenario; arguments left as None keep their value."""
+        if scenario is not None and scenario != self.scenario:
+            if scenario not in self._tables:
+                self._tables[scenario] = practice_log.scenario_log(scenario)
+            self.scenario = scenario
+            self.table = self._tables[scenario]
         if person_id is not None:
             self.person_id = person_id
         if window is not None:
@@ -106,15 +117,20 @@ class PracticeLogPlot:
         self.craving_raw.set_data(self.days, craving)
         self.craving_smooth.set_data(self.days, practice_log.rolling_mean(craving, self.window))
         self.ax_practice.set_title(f"Over 8 weeks ({self.window}-day rolling mean)", fontsize=10, y=_layout.TITLE_Y)
+        self.title.set_text(f"{practice_log.SCENARIOS[self.scenario][0]} (invented data, not a study result)")
 
     def summary(self) -> str:
-        """One or two sentences with the person, the window and the numbers shown."""
-        return practice_log.describe_person(self.table, self.person_id, self.window)
+        """One or two sentences with the scenario, the person, the window and the numbers shown."""
+        text = practice_log.describe_person(self.table, self.person_id, self.window)
+        if self.scenario == "confounded":
+            text += (" CONFOUNDED scenario: practice has no effect on craving here; people practise more when "
+                     "they feel better, and feeling better also lowers craving.")
+        return text
 
     def alt_text(self) -> str:
         """Alt text written from the current person's log."""
-        return ("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a gently "
-                "falling least-squares line and much scatter around it. Right: the same days over 8 weeks, "
+        return ("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a "
+                "least-squares line and much scatter around it. Right: the same days over 8 weeks, "
                 "practice minutes as bars and craving ratings as dots, each with a rolling-mean line; triangles "
                 "mark weekly group sessions, filled if attended. " + self.summary())
 
@@ -129,7 +145,7 @@ def practice_log_demo(**settings):
     Parameters
     ----------
     **settings
-        Start values for ``person_id`` and ``window`` (see :data:`DEFAULTS`).
+        Start values for ``person_id``, ``window`` and ``scenario`` (see :data:`DEFAULTS`).
 
     Returns
     -------
@@ -139,7 +155,7 @@ def practice_log_demo(**settings):
     from . import controls_demo, draw_once, headless
 
     values = {**DEFAULTS, **settings}
-    plot = PracticeLogPlot(person_id=values["person_id"], window=values["window"])
+    plot = PracticeLogPlot(person_id=values["person_id"], window=values["window"], scenario=values["scenario"])
     if headless():
         return draw_once(plot)
 
@@ -150,4 +166,7 @@ def practice_log_demo(**settings):
     window = widgets.IntSlider(value=int(values["window"]), min=WINDOW_RANGE[0], max=WINDOW_RANGE[1], step=1,
                                description="Rolling-mean window (days)", continuous_update=False,
                                style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
-    return controls_demo(plot, {"person_id": person, "window": window})
+    scenario = widgets.Dropdown(options=[(label, key) for key, (label, _) in practice_log.SCENARIOS.items()],
+                                value=values["scenario"], description="Simulated scenario",
+                                style={"description_width": "initial"})
+    return controls_demo(plot, {"scenario": scenario, "person_id": person, "window": window})

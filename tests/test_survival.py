@@ -287,3 +287,19 @@ def test_check_not_reached_accepts_nan_and_explains_anything_else():
 
     with pytest.raises(NotAttempted):
         survival.check_not_reached(stub, [1], [0])
+
+
+def test_uis_is_expanded_as_the_umaru_impact_study_everywhere():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {
+        "datasheet": (root / "datasets" / "uis.md").read_text(encoding="utf-8"),
+        "docstring": survival.load_uis.__doc__ + survival.__doc__,
+        "lesson": (root / "modules" / "03-mbrp" / "04-evaluating-a-programme.ipynb").read_text(encoding="utf-8"),
+    }
+    for where, text in texts.items():
+        text = " ".join(text.split())
+        assert "UMARU IMPACT Study" in text, where
+        assert "University of Massachusetts AIDS Research Unit" in text, where
+        assert "University of Impact" not in text, where

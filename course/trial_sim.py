@@ -92,7 +92,16 @@ def or_to_hazard_ratio(odds_ratio: float, control_risk: float = TAU_FIRST_USE_12
     The odds ratio turns the control group's risk ``p0`` into
     ``p1 = OR p0 / (1 - p0 + OR p0)``; with constant hazards the hazard
     ratio is ``ln(1 - p1) / ln(1 - p0)``. This conversion is the course's
-    own modelling step, not a published figure.
+    own modelling step, not a published figure, and it rests on two
+    assumptions that should be stated wherever its result is used:
+
+    * **constant hazards**: the risk of a first use per day is the same
+      throughout follow-up in both arms (real relapse risk is usually
+      highest early on), so one hazard ratio describes the whole year;
+    * **a comparison with usual care**: ``control_risk`` is the risk in
+      treatment as usual, so the odds ratio is read as MBRP versus usual
+      care, although Grant et al. (2017) pooled trials with different
+      comparators.
 
     Parameters
     ----------

@@ -110,6 +110,86 @@ def test_cox_table_matches_lifelines():
         survival.cox_hazard_ratio(df, "t", "e", ["nope"])
 
 
+
+# ----------------------------------------------------------------- stratified analyses
+
+def _random_stratified(seed, n=240):
+    rng = np.random.default_rng(200 + seed)
+    site = rng.integers(0, 3, n)
+    g = rng.integers(0, 2, n)
+    hazard = np.array([0.02, 0.05, 0.1])[site] * np.where(g == 1, 0.7, 1.0)
+    t = np.ceil(rng.exponential(1 / hazard)).clip(1, 60)  # whole days, so there are ties
+    e = ((t < 60) & (rng.random(n) < 0.85)).astype(int)
+    return t, e, g, site
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stratified_logrank_matches_statsmodels_survdiff(seed):
+    from statsmodels.duration.survfunc import survdiff
+
+    t, e, g, site = _random_stratified(seed)
+    ours = survival.stratified_logrank_test(t, e, g, site)
+    chi2, p = survdiff(t, e, g, strata=site)
+    assert ours["chi2"] == pytest.approx(chi2, rel=1e-9)
+    assert ours["p"] == pytest.approx(p, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_each_stratum_is_an_ordinary_logrank_test_as_in_lifelines(seed):
+    t, e, g, site = _random_stratified(seed)
+    table = survival.stratified_logrank_test(t, e, g, site)["by_stratum"]
+    for _, row in table.iterrows():
+        inside = site == row["stratum"]
+        a, b = inside & (g == 0), inside & (g == 1)
+        assert row["chi2"] == pytest.approx(lifelines_logrank(t[a], t[b], e[a], e[b]).test_statistic, rel=1e-9)
+    # one stratum only: the ordinary log-rank test
+    one = survival.stratified_logrank_test(t, e, g, np.zeros_like(g))
+    assert one["chi2"] == pytest.approx(survival.logrank_chi2(t, e, g), rel=1e-12)
+
+
+def test_stratification_matters_when_sites_differ_in_risk_and_allocation():
+    # Site 1 has a much higher hazard and puts most people in group 1; within each site the
+    # groups are identical. Pooling invents a difference, stratifying does not.
+    rng = np.random.default_rng(7)
+    site = np.repeat([0, 1], 400)
+    g = np.where(site == 0, rng.random(800) < 0.2, rng.random(800) < 0.8).astype(int)
+    t = rng.exponential(np.where(site == 0, 100.0, 10.0))
+    e = np.ones(800, dtype=int)
+    pooled = survival.logrank_chi2(t, e, g)
+    stratified = survival.stratified_logrank_test(t, e, g, site)
+    assert pooled > 20
+    assert stratified["p"] > 0.01
+
+
+@pytest.mark.parametrize("bad", [
+    dict(group=[0, 1, 2, 1], strata=[0, 0, 1, 1]),          # group not 0/1
+    dict(group=[0, 1, 0], strata=[0, 0, 1, 1]),             # lengths differ
+    dict(group=[0, 1, 0, 0], strata=[0, 0, 1, 1]),          # a stratum with one group only
+    dict(group=["a", "b", "a", "b"], strata=[0, 0, 1, 1]),  # text groups
+    dict(group=[0, 1, 0, 1], strata=[0, 0, None, 1]),       # missing stratum
+])
+def test_stratified_logrank_bad_input_gives_a_plain_data_error(bad):
+    with pytest.raises(DataError):
+        survival.stratified_logrank_test([1, 2, 3, 4], [1, 1, 0, 1], **bad)
+
+
+def test_stratified_cox_matches_lifelines_and_has_no_row_for_the_stratum():
+    t, e, g, site = _random_stratified(1)
+    df = pd.DataFrame({"t": t, "e": e, "x": g, "site": site})
+    table = survival.cox_hazard_ratio(df, "t", "e", ["x"], strata=["site"])
+    ref = CoxPHFitter().fit(df, "t", "e", strata=["site"]).summary.loc["x"]
+    assert table["covariate"].tolist() == ["x"]
+    assert table.loc[0, "hazard_ratio"] == pytest.approx(ref["exp(coef)"], rel=1e-9)
+    assert table.loc[0, "ci_low"] == pytest.approx(ref["exp(coef) lower 95%"], rel=1e-9)
+    assert table.loc[0, "ci_high"] == pytest.approx(ref["exp(coef) upper 95%"], rel=1e-9)
+    assert table.attrs["strata"] == ["site"]
+    unstratified = survival.cox_hazard_ratio(df, "t", "e", ["x"]).loc[0, "hazard_ratio"]
+    assert table.loc[0, "hazard_ratio"] != pytest.approx(unstratified, rel=1e-6)
+    with pytest.raises(DataError):
+        survival.cox_hazard_ratio(df, "t", "e", ["x"], strata=["x"])
+    with pytest.raises(DataError):
+        survival.cox_hazard_ratio(df, "t", "e", ["x"], strata=["clinic"])
+
 # ----------------------------------------------------------------- the UIS data (published figures)
 
 def test_uis_shape_and_event_coding(uis):
@@ -139,6 +219,23 @@ def test_uis_logrank_and_cox(uis):
     assert (round(hr["ci_low"], 2), round(hr["ci_high"], 2)) == (0.66, 0.95)
     ph = survival.proportional_hazards_check(uis, "TIME", "CENSOR", ["TREAT"]).iloc[0]
     assert 0.05 < ph["p"] < 0.10
+
+
+def test_uis_stratified_by_site_reproduces_the_reviewers_hr(uis):
+    # the UMARU IMPACT Study was two trials, randomised within site: HR 0.78 (0.65 to 0.94)
+    assert uis.groupby("SITE")["TREAT"].nunique().tolist() == [2, 2]
+    hr = survival.cox_hazard_ratio(uis, "TIME", "CENSOR", ["TREAT"], strata=["SITE"]).iloc[0]
+    assert (round(hr["hazard_ratio"], 2), round(hr["ci_low"], 2), round(hr["ci_high"], 2)) == (0.78, 0.65, 0.94)
+    ref = CoxPHFitter().fit(uis[["TIME", "CENSOR", "TREAT", "SITE"]], "TIME", "CENSOR", strata=["SITE"])
+    assert hr["hazard_ratio"] == pytest.approx(ref.hazard_ratios_["TREAT"], rel=1e-9)
+    assert hr["p"] == pytest.approx(0.0086, abs=0.0005)
+    test = survival.stratified_logrank_test(uis["TIME"], uis["CENSOR"], uis["TREAT"], uis["SITE"])
+    assert test["chi2"] == pytest.approx(6.93, abs=0.01) and test["p"] == pytest.approx(0.0085, abs=0.0005)
+    by_site = test["by_stratum"].set_index("stratum")
+    assert by_site.loc[0, "n"] == 400 and by_site.loc[1, "n"] == 175
+    site_hr = {s: survival.cox_hazard_ratio(uis[uis["SITE"] == s], "TIME", "CENSOR", ["TREAT"]).loc[0, "hazard_ratio"]
+               for s in (0, 1)}
+    assert round(site_hr[0], 2) == 0.74 and round(site_hr[1], 2) == 0.89
 
 
 def test_load_uis_explains_a_missing_package(monkeypatch):
@@ -190,3 +287,19 @@ def test_check_not_reached_accepts_nan_and_explains_anything_else():
 
     with pytest.raises(NotAttempted):
         survival.check_not_reached(stub, [1], [0])
+
+
+def test_uis_is_expanded_as_the_umaru_impact_study_everywhere():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {
+        "datasheet": (root / "datasets" / "uis.md").read_text(encoding="utf-8"),
+        "docstring": survival.load_uis.__doc__ + survival.__doc__,
+        "lesson": (root / "modules" / "03-mbrp" / "04-evaluating-a-programme.ipynb").read_text(encoding="utf-8"),
+    }
+    for where, text in texts.items():
+        text = " ".join(text.split())
+        assert "UMARU IMPACT Study" in text, where
+        assert "University of Massachusetts AIDS Research Unit" in text, where
+        assert "University of Impact" not in text, where

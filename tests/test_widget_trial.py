@@ -37,6 +37,15 @@ def test_summary_and_alt_text_say_simulated_and_give_the_power():
     plt.close(plot.fig)
 
 
+def test_the_dotted_curves_are_called_the_simulation_s_own_not_the_truth():
+    plot = demo_module.TrialSimulatorPlot()
+    alt = plot.alt_text()
+    assert "curves built into the simulation" in alt and "true curve" not in alt
+    labels = [line.get_label() for line in plot.ax.get_lines()]
+    assert "curves built into the simulation" in labels and not any("true" in label for label in labels)
+    plt.close(plot.fig)
+
+
 def test_scenarios_are_the_cited_hazard_ratios():
     values = sorted(demo_module.SCENARIO_HRS.values())
     assert values == [0.5, 0.57, 0.8, 1.0, 1.08]
@@ -59,6 +68,7 @@ def test_interactive_demo_has_labelled_keyboard_controls_that_redraw(monkeypatch
     for slider in (hr, n, attrition):
         assert slider.continuous_update is False
     assert "hazard ratio" in hr.description.lower()
+    assert "randomised" in n.description  # dropout is applied to the people randomised
     before = caption.value
     n.value = 400
     assert caption.value != before and "400 people per arm" in caption.value

@@ -7,7 +7,9 @@ treatment as usual). The computation lives in
 simulated trial's Kaplan–Meier curves and reports the power. Scenarios are
 anchored to Grant et al. (2017): relapse OR 0.72 (95 % CI 0.46-1.13),
 converted to hazard ratios with 60 % of the control arm using within a year
-(see ``course/trial_sim.py``).
+(see ``course/trial_sim.py``). That conversion assumes constant hazards and
+reads the odds ratio as a comparison with usual care. The dotted curves show
+the hazard ratio *built into the simulation*, which no single trial can know.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ DISPLAY_SEED = 7
 
 
 class TrialSimulatorPlot:
-    """Kaplan–Meier curves of one simulated trial, the true curves, and the power for the settings."""
+    """Kaplan–Meier curves of one simulated trial, the curves built into the simulation, and the power."""
 
     def __init__(self, hazard_ratio: float = DEFAULTS["hazard_ratio"], n_per_arm: int = DEFAULTS["n_per_arm"],
                  attrition_pct: float = DEFAULTS["attrition_pct"]):
@@ -49,7 +51,7 @@ class TrialSimulatorPlot:
         (self.treated_line,) = self.ax.plot([], [], drawstyle="steps-post", color=orange,
                                             label="MBRP (simulated)")
         (self.control_true,) = self.ax.plot(days, np.exp(-trial_sim.baseline_hazard() * days), linestyle=":",
-                                            color=blue, linewidth=1.2, label="true curves behind the simulation")
+                                            color=blue, linewidth=1.2, label="curves built into the simulation")
         (self.treated_true,) = self.ax.plot([], [], linestyle=":", color=orange, linewidth=1.2)
         self.ax.axhline(0.5, color=black, linewidth=0.8, alpha=0.5)
         self.ax.set_xlim(0, trial_sim.FOLLOW_UP_DAYS)
@@ -101,7 +103,7 @@ class TrialSimulatorPlot:
     def alt_text(self) -> str:
         """Alt text written from the simulated trial shown and the power."""
         return (survival.describe_km({"Treatment as usual": self.shown["control"], "MBRP": self.shown["treated"]})
-                + " Dotted lines show the true curves behind the simulation. " + self.summary())
+                + " Dotted lines show the curves built into the simulation. " + self.summary())
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
@@ -142,7 +144,7 @@ def trial_simulator_demo(**settings):
                              description="Hazard ratio, MBRP vs TAU (below 1 = fewer relapses)",
                              continuous_update=False, readout_format=".2f", **wide)
     n = widgets.IntSlider(value=values["n_per_arm"], min=20, max=1000, step=5,
-                          description="People per arm", continuous_update=False, **wide)
+                          description="People randomised per arm", continuous_update=False, **wide)
     attrition = widgets.FloatSlider(value=values["attrition_pct"], min=0, max=50, step=0.5,
                                     description="Dropout before 12 months (%)", continuous_update=False,
                                     readout_format=".1f", **wide)

@@ -38,6 +38,11 @@ c.Exchange.root = os.environ.get("COURSE_EXCHANGE_ROOT") or os.path.join(_gradin
 # later cells still run. Both names are read by different nbgrader steps.
 c.Execute.timeout = 120
 c.ExecutePreprocessor.timeout = 120
+# A kernel that takes longer than nbclient's default 60 s to start (a busy hub or CI
+# machine grading several submissions at once) would cost the learner the whole
+# notebook's score; give it three minutes.
+c.Execute.startup_timeout = 180
+c.ExecutePreprocessor.startup_timeout = 180
 
 # A deleted test cell is restored from the gradebook, so it is still graded.
 c.OverwriteCells.add_missing_cells = True

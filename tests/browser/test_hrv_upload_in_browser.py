@@ -34,6 +34,9 @@ IDLE_JS = f"""() => {{
 }}"""
 
 
+RAN_JS = f"""() => /\\[\\d+\\]/.test(document.querySelector("{NB} .jp-CodeCell .jp-InputArea-prompt").textContent)"""
+
+
 @pytest.fixture(scope="module")
 def served(chromium_path, tmp_path_factory):
     root = tmp_path_factory.mktemp("hrv-upload")
@@ -56,9 +59,13 @@ def lab(served, browser):
     try:
         page.goto(served.url("lab/tree/lab.ipynb?reset"), timeout=TIMEOUT_MS)
         page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=TIMEOUT_MS)
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=TIMEOUT_MS)
-        page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS, polling=250)
+        page.wait_for_selector(f"{NB} .jp-Notebook .jp-CodeCell", timeout=TIMEOUT_MS)  # the cell is on the page
+        for _ in range(3):  # a Run All given before the notebook is fully attached can be lost: give it again
+            page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=TIMEOUT_MS)
+            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=TIMEOUT_MS)
+            page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS, polling=250)
+            if page.evaluate(RAN_JS):
+                break
         page.wait_for_selector(f"{NB} button.widget-upload", timeout=TIMEOUT_MS)
         page.wait_for_selector(f"{NB} .widget-html table", timeout=TIMEOUT_MS)
         yield page

@@ -129,15 +129,7 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
         minutes = np.where(practised, np.maximum(3, np.rint(rng.normal(typical, MINUTES_SD, DAYS))), 0).astype(int)
         craving = (baseline - CRAVING_FALL_PER_WEEK * (weeks - 1) + CRAVING_PER_MINUTE * minutes
                    + rng.normal(0.0, CRAVING_NOISE_SD, DAYS))
-        craving = np.clip(np.rint(craving), 0, 10).astype(int)
-        attended = rng.random(WEEKS) < p_attend
-        session = np.full(DAYS, "none", dtype=object)
-        for k, day in enumerate(SESSION_DAYS):
-            session[day - 1] = "attended" if attended[k] else "missed"
-        frames.append(pd.DataFrame({
-            "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
-            "craving_0_10": craving, "group_session": session, "simulated": True,
-        }))
+        frames.append(_person_frame(i, days, weeks, minutes, craving, rng.random(WEEKS) < p_attend))
     return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
@@ -218,15 +210,7 @@ def simulate_confounded_log(seed: int = CONFOUNDED_SEED, n_people: int = N_PEOPL
         minutes = np.where(practised, np.maximum(3, np.rint(length)), 0).astype(int)
         craving = (baseline - CRAVING_FALL_PER_WEEK * (weeks - 1) + CRAVING_PER_WELLBEING * wellbeing
                    + CONFOUNDED_CRAVING_PER_MINUTE * minutes + rng.normal(0.0, CRAVING_NOISE_SD, DAYS))
-        craving = np.clip(np.rint(craving), 0, 10).astype(int)
-        attended = rng.random(WEEKS) < p_attend
-        session = np.full(DAYS, "none", dtype=object)
-        for k, day in enumerate(SESSION_DAYS):
-            session[day - 1] = "attended" if attended[k] else "missed"
-        frames.append(pd.DataFrame({
-            "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
-            "craving_0_10": craving, "group_session": session, "simulated": True,
-        }))
+        frames.append(_person_frame(i, days, weeks, minutes, craving, rng.random(WEEKS) < p_attend))
     return pd.concat(frames, ignore_index=True)[list(DATASET_COLUMNS)]
 
 
@@ -495,3 +479,14 @@ def describe_person(table: pd.DataFrame, person_id: str, window: int = 7) -> str
             f"Craving ({window}-day rolling mean) went from {smooth[6]:.1f} on day 7 to {smooth[-1]:.1f} on day "
             f"{DAYS}. Same-day practice and craving: r = {fit['r']:.2f}, {fit['slope_per_10_min']:+.2f} points per "
             "10 minutes (an invented link, not a study result).")
+
+
+def _person_frame(i: int, days, weeks, minutes, craving, attended) -> pd.DataFrame:
+    """One simulated person's rows: craving rounded and kept within 0-10, sessions marked attended or missed."""
+    session = np.full(DAYS, "none", dtype=object)
+    for k, day in enumerate(SESSION_DAYS):
+        session[day - 1] = "attended" if attended[k] else "missed"
+    return pd.DataFrame({
+        "person_id": f"P{i + 1:02d}", "day": days, "week": weeks, "practice_min": minutes,
+        "craving_0_10": np.clip(np.rint(craving), 0, 10).astype(int), "group_session": session, "simulated": True,
+    })

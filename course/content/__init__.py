@@ -60,10 +60,13 @@ def read_toml(path) -> dict:
     except UnicodeDecodeError:
         raise DataError(f"The content file {path.name} is not UTF-8 text.") from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"The content file {path.name} is not valid TOML: {exc}.",
                         hint="Look for a missing quote, bracket or comma at that line.") from None
+    from ..i18n.content import translate
+
+    return translate(path.name, data)
 
 
 def _is_kind(value, kind: str) -> bool:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for trainees, instructors and CI.
 #   ./course.sh open    set up (first time only) and open the course in JupyterLab
+#   ./course.sh open --lang nb   the same, in Norwegian bokmål (lessons, feedback and JupyterLab's menus)
 #   ./course.sh test    set up (first time only) and run the whole test suite
 #   ./course.sh bench   run every benchmark (figures, not tests; see benchmarks/run_all.py)
 # Everything is installed into .venv/ inside this folder; nothing global.
@@ -50,13 +51,29 @@ ensure_env() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   open)
+    lang=en
+    if [ "${1:-}" = "--lang" ]; then lang="${2:-}"; shift 2 || shift; fi
+    case "$lang" in
+      en) folder=student ;;
+      nb) folder=student-nb ;;
+      *) say "The course is available in English (--lang en) and Norwegian bokmål (--lang nb), not '$lang'."; exit 2 ;;
+    esac
     ensure_env ""
-    "$PY" -m course.publish.student
-    say "Opening the course. Stop it with Ctrl+C in this window."
-    # The whole repository is visible, as on Binder; trainees work in student/.
+    "$PY" -m course.publish.student --lang "$lang"
     args=(--ServerApp.root_dir="$PWD" --LabApp.news_url=None)
+    if [ "$lang" = nb ]; then
+      # Kernels give feedback in bokmål; JupyterLab's menus use its Norwegian language pack.
+      # The bokmål edition keeps its own JupyterLab settings, so the English one is untouched.
+      export COURSE_LANG=nb
+      export JUPYTERLAB_SETTINGS_DIR="$PWD/$VENV/lab-settings-nb"
+      "$PY" -m course.i18n lab-settings "$JUPYTERLAB_SETTINGS_DIR"
+      say "Åpner kurset på norsk bokmål. Stopp det med Ctrl+C i dette vinduet."
+    else
+      say "Opening the course. Stop it with Ctrl+C in this window."
+    fi
+    # The whole repository is visible, as on Binder; trainees work in student/ (student-nb/ in bokmål).
     [ "$(id -u)" = 0 ] && args+=(--allow-root)
-    exec "$VENV/bin/jupyter" lab "${args[@]}" "$@" "$PWD/student/START-HERE.ipynb"
+    exec "$VENV/bin/jupyter" lab "${args[@]}" "$@" "$PWD/$folder/START-HERE.ipynb"
     ;;
   test)
     ensure_env "test"
@@ -97,7 +114,7 @@ case "$cmd" in
     exec "$PY" benchmarks/run_all.py "$@"
     ;;
   *)
-    echo "usage: ./course.sh open | test [pytest options] | bench" >&2
+    echo "usage: ./course.sh open [--lang en|nb] | test [pytest options] | bench" >&2
     exit 2
     ;;
 esac

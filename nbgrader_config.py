@@ -16,6 +16,16 @@ _grading = os.path.join(_here, "grading")
 c.CourseDirectory.course_id = "clinician-course"
 c.CourseDirectory.root = _here
 c.CourseDirectory.source_directory = "modules"
+
+# The course language of this course run: English (default) or Norwegian bokmål. An
+# instructor who runs the course in bokmål sets COURSE_LANG=nb in the graders' and the
+# learners' environment (grading/README.md, "Running the course in bokmål"). The
+# assignments then come from the generated bokmål edition (python -m course.i18n build
+# build/nb), with the same assignment names, cells and grade ids as the English source,
+# so the gradebook is the same; kernels inherit COURSE_LANG and give feedback in bokmål.
+COURSE_LANG = (os.environ.get("COURSE_LANG") or "en").strip().lower()
+if COURSE_LANG == "nb":
+    c.CourseDirectory.source_directory = os.path.join("build", "nb", "modules")
 c.CourseDirectory.release_directory = os.path.join("grading", "release")
 c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
 c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
@@ -67,7 +77,9 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ShortTestTraceb
 from course.feedback import CODE_STUB  # noqa: E402
 
 c.ClearSolutions.code_stub = {"python": CODE_STUB}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+from course.i18n import TEXT_STUBS  # noqa: E402
+
+c.ClearSolutions.text_stub = TEXT_STUBS.get(COURSE_LANG, TEXT_STUBS["en"])
 
 # Autograding that survives any submission (course/grader/preprocessors.py), one
 # job per step: code that changes the checking helpers is not run and scores 0

@@ -122,7 +122,7 @@ def test_the_learners_build_shows_vignettes_but_no_instructor_text(generated_cou
 
     root, config = generated_course
     # Reuse the session's generated course instead of generating every assignment again.
-    monkeypatch.setattr(student.grading, "make_course", lambda folder, modules_dir: config)
+    monkeypatch.setattr(student.grading, "make_course", lambda folder, modules_dir, lang=None: config)
     monkeypatch.setattr(student.grading, "generate", lambda cfg, name: grading.release_dir(cfg, name))
     student.build(tmp_path)
     built = sorted(tmp_path.rglob("*.ipynb"))

@@ -55,12 +55,14 @@ def coursedir(config):
     return CourseDirectory(config=config)
 
 
-def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
+def make_course(root: Path, modules_dir: Path = MODULES_DIR, lang: str | None = None) -> "object":
     """Create a throw-away copy of the course at ``root`` and return its config.
 
     The copy has the repository's own ``nbgrader_config.py`` and ``modules/``,
     so anything done there (generate, autograde, gradebook) behaves as in the
-    real course without touching the real ``grading/`` folder.
+    real course without touching the real ``grading/`` folder. ``modules_dir``
+    may be a generated edition (e.g. bokmål); ``lang`` then gives its written
+    answers the stub of that language.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -68,7 +70,13 @@ def make_course(root: Path, modules_dir: Path = MODULES_DIR) -> "object":
     shutil.copytree(modules_dir, root / "modules", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     (root / "grading").mkdir(exist_ok=True)
-    return load_config(root)
+    config = load_config(root)
+    config.CourseDirectory.source_directory = "modules"  # the copy, whatever COURSE_LANG says
+    if lang is not None:
+        from ..i18n import TEXT_STUBS
+
+        config.ClearSolutions.text_stub = TEXT_STUBS[lang]
+    return config
 
 
 def put_environment_on_path() -> None:

@@ -39,6 +39,9 @@ ENV = "COURSE_LANG"
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
+#: What an unanswered written answer says in the student version, per language (nbgrader's text stub).
+TEXT_STUBS = {"en": "YOUR ANSWER HERE", "nb": "SKRIV SVARET DITT HER"}
+
 _forced: list[str] = []
 
 

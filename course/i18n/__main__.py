@@ -6,6 +6,7 @@
     python -m course.i18n stats             how much is translated, per catalogue
     python -m course.i18n export CAT        a plain-text draft of a catalogue (English and bokmål blocks)
     python -m course.i18n import CAT DRAFT  read a draft's bokmål back into the catalogue
+    python -m course.i18n lab-settings DIR  JupyterLab settings (in DIR) that show its menus in the language
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("out", type=Path)
     build.add_argument("--strict", action="store_true", help="refuse to build with untranslated cells")
     sub.add_parser("stats")
+    lab = sub.add_parser("lab-settings", help="JupyterLab user settings that choose the interface language")
+    lab.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "lab-settings":
+        from .lab import write_settings
+
+        print(write_settings(args.folder, args.lang))
+        return 0
 
     if args.command == "update":
         from .catalogues import update

@@ -41,12 +41,37 @@ def _place(fresh: Path, target: Path, log: list[str]) -> None:
         log.append(f"updated {target}")
 
 
-def build(out_dir: Path = STUDENT_DIR, modules_dir: Path = MODULES_DIR) -> list[str]:
-    """Write student versions of every assignment into ``out_dir``; return a log of changes."""
+def student_dir(lang: str = "en") -> Path:
+    """Where the learners' copy in ``lang`` goes: ``student/``, or ``student-nb/`` for bokmål."""
+    return STUDENT_DIR if lang == "en" else STUDENT_DIR.with_name(f"{STUDENT_DIR.name}-{lang}")
+
+
+def build(out_dir: Path = STUDENT_DIR, modules_dir: Path = MODULES_DIR, lang: str = "en") -> list[str]:
+    """Write student versions of every assignment into ``out_dir``; return a log of changes.
+
+    With ``lang="nb"`` the lessons are first generated in bokmål from the
+    English source and the catalogues (:mod:`course.i18n.build`), and
+    ``out_dir`` gets a ``.course-lang`` file so every kernel started there
+    speaks bokmål.
+    """
     out_dir = Path(out_dir)
+    if lang != "en":
+        from ..i18n import MARKER
+        from ..i18n.build import build as build_language
+
+        with tempfile.TemporaryDirectory(prefix=f"course-{lang}-") as tmp:
+            translated = Path(tmp) / "modules"
+            build_language(translated, lang, modules_dir)
+            log = _build_from(out_dir, translated, lang)
+        (out_dir / MARKER).write_text(lang + "\n", encoding="utf-8")
+        return log
+    return _build_from(out_dir, modules_dir, "en")
+
+
+def _build_from(out_dir: Path, modules_dir: Path, lang: str) -> list[str]:
     log: list[str] = []
     with tempfile.TemporaryDirectory(prefix="course-build-") as tmp:
-        config = grading.make_course(Path(tmp), modules_dir)
+        config = grading.make_course(Path(tmp), modules_dir, lang=lang)
         for name in grading.assignments(modules_dir):
             released = grading.generate(config, name)
             for fresh in sorted(p for p in released.rglob("*") if p.is_file()):
@@ -59,11 +84,15 @@ def build(out_dir: Path = STUDENT_DIR, modules_dir: Path = MODULES_DIR) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=STUDENT_DIR, help="where to write (default: student/)")
+    parser.add_argument("--lang", default="en", choices=["en", "nb"],
+                        help="language of the lessons: en (default) or nb (norsk bokmål)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write (default: student/, or student-nb/ for bokmål)")
     args = parser.parse_args(argv)
-    for line in build(args.out):
+    out = args.out or student_dir(args.lang)
+    for line in build(out, lang=args.lang):
         print(line)
-    print(f"Student versions are ready in {args.out}")
+    print(f"Student versions are ready in {out}")
     return 0
 
 

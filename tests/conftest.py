@@ -18,3 +18,23 @@ def generated_course(tmp_path_factory):
     for name in grading.assignments():
         grading.generate(config, name)
     return root, config
+
+
+@pytest.fixture(scope="session")
+def bokmal_modules(tmp_path_factory):
+    """The bokmål edition of modules/, generated once per session from the English source and the catalogues."""
+    from course.i18n.build import build
+
+    out = tmp_path_factory.mktemp("bokmal") / "modules"
+    build(out, "nb")
+    return out
+
+
+@pytest.fixture(scope="session")
+def bokmal_course(tmp_path_factory, bokmal_modules):
+    """A throw-away nbgrader course whose source is the bokmål edition; returns ``(root, config)``."""
+    root = tmp_path_factory.mktemp("course-nb")
+    config = grading.make_course(root, bokmal_modules, lang="nb")
+    for name in grading.assignments(bokmal_modules):
+        grading.generate(config, name)
+    return root, config

@@ -142,3 +142,26 @@ def test_command_line_reports_plainly(capsys):
     assert err.startswith("Edition problem: There is no lesson 'nope.ipynb'") and "Traceback" not in err
     assert not Path("edition-test-unused").exists()
     assert issubclass(edition.EditionError, Exception) and not issubclass(edition.EditionError, DataError)
+
+
+@pytest.fixture(scope="module")
+def built_bokmal(tmp_path_factory):
+    out = tmp_path_factory.mktemp("edition-nb")
+    return out, edition.build(out, lessons=[LESSON], log=lambda line: None, lang="nb")
+
+
+def test_the_bokmal_edition_declares_its_language_and_speaks_bokmal(built_bokmal):
+    from course import i18n
+
+    out, result = built_bokmal
+    assert result["problems"] == [] and len(result["pages"]) == 2
+    index = (out / "index.html").read_text(encoding="utf-8")
+    lesson = (out / "01-nervous-system" / "01-hrv-basics.html").read_text(encoding="utf-8")
+    assert '<html lang="nb">' in index and 'lang="nb"' in lesson
+    with i18n.using("nb"):
+        intro = i18n.tr("the learners' versions: exercises are shown unanswered")
+        not_answered = i18n.tr("Not answered yet")
+    assert intro != "the learners' versions: exercises are shown unanswered" and intro in index
+    assert f"{not_answered}:" in lesson and "Not answered yet" not in lesson
+    assert "Læringsmål" in lesson and "Learning objectives" not in lesson
+    assert "Traceback" not in lesson and edition.images_without_alt(lesson) == []

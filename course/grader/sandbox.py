@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 
 # Environment variables a grading kernel keeps (everything else is dropped for a sandbox user).
-KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "NBGRADER_EXECUTION", "COURSE_HEADLESS",
+KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "NBGRADER_EXECUTION", "COURSE_HEADLESS", "COURSE_LANG",
                     "PYTHONHASHSEED", "MPLBACKEND")
 # One thread per numerical library: parallel workers already use every core, and
 # thread pools inflate the address space that the memory limit counts.

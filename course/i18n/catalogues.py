@@ -33,8 +33,6 @@ PACKAGE_DIR = REPO_ROOT / "course"
 #: Keywords that mark a translatable string in Python code: ``_("..")``, ``tr("..", n=1)``, ``ntr(one, many, n)``.
 KEYWORDS = {"_": None, "N_": None, "tr": None, "ntr": (1, 2)}
 CELL_CONTEXT = "cell "
-#: Package modules whose strings only instructors and maintainers read (kept in English; see docs/TRANSLATING.md).
-ENGLISH_ONLY = ("course/i18n/", "course/publish/", "course/grader/")
 
 
 @dataclass
@@ -114,9 +112,8 @@ def notebook_template(notebook: Path) -> list[Entry]:
 
 
 def package_modules() -> list[Path]:
-    files = sorted(PACKAGE_DIR.rglob("*.py"))
-    return [p for p in files
-            if not any(p.relative_to(REPO_ROOT).as_posix().startswith(s) for s in ENGLISH_ONLY)]
+    """Every module of the package; those with strings marked for translation get a catalogue."""
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
 
 
 def python_template(module_file: Path) -> list[Entry]:

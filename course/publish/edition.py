@@ -41,12 +41,19 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import CourseError, NotAttempted, StubStillThere
 from ..feedback import STUB_LINE
+from ..i18n import N_, tr, using
 from ..paths import MODULES_DIR, REPO_ROOT
 
 START_PAGE = "START-HERE.ipynb"
 DEFAULT_OUT = REPO_ROOT / "edition"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-UNANSWERED = NotAttempted("This exercise is left for you to answer in the live notebook.")
+UNANSWERED_TEXT = N_("This exercise is left for you to answer in the live notebook.")
+UNANSWERED = NotAttempted(UNANSWERED_TEXT)
+
+
+def _unanswered_line() -> str:
+    """The read-only page's line for an unanswered exercise, in the current language."""
+    return NotAttempted(tr(UNANSWERED_TEXT))._render_traceback_()[0]
 
 
 class EditionError(CourseError):
@@ -95,7 +102,7 @@ def module_titles(start_nb) -> dict[str, str]:
     """``{"01": "The nervous system under stress", ...}`` from the start page's ``### Module NN: ...`` headings."""
     titles = {}
     for cell in start_nb.cells if start_nb is not None else []:
-        for match in re.finditer(r"^###\s+Module\s+(\d\d):\s*(.+?)\s*$", cell.source, flags=re.M):
+        for match in re.finditer(r"^###\s+Modul[e]?\s+(\d\d):\s*(.+?)\s*$", cell.source, flags=re.M):
             titles[match.group(1)] = match.group(2)
     return titles
 
@@ -135,7 +142,7 @@ def _one_line(output) -> str:
     if looks_rendered:  # the course's own message (CourseError._render_traceback_): keep its first line
         return lines[0]
     if output.get("ename") in {"NotImplementedError", StubStillThere.__name__}:
-        return UNANSWERED._render_traceback_()[0]
+        return _unanswered_line()
     value = ANSI.sub("", str(output.get("evalue", ""))).strip().splitlines()
     return f"{output.get('ename', 'Error')}: {value[0]}" if value else str(output.get("ename", "Error"))
 
@@ -158,13 +165,13 @@ def mark_unanswered(nb) -> int:
     the check; on a read-only page it says where to answer instead.
     """
     changed = 0
-    line = UNANSWERED._render_traceback_()[0]
+    line, stub_line = _unanswered_line(), tr(STUB_LINE)
     for cell in nb.cells:
         if cell.get("cell_type") != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             continue
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and STUB_LINE in output.get("text", ""):
-                output["text"] = output["text"].replace(STUB_LINE, line)
+            if output.get("output_type") == "stream" and stub_line in output.get("text", ""):
+                output["text"] = output["text"].replace(stub_line, line)
                 changed += 1
     return changed
 
@@ -198,10 +205,11 @@ def images_without_alt(page_html: str) -> list[str]:
             if not (img.get("alt") or "").strip()]
 
 
-def _exporter():
+def _exporter(lang: str = "en"):
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
+    exporter.language_code = lang  # <html lang="..."> for screen readers
     # Off on purpose: bleach's allow-list has no <img>, so sanitising would delete every figure
     # (and its alt text). The pages hold only the course's own HTML.
     exporter.sanitize_html = False
@@ -224,7 +232,8 @@ def _link_pages(page_html: str, page: str, pages: set[str]) -> str:
     return re.sub(r'(href=")([^"#]+\.ipynb)(#[^"]*)?"', swap, page_html)
 
 
-def _index_html(title: str, entries: list[tuple[str, str]], modules: dict[str, str], source: bool) -> str:
+def _index_html(title: str, entries: list[tuple[str, str]], modules: dict[str, str], source: bool,
+                lang: str = "en") -> str:
     """``entries``: ``(html_path, page_title)`` in course order."""
     parts, current = [], ""
     for href, page_title in entries:
@@ -234,16 +243,20 @@ def _index_html(title: str, entries: list[tuple[str, str]], modules: dict[str, s
                 parts.append("</ul>")
             if folder:
                 number = folder[:2]
-                heading = f"Module {number}: {modules[number]}" if number in modules else folder
+                heading = (tr("Module {number}: {title}", number=number, title=modules[number])
+                           if number in modules else folder)
                 parts.append(f"<h2>{html.escape(heading)}</h2>")
             parts.append("<ul>")
             current = folder
         parts.append(f'<li><a href="{html.escape(href, quote=True)}">{html.escape(page_title)}</a></li>')
     parts.append("</ul>")
-    kind = ("the instructor's versions, with solutions, hidden tests and mark schemes: not for learners"
-            if source else "the learners' versions: exercises are shown unanswered")
+    kind = (tr("the instructor's versions, with solutions, hidden tests and mark schemes: not for learners")
+            if source else tr("the learners' versions: exercises are shown unanswered"))
+    intro = tr("A read-only edition of the course, built on {day} from {kind}. Demos show one figure with their "
+               "default settings. To run the code and answer the exercises, open the notebooks in JupyterLab "
+               "(see the course README).", day=date.today().isoformat(), kind=html.escape(kind))
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{html.escape(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -254,9 +267,7 @@ line-height: 1.5; }} li {{ margin: 0.3rem 0; }}</style>
 <body>
 <main>
 <h1>{html.escape(title)}</h1>
-<p>A read-only edition of the course, built on {date.today().isoformat()} from {html.escape(kind)}.
-Demos show one figure with their default settings. To run the code and answer the exercises, open the
-notebooks in JupyterLab (see the course README).</p>
+<p>{intro}</p>
 {chr(10).join(parts)}
 </main>
 </body>
@@ -268,37 +279,49 @@ notebooks in JupyterLab (see the course README).</p>
 # Build
 # ---------------------------------------------------------------------------
 
-def _prepare(tmp: Path, source: bool, modules_dir: Path) -> Path:
+def _prepare(tmp: Path, source: bool, modules_dir: Path, lang: str = "en") -> Path:
     if source:
         target = tmp / "modules"
-        shutil.copytree(modules_dir, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        if lang != "en":
+            from ..i18n.build import build as build_language
+
+            build_language(target, lang, modules_dir)
+        else:
+            shutil.copytree(modules_dir, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         return target
     from . import student
 
     target = tmp / "student"
-    student.build(target, modules_dir)
+    student.build(target, modules_dir, lang=lang)
     return target
 
 
 def build(out_dir: Path = DEFAULT_OUT, *, source: bool = False, lessons=None,
-          modules_dir: Path = MODULES_DIR, timeout: int = 300, log=print) -> dict:
+          modules_dir: Path = MODULES_DIR, timeout: int = 300, log=print, lang: str = "en") -> dict:
     """Build the HTML edition into ``out_dir``; return ``{"index": path, "pages": [...], "problems": [...]}``.
 
     ``lessons`` (paths like ``"01-nervous-system/01-hrv-basics.ipynb"``)
-    restricts the edition to those lessons plus the start page.
+    restricts the edition to those lessons plus the start page. ``lang="nb"``
+    builds the bokmål edition: generated lessons, kernels giving feedback in
+    bokmål, ``<html lang="nb">`` on every page.
     """
+    with using(lang):
+        return _build(out_dir, source, lessons, modules_dir, timeout, log, lang)
+
+
+def _build(out_dir, source, lessons, modules_dir, timeout, log, lang) -> dict:
     import nbformat
 
     out_dir = Path(out_dir)
     if out_dir.resolve() in (REPO_ROOT.resolve(), Path(modules_dir).resolve()):
         raise EditionError(f"Choose an output folder of its own, not {out_dir}; for example `edition`.")
-    exporter = _exporter()
+    exporter = _exporter(lang)
     problems: list[str] = []
     written: list[Path] = []
     entries: list[tuple[str, str]] = []
     course_title, modules = "The course", {}
     with tempfile.TemporaryDirectory(prefix="course-edition-") as tmp:
-        root = _prepare(Path(tmp), source, Path(modules_dir))
+        root = _prepare(Path(tmp), source, Path(modules_dir), lang)
         pages = _select(lesson_order(root), lessons)
         html_pages = set(pages)
         for page in pages:
@@ -319,9 +342,9 @@ def build(out_dir: Path = DEFAULT_OUT, *, source: bool = False, lessons=None,
             target.write_text(body, encoding="utf-8")
             written.append(target)
             entries.append((PurePosixPath(page).with_suffix(".html").as_posix(),
-                            "Start here" if page == START_PAGE else page_title))
+                            tr("Start here") if page == START_PAGE else page_title))
     index = out_dir / "index.html"
-    index.write_text(_index_html(course_title, entries, modules, source), encoding="utf-8")
+    index.write_text(_index_html(course_title, entries, modules, source, lang), encoding="utf-8")
     return {"index": index, "pages": written, "problems": problems}
 
 
@@ -334,11 +357,13 @@ def main(argv: list[str] | None = None) -> int:
                      help="where to write (default: edition/, git-ignored)")
     cmd.add_argument("--source", action="store_true",
                      help="render the instructor's versions (with solutions; not for learners)")
+    cmd.add_argument("--lang", default="en", choices=["en", "nb"],
+                     help="language of the edition: en (default) or nb (norsk bokmål)")
     cmd.add_argument("--lesson", action="append", dest="lessons", metavar="NN-module/NN-lesson.ipynb",
                      help="only this lesson (and the start page); may be given several times")
     args = parser.parse_args(argv)
     try:
-        result = build(args.out_dir, source=args.source, lessons=args.lessons)
+        result = build(args.out_dir, source=args.source, lessons=args.lessons, lang=args.lang)
     except CourseError as exc:
         print(f"{exc.heading}: {exc}", file=sys.stderr)
         return 1

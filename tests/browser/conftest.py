@@ -59,14 +59,14 @@ def _free_port() -> int:
 class LabServer:
     """A JupyterLab server started in its own process group; ``url(path)`` adds the token."""
 
-    def __init__(self, root: Path, work: Path):
+    def __init__(self, root: Path, work: Path, settings_extra: dict | None = None):
         self.root = Path(root)
         self.port = _free_port()
         self.token = secrets.token_hex(16)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(work) / "jupyterlab.log"
         settings = Path(work) / "lab-settings"
-        for name, values in LAB_SETTINGS.items():
+        for name, values in {**LAB_SETTINGS, **(settings_extra or {})}.items():
             path = settings / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values), encoding="utf-8")

@@ -1,0 +1,104 @@
+"""The bokmål edition runs and grades exactly like the English source.
+
+The generated bokmål notebooks pass nbval; their student versions fail every
+test; autograding the same answers gives the same scores, cell by cell, as the
+English source promises (same grade ids, same points). Kernels speak bokmål
+because ``COURSE_LANG=nb`` is set, as on a hub running the course in bokmål.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from nbgrader.validator import Validator
+
+from course import i18n
+from course.grader import nbgrader_api as grading
+from course.paths import MODULES_DIR
+
+LESSONS = [(name, nb.name) for name in grading.assignments() for nb in sorted((MODULES_DIR / name).glob("*.ipynb"))]
+IDS = [f"{a}/{n}" for a, n in LESSONS]
+
+
+@pytest.fixture
+def bokmal_kernels(monkeypatch):
+    monkeypatch.setenv(i18n.ENV, "nb")
+
+
+@pytest.mark.parametrize("assignment,notebook", LESSONS, ids=IDS)
+def test_nbval_passes_on_the_bokmal_notebook(bokmal_modules, assignment, notebook):
+    path = bokmal_modules / assignment / notebook
+    env = {**os.environ, i18n.ENV: "nb"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
+         "--nbval-cell-timeout=300", "--rootdir", str(path.parent), str(path)],
+        cwd=path.parent, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_the_start_page_is_in_the_edition_with_its_marker(bokmal_modules):
+    assert (bokmal_modules / "START-HERE.ipynb").exists()
+    assert (bokmal_modules / i18n.MARKER).read_text().strip() == "nb"
+
+
+@pytest.mark.parametrize("assignment,notebook", LESSONS, ids=IDS)
+def test_bokmal_student_version_fails_every_test_and_has_bokmal_stubs(bokmal_course, bokmal_kernels,
+                                                                      assignment, notebook):
+    _, config = bokmal_course
+    student = grading.release_dir(config, assignment) / notebook
+    assert Validator(invert=True).validate(str(student)) == {}
+    text = student.read_text(encoding="utf-8")
+    for leak in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert leak not in text
+    nb = nbformat.read(student, as_version=4)
+    written = [c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+    assert all(c.source.strip() == i18n.TEXT_STUBS["nb"] for c in written)
+
+
+def _points_by_grade_id(nb) -> dict:
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+
+
+@pytest.fixture(scope="module", params=grading.assignments())
+def bokmal_autograded(request, bokmal_course):
+    """Autograde, in bokmål, a learner with the instructor's answers and one with untouched stubs."""
+    assignment = request.param
+    root, config = bokmal_course
+    release = grading.release_dir(config, assignment)
+    notebooks = sorted(p.name for p in release.glob("*.ipynb"))
+    sources = {n: nbformat.read(root / "modules" / assignment / n, as_version=4) for n in notebooks}
+    students = {n: nbformat.read(release / n, as_version=4) for n in notebooks}
+    submitted = Path(config.CourseDirectory.root) / config.CourseDirectory.submitted_directory
+    api = grading.api(config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(i18n.ENV, "nb")
+        for learner, grade_ids in (("correct", None), ("stubs", set())):
+            folder = submitted / learner / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            for n in notebooks:
+                nbformat.write(grading.fill_answers(students[n], sources[n], grade_ids,
+                                                    written_answer="Et skriftlig svar."), folder / n)
+            result = api.autograde(assignment, learner)
+            assert result["success"], result.get("error") or result.get("log")
+    return assignment, config, notebooks
+
+
+def test_the_same_answers_get_the_same_scores_in_bokmal_as_the_english_source_promises(bokmal_autograded):
+    assignment, config, notebooks = bokmal_autograded
+    english = {n: _points_by_grade_id(nbformat.read(MODULES_DIR / assignment / n, as_version=4)) for n in notebooks}
+    with Gradebook(config.CourseDirectory.db_url) as gb:
+        for n in notebooks:
+            name = n[:-len(".ipynb")]
+            correct = {g.name: g.auto_score for g in gb.find_submission_notebook(name, assignment, "correct").grades
+                       if g.name in english[n]}
+            stubs = {g.name: g.auto_score for g in gb.find_submission_notebook(name, assignment, "stubs").grades
+                     if g.name in english[n]}
+            assert correct == pytest.approx(english[n]), n   # every check passes, for the English points
+            assert set(stubs) == set(english[n]) and not any(stubs.values()), n

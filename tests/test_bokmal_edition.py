@@ -90,6 +90,21 @@ def bokmal_autograded(request, bokmal_course):
     return assignment, config, notebooks
 
 
+def _outputs_of(config, assignment, notebook, got, wanted) -> str:
+    """What the autograded cells whose score differs printed (for a clear failure message)."""
+    path = (Path(config.CourseDirectory.root) / config.CourseDirectory.autograded_directory / "correct"
+            / assignment / notebook)
+    nb = nbformat.read(path, as_version=4)
+    lines = [f"{notebook}: scores {got} but the English source gives {wanted}"]
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in wanted and got.get(grade_id) != wanted[grade_id]:
+            for output in cell.get("outputs", []):
+                text = output.get("text") or output.get("evalue") or str(output.get("data", {}).get("text/plain"))
+                lines.append(f"  {grade_id} {output.get('output_type')} {output.get('name', '')}: {str(text)[:300]}")
+    return "\n".join(lines)
+
+
 def test_the_same_answers_get_the_same_scores_in_bokmal_as_the_english_source_promises(bokmal_autograded):
     assignment, config, notebooks = bokmal_autograded
     english = {n: _points_by_grade_id(nbformat.read(MODULES_DIR / assignment / n, as_version=4)) for n in notebooks}
@@ -100,5 +115,5 @@ def test_the_same_answers_get_the_same_scores_in_bokmal_as_the_english_source_pr
                        if g.name in english[n]}
             stubs = {g.name: g.auto_score for g in gb.find_submission_notebook(name, assignment, "stubs").grades
                      if g.name in english[n]}
-            assert correct == pytest.approx(english[n]), n   # every check passes, for the English points
+            assert correct == pytest.approx(english[n]), _outputs_of(config, assignment, n, correct, english[n])
             assert set(stubs) == set(english[n]) and not any(stubs.values()), n

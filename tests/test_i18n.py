@@ -196,3 +196,18 @@ def test_jupyterlab_settings_choose_the_norwegian_language_pack_and_keep_a_learn
     path.write_text('{"locale": "en"}')
     lab.write_settings(tmp_path, "nb")
     assert json.loads(path.read_text())["locale"] == "en"
+
+
+def test_a_draft_matches_english_that_ends_in_a_newline(tmp_path):
+    catalogue = tmp_path / "lesson.po"
+    catalogues.save(catalogues.merge([catalogues.Entry("{n} claims\n")], catalogues.load(catalogue)), catalogue)
+    draft = drafts.export(catalogue).replace("----- nb\n", "----- nb\n{n} påstander\n", 1)
+    assert drafts.import_draft(catalogue, draft) == 1
+    assert catalogues.load(catalogue).get("{n} claims\n").string == "{n} påstander\n"
+
+
+def test_per_cent_gets_a_space_in_bokmal():
+    with i18n.using("nb"):
+        assert i18n.tr("{share:.0%} of people", share=0.5) == "50\u00a0% of people"
+        assert i18n.format_number(0.125, ".1%") == "12,5\u00a0%"
+    assert i18n.tr("{share:.0%} of people", share=0.5) == "50% of people"

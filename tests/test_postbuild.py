@@ -90,6 +90,20 @@ def test_start_page_and_every_lesson_are_built_without_answers(postbuild):
             assert stub in cell.source, f"{lesson}: {cell.metadata['nbgrader']['grade_id']} is not a stub"
 
 
+def test_the_bokmal_copy_is_built_beside_it_with_its_language_marker(postbuild):
+    from course import i18n
+
+    copy, _, _ = postbuild
+    bokmal = copy / "student-nb"
+    assert (bokmal / i18n.MARKER).read_text(encoding="utf-8").strip() == "nb"
+    built = sorted(p.relative_to(bokmal) for p in bokmal.rglob("*.ipynb"))
+    assert built == sorted(p.relative_to(copy / "student") for p in (copy / "student").rglob("*.ipynb"))
+    for lesson in built:
+        nb = nbformat.read(bokmal / lesson, as_version=4)
+        written = [c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+        assert all(c.source.strip() == i18n.TEXT_STUBS["nb"] for c in written), lesson
+
+
 def test_jupyterlab_overrides_go_where_jupyterlab_reads_them(postbuild):
     copy, _, dirs = postbuild
     written = dirs["prefix"] / "share" / "jupyter" / "lab" / "settings" / "overrides.json"

@@ -121,7 +121,9 @@ class _LocalFormatter(string.Formatter):
     def format_field(self, value, format_spec):
         text = super().format_field(value, format_spec)
         if _is_number(value):
-            return text.translate(_NB_NUMBER)
+            text = text.translate(_NB_NUMBER)
+            if format_spec.endswith("%"):  # Norwegian puts a space before the per cent sign: 50 %
+                text = text[:-1].rstrip() + "\u00a0%"
         return text
 
 
@@ -138,8 +140,9 @@ def _is_number(value) -> bool:
 
 def format_number(value, spec: str = "") -> str:
     """``format(value, spec)`` written the way the current language writes numbers."""
-    text = format(value, spec)
-    return text.translate(_NB_NUMBER) if language() == "nb" and _is_number(value) else text
+    if language() == "nb" and _is_number(value):
+        return _LocalFormatter().format_field(value, spec)
+    return format(value, spec)
 
 
 def tr(msgid: str, /, **fields) -> str:

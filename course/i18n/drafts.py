@@ -72,6 +72,13 @@ def import_draft(catalogue: Path, text: str) -> int:
     problems = []
     for context, english, bokmal in parse(text):
         message = catalog.get(english, context=context)
+        if message is None:  # a draft cannot show a final newline: match the English without it
+            message = next((m for m in catalog if m.id and m.context == context
+                            and m.id.rstrip("\n") == english), None)
+        if message is not None:
+            ending = message.id[len(message.id.rstrip("\n")):]
+            if bokmal.strip():
+                bokmal = bokmal.rstrip("\n") + ending
         if message is None:
             first = " ".join(english.split())[:60]
             problems.append(f"no entry '{context or 'msg'}' with the English \"{first}...\"")

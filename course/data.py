@@ -437,8 +437,9 @@ def read_table(path, columns: dict[str, str]):
         raise DataError(tr("{name} could not be read as a CSV table: {error}", name=path.name, error=str(exc))) from None
     missing = [c for c in columns if c not in table.columns]
     if missing:
+        missing, present = ", ".join(missing), ", ".join(table.columns)
         raise DataError(tr("{name} lacks the column(s) {missing}; it has {present}.", name=path.name,
-                           missing=", ".join(missing), present=", ".join(table.columns)))
+                           missing=missing, present=present))
     for column, kind in columns.items():
         if kind == "text":
             continue

@@ -120,12 +120,13 @@ def check_value(func: Callable, args: Sequence[Any], expected: float, *, name: s
     if not math.isclose(got, expected, rel_tol=rel, abs_tol=abs_tol):
         unit_text = f" {unit}" if unit else ""
         shown = ", ".join(_short(a) for a in args)
+        called = f"{name}({shown})"
         if reveal:
             message = tr("`{call}` gave {got:.6g}{unit}, but the expected value is {expected:.6g}{unit}.",
-                         call=f"{name}({shown})", got=got, expected=expected, unit=unit_text)
+                         call=called, got=got, expected=expected, unit=unit_text)
         else:
             message = tr("`{call}` gave {got:.6g}{unit}, which is not the expected value.",
-                         call=f"{name}({shown})", got=got, unit=unit_text)
+                         call=called, got=got, unit=unit_text)
         raise CheckFailed(message, hint=hint)
     return got
 
@@ -159,8 +160,8 @@ def check_own_work(func: Callable, forbidden: Iterable[str], *, name: str | None
         return
     used = [word for word in forbidden if word in source]
     if used:
-        raise CheckFailed(tr("`{name}` uses {used}, which does the whole job for you.", name=name,
-                             used=", ".join(f"`{w}`" for w in used)),
+        listed = ", ".join(f"`{w}`" for w in used)
+        raise CheckFailed(tr("`{name}` uses {used}, which does the whole job for you.", name=name, used=listed),
                           hint=tr("This exercise asks you to write the formula yourself with NumPy."))
 
 

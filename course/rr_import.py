@@ -501,9 +501,10 @@ def _choose_column(table: pd.DataFrame, header, column, name):
                            median=median),
                         hint=tr("HRV needs the RR (beat-to-beat) intervals; export those instead of heart rate."))
     if not candidates:
+        columns = ", ".join(repr(c) for c in numeric)
         raise DataError(tr("The file '{name}' holds only clock times or counters "
                            "({columns}), not intervals between beats.", name=name,
-                           columns=", ".join(repr(c) for c in numeric)),
+                           columns=columns),
                         hint=tr("Export the RR (beat-to-beat) intervals."))
     # Ambiguous: take the column whose values look most like intervals, and offer the choice.
     def plausible_share(c):
@@ -684,11 +685,12 @@ def _with_flags(values, lines, name, column, choices, units, detected, notes, th
                  "short": tr("short intervals (possibly extra beats or noise)"),
                  "other": tr("large swings from their neighbours (these may be genuine)")}
         parts = [tr("{what}: {n}", what=words[k], n=n) for k, n in counts.items() if n]
+        kinds_found = "; ".join(parts).capitalize()
         result.notes.append(tr("{n} of {total} intervals ({pct:.1f} %) are "
                                "flagged and circled on the tachogram. {kinds}. Look at the "
                                "trace: a flag is a question, not a verdict. Lesson 3's corrections (interpolate or "
                                "delete) are offered in the Flagged beats menu.", n=result.n_flagged, total=values.size,
-                               pct=result.flagged_pct, kinds="; ".join(parts).capitalize()))
+                               pct=result.flagged_pct, kinds=kinds_found))
         result.notes.append(result.correction_note("none"))
     else:
         result.notes.append(tr("No interval is flagged by lesson 3's {pct:.0f} % rule; still look at the "

@@ -288,7 +288,7 @@ def _parse_rows(text: str, delimiter: str, name: str):
         hint = tr("Every line needs the same number of separators as the header.")
         if delimiter == "," and count > len(header):
             hint = tr(
-                "If the numbers use a decimal comma (812,5), save the file with semicolons between "
+                "If the numbers use a decimal comma (`812,5`), save the file with semicolons between "
                 "columns (Excel's 'CSV (semicolon separated)') or use decimal points."
             )
         raise DataError(

@@ -277,8 +277,9 @@ def validate_plan(plan) -> dict:
        (assessment time points) [@bowen2014]
     """
     if not isinstance(plan, dict):
+        example = '{"sessions": 8, "session_minutes": 120, ...}'
         raise PlanError(tr("A plan should be a dictionary, not a {kind}.", kind=type(plan).__name__),
-                        hint=tr("Write it as {example}.", example='{"sessions": 8, "session_minutes": 120, ...}'))
+                        hint=tr("Write it as {example}.", example=example))
     unknown = [key for key in plan if key not in FIELDS]
     if unknown:
         unknown, fields = ", ".join(map(repr, unknown)), ", ".join(FIELDS)

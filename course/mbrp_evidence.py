@@ -215,8 +215,9 @@ def describe_forest(estimates: pd.DataFrame | None = None) -> str:
                                 "{null:g}", **fields))
         listed = "; ".join(items)
         parts.append(tr("{scale} panel: {items}", scale=tr(_SCALE_NAMES[scale]), items=listed))
+    panels = ". ".join(parts)
     return tr("Forest-style chart of published estimates with 95% confidence intervals, in two panels and not "
-              "pooled. {panels}.", panels=". ".join(parts))
+              "pooled. {panels}.", panels=panels)
 
 
 #: How each scale is named in the alt text.

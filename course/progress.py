@@ -468,14 +468,17 @@ def panel(student_dir: Path | None = None):
 @explained_on_the_command_line
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.progress",
-                                     description="Save or restore your answers (for Binder, where sessions are wiped).")
+                                     description=tr("Save or restore your answers (for Binder, where sessions are "
+                                                    "wiped)."))
     sub = parser.add_subparsers(dest="action", required=True)
-    save_cmd = sub.add_parser("save", help="write your answers from the student folder to one JSON file")
-    save_cmd.add_argument("out_file", type=Path, help="the progress file to write, e.g. my-progress.json")
-    restore_cmd = sub.add_parser("restore", help="put the answers from a progress file back into the student folder")
+    save_cmd = sub.add_parser("save", help=tr("write your answers from the student folder to one JSON file"))
+    save_cmd.add_argument("out_file", type=Path, help=tr("the progress file to write, e.g. my-progress.json"))
+    restore_cmd = sub.add_parser("restore", help=tr("put the answers from a progress file back into the student "
+                                                    "folder"))
     restore_cmd.add_argument("progress_file", type=Path)
     for cmd in (save_cmd, restore_cmd):
-        cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help="the student folder (default: student/)")
+        cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR,
+                         help=tr("the student folder (default: student/)"))
     args = parser.parse_args(argv)
     if args.action == "save":
         report = save(args.student_dir, args.out_file)

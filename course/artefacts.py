@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import hrv, spectral
 from .errors import DataError
+from .i18n import tr
 
 #: Default threshold: flag an interval more than this fraction away from its local median.
 DEFAULT_THRESHOLD = 0.2
@@ -52,12 +53,14 @@ def _check_settings(threshold, half_window) -> tuple[float, int]:
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):
-        raise DataError(f"The threshold must be a number such as 0.2 (20 %), not {threshold!r}.") from None
+        raise DataError(tr("The threshold must be a number such as 0.2 (20 %), not {value}.",
+                           value=repr(threshold))) from None
     if not (math.isfinite(threshold) and 0 < threshold < 1):
-        raise DataError(f"A threshold of {threshold:g} makes no sense; use a fraction between 0 and 1, "
-                        "such as 0.2 for 20 %.")
+        raise DataError(tr("A threshold of {threshold:g} makes no sense; use a fraction between 0 and 1, "
+                           "such as 0.2 for 20 %.", threshold=threshold))
     if isinstance(half_window, bool) or not isinstance(half_window, (int, np.integer)) or half_window < 1:
-        raise DataError(f"The neighbourhood half-width must be a whole number of at least 1, not {half_window!r}.")
+        raise DataError(tr("The neighbourhood half-width must be a whole number of at least 1, not {value}.",
+                           value=repr(half_window)))
     return threshold, int(half_window)
 
 
@@ -83,7 +86,7 @@ def local_median(nn_ms, half_window: int = DEFAULT_HALF_WINDOW) -> np.ndarray:
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric=tr("Artefact detection"))
     _, k = _check_settings(DEFAULT_THRESHOLD, half_window)
     medians = np.empty(nn.size)
     if nn.size > 2 * k:  # full neighbourhoods, all at once
@@ -118,7 +121,7 @@ def flag_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
     threshold, k = _check_settings(threshold, half_window)
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric=tr("Artefact detection"))
     median = local_median(nn, k)
     return np.abs(nn - median) > threshold * median
 
@@ -190,13 +193,13 @@ def correct_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact correction")
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric=tr("Artefact correction"))
     bad = flag_artefacts(nn, threshold, half_window)
     good = np.flatnonzero(~bad)
     if good.size < 2:
-        raise DataError(f"{int(bad.sum())} of {nn.size} intervals were flagged, leaving too few good ones "
-                        "to interpolate from.",
-                        hint="Check the units (milliseconds) and the threshold; this is not a usable recording.")
+        raise DataError(tr("{n} of {total} intervals were flagged, leaving too few good ones "
+                           "to interpolate from.", n=int(bad.sum()), total=nn.size),
+                        hint=tr("Check the units (milliseconds) and the threshold; this is not a usable recording."))
     fixed = nn.copy()
     fixed[bad] = np.interp(np.flatnonzero(bad), good, nn[good])
     return fixed
@@ -214,7 +217,7 @@ def delete_artefacts(nn_ms, threshold: float = DEFAULT_THRESHOLD,
     .. [1] Nunan D et al. (2010). *Pacing Clin Electrophysiol*
        33(11):1407-1417. doi:10.1111/j.1540-8159.2010.02841.x
     """
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact deletion")
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric=tr("Artefact deletion"))
     bad = flag_artefacts(nn, threshold, half_window)
     return nn[~bad], int(bad.sum())
 
@@ -267,15 +270,18 @@ def apply_correction(nn_ms, flagged, method: str = "interpolate", min_good: int 
     nn = np.asarray(nn_ms, dtype=float)
     bad = np.asarray(flagged, dtype=bool)
     if method not in CORRECTION_METHODS:
-        raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
+        raise DataError(tr("Correction {method} is not an option; use 'none', 'interpolate' or 'delete'.",
+                           method=repr(method)))
     if bad.shape != nn.shape:
-        raise DataError(f"There are {bad.size} flags for {nn.size} intervals; they must match one to one.")
+        raise DataError(tr("There are {flags} flags for {total} intervals; they must match one to one.",
+                           flags=bad.size, total=nn.size))
     if method == "none" or not bad.any():
         return nn.copy()
     good = np.flatnonzero(~bad)
     if good.size < min_good:
-        raise DataError(f"{int(bad.sum())} of {nn.size} intervals are flagged, leaving too few good ones to "
-                        "correct from.", hint="This is not a usable recording.")
+        raise DataError(tr("{n} of {total} intervals are flagged, leaving too few good ones to "
+                           "correct from.", n=int(bad.sum()), total=nn.size),
+                        hint=tr("This is not a usable recording."))
     if method == "delete":
         return nn[good]
     fixed = nn.copy()
@@ -288,7 +294,8 @@ def apply_correction(nn_ms, flagged, method: str = "interpolate", min_good: int 
 
 def _position(nn: np.ndarray, index, last_allowed: int) -> int:
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index <= last_allowed:
-        raise DataError(f"Position {index!r} is not inside the series (0 to {last_allowed}).")
+        raise DataError(tr("Position {index} is not inside the series (0 to {last}).", index=repr(index),
+                           last=last_allowed))
     return int(index)
 
 
@@ -311,7 +318,7 @@ def add_extra_beat(nn_ms, index: int, fraction: float = 0.4) -> np.ndarray:
     nn = hrv.as_nn_array(nn_ms, min_length=1)
     i = _position(nn, index, nn.size - 1)
     if not 0 < fraction < 1:
-        raise DataError(f"The split fraction must lie between 0 and 1, not {fraction!r}.")
+        raise DataError(tr("The split fraction must lie between 0 and 1, not {value}.", value=repr(fraction)))
     return np.concatenate([nn[:i], [fraction * nn[i], (1 - fraction) * nn[i]], nn[i + 1:]])
 
 
@@ -325,7 +332,7 @@ def add_premature_beat(nn_ms, index: int, prematurity: float = 0.3) -> np.ndarra
     nn = hrv.as_nn_array(nn_ms, min_length=2)
     i = _position(nn, index, nn.size - 2)
     if not 0 < prematurity < 1:
-        raise DataError(f"Prematurity must lie between 0 and 1, not {prematurity!r}.")
+        raise DataError(tr("Prematurity must lie between 0 and 1, not {value}.", value=repr(prematurity)))
     out = nn.copy()
     shift = prematurity * nn[i]
     out[i] -= shift
@@ -385,7 +392,7 @@ def threshold_table(nn_ms, thresholds=(0.1, 0.2, 0.3, 0.5), half_window: int = D
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
+    nn = hrv.as_nn_array(nn_ms, min_length=3, metric=tr("Artefact detection"))
     rows = []
     for threshold in thresholds:
         flagged = flag_artefacts(nn, threshold, half_window)

@@ -42,6 +42,7 @@ import pandas as pd
 
 from . import content
 from .errors import DataError
+from .i18n import tr
 
 #: The content file this module reads.
 CONTENT_FILE = "exposure_claims.toml"
@@ -97,23 +98,28 @@ def _claim(record: dict, where: str, verdicts: dict, labels: tuple) -> Claim:
         "claim_id": "text", "short": "text", "article_says": "text", "checkable": "text", "verdict": "text",
         "why": "text", "evidence": "records"}, {"unit": "text", "numbers": "records"})
     if record["verdict"] not in verdicts:
-        raise DataError(f"{where}: the verdict {record['verdict']!r} is not one of: {', '.join(verdicts)}.")
+        words = ", ".join(verdicts)
+        raise DataError(tr("{where}: the verdict {verdict} is not one of: {words}.", where=where,
+                           verdict=repr(record["verdict"]), words=words))
     evidence = []
     for item in record["evidence"]:
-        content.check_record(item, f"{where}, evidence", {"finding": "text", "keys": "texts", "label": "text",
-                                                          "design": "text"})
+        content.check_record(item, tr("{where}, evidence", where=where), {"finding": "text", "keys": "texts",
+                                                                          "label": "text", "design": "text"})
         if item["label"] not in labels:
-            raise DataError(f"{where}: the evidence label {item['label']!r} is not one that may be taught "
-                            f"({', '.join(labels)}).")
+            taught = ", ".join(labels)
+            raise DataError(tr("{where}: the evidence label {label} is not one that may be taught ({taught}).",
+                               where=where, label=repr(item["label"]), taught=taught))
         evidence.append(Evidence(item["finding"], tuple(item["keys"]), item["label"], item["design"]))
     if not evidence:
-        raise DataError(f"{where}: a claim needs at least one piece of evidence.")
+        raise DataError(tr("{where}: a claim needs at least one piece of evidence.", where=where))
     numbers = []
     for item in record.get("numbers", []):
-        content.check_record(item, f"{where}, numbers", {"label": "text", "value": "number", "from_article": "flag"})
+        content.check_record(item, tr("{where}, numbers", where=where), {"label": "text", "value": "number",
+                                                                         "from_article": "flag"})
         numbers.append((item["label"], float(item["value"]), item["from_article"]))
     if bool(numbers) != bool(record.get("unit")):
-        raise DataError(f"{where}: a claim with numbers to plot needs their unit, and a unit needs numbers.")
+        raise DataError(tr("{where}: a claim with numbers to plot needs their unit, and a unit needs numbers.",
+                           where=where))
     return Claim(record["claim_id"], record["short"], record["article_says"], record["checkable"],
                  tuple(evidence), record["verdict"], record["why"], record.get("unit", ""), tuple(numbers))
 
@@ -132,12 +138,14 @@ def load_claims(path=CONTENT_FILE) -> tuple:
     content.check_record(data, path.name, {"labels": "texts", "verdicts": "table", "claims": "records"},
                          {"practice": "table"})
     verdicts, labels = content.verdict_words(data, path.name), tuple(data["labels"])
-    claims = tuple(_claim(record, f"{path.name}, claim {number} ({record.get('claim_id', 'no claim_id')})",
+    claims = tuple(_claim(record, tr("{name}, claim {number} ({claim_id})", name=path.name, number=number,
+                                     claim_id=record.get("claim_id", "no claim_id")),
                           verdicts, labels)
                    for number, record in enumerate(data["claims"], start=1))
     ids = [c.claim_id for c in claims]
     if len(set(ids)) != len(ids):
-        raise DataError(f"{path.name}: every claim needs its own claim_id; found {', '.join(ids)}.")
+        found = ", ".join(ids)
+        raise DataError(tr("{name}: every claim needs its own claim_id; found {ids}.", name=path.name, ids=found))
     return claims
 
 
@@ -150,7 +158,8 @@ def by_id(claim_id: str) -> Claim:
     for claim in CLAIMS:
         if claim.claim_id == claim_id:
             return claim
-    raise KeyError(f"No claim called {claim_id!r}; the ids are: {', '.join(c.claim_id for c in CLAIMS)}.")
+    ids = ", ".join(c.claim_id for c in CLAIMS)
+    raise KeyError(tr("No claim called {claim_id}; the ids are: {ids}.", claim_id=repr(claim_id), ids=ids))
 
 
 def table() -> pd.DataFrame:
@@ -161,12 +170,13 @@ def table() -> pd.DataFrame:
 
 def card(claim: Claim) -> str:
     """Plain text for one claim: checkable version, evidence with keys and strength, verdict."""
-    lines = [f"The article says (paraphrased): {claim.article_says}",
-             f"Checkable version: {claim.checkable}", "Best evidence:"]
+    lines = [tr("The article says (paraphrased): {text}", text=claim.article_says),
+             tr("Checkable version: {text}", text=claim.checkable), tr("Best evidence:")]
     for item in claim.evidence:
         keys = f" [{'; '.join(item.keys)}]" if item.keys else ""
-        lines.append(f"  - {item.finding}{keys} (strength: {item.strength()})")
-    lines.append(f"Verdict: {claim.verdict.upper()}. {claim.why}")
+        lines.append(tr("  - {finding}{keys} (strength: {strength})", finding=item.finding, keys=keys,
+                        strength=item.strength()))
+    lines.append(tr("Verdict: {verdict}. {why}", verdict=claim.verdict.upper(), why=claim.why))
     return "\n".join(lines)
 
 

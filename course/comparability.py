@@ -51,6 +51,7 @@ import pandas as pd
 
 from . import autonomic, spectral
 from .errors import DataError
+from .i18n import N_, tr
 
 #: The problems :func:`comparison_problems` can report, in the order it reports them.
 PROBLEMS = ("too short", "different length", "different posture", "different breathing band", "too many flagged")
@@ -70,13 +71,15 @@ def _number(value, field: str, label: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"The {label}'s {field!r} should be a number, not {value!r}.") from None
+        raise DataError(tr("The {label}'s {field} should be a number, not {value}.", label=tr(label),
+                           field=repr(field), value=repr(value))) from None
     if not math.isfinite(number) or number < 0:
-        raise DataError(f"The {label}'s {field!r} should be a positive number, not {value!r}.")
+        raise DataError(tr("The {label}'s {field} should be a positive number, not {value}.", label=tr(label),
+                           field=repr(field), value=repr(value)))
     return number
 
 
-def check_recording(recording, label: str = "recording") -> dict:
+def check_recording(recording, label: str = N_("recording")) -> dict:
     """Validate one recording description and return it with clean values.
 
     Parameters
@@ -99,21 +102,24 @@ def check_recording(recording, label: str = "recording") -> dict:
         If a field is missing or impossible, in one sentence.
     """
     if not isinstance(recording, dict):
-        raise DataError(f"The {label} should be a dictionary such as "
-                        "{'duration_s': 300, 'posture': 'lying', 'breaths_per_min': 15, 'flagged_pct': 1.0}, "
-                        f"not a {type(recording).__name__}.")
+        example = "{'duration_s': 300, 'posture': 'lying', 'breaths_per_min': 15, 'flagged_pct': 1.0}"
+        raise DataError(tr("The {label} should be a dictionary such as {example}, not a {kind}.", label=tr(label),
+                           example=example, kind=type(recording).__name__))
     missing = [field for field in FIELDS if field not in recording]
     if missing:
-        raise DataError(f"The {label} has no {', '.join(repr(m) for m in missing)}.",
-                        hint="Each recording needs: " + ", ".join(FIELDS) + ".")
+        missing, fields = ", ".join(repr(m) for m in missing), ", ".join(FIELDS)
+        raise DataError(tr("The {label} has no {missing}.", label=tr(label), missing=missing),
+                        hint=tr("Each recording needs: {fields}.", fields=fields))
     clean = {field: _number(recording[field], field, label) for field in ("duration_s", "breaths_per_min", "flagged_pct")}
     if clean["duration_s"] == 0 or clean["breaths_per_min"] == 0:
-        raise DataError(f"The {label}'s duration and breathing rate must be above zero.")
+        raise DataError(tr("The {label}'s duration and breathing rate must be above zero.", label=tr(label)))
     if clean["flagged_pct"] > 100:
-        raise DataError(f"The {label}'s 'flagged_pct' is a percentage, so it cannot be {clean['flagged_pct']:g}.")
+        raise DataError(tr("The {label}'s 'flagged_pct' is a percentage, so it cannot be {value:g}.", label=tr(label),
+                           value=clean["flagged_pct"]))
     posture = recording["posture"]
     if not isinstance(posture, str) or not posture.strip():
-        raise DataError(f"The {label}'s 'posture' should be a word such as 'lying', not {posture!r}.")
+        raise DataError(tr("The {label}'s 'posture' should be a word such as 'lying', not {value}.", label=tr(label),
+                           value=repr(posture)))
     clean["posture"] = posture.strip().lower()
     return clean
 
@@ -154,9 +160,9 @@ def comparison_problems(first, second, band: str = "HF") -> list[str]:
        doi:10.3389/fpubh.2017.00222
     """
     if band not in COMPARABLE_BANDS:
-        raise DataError(f"Compare recordings for the band 'HF' or 'LF', not {band!r}.")
-    a = check_recording(first, "first recording")
-    b = check_recording(second, "second recording")
+        raise DataError(tr("Compare recordings for the band 'HF' or 'LF', not {band}.", band=repr(band)))
+    a = check_recording(first, N_("first recording"))
+    b = check_recording(second, N_("second recording"))
     shorter, longer = sorted((a["duration_s"], b["duration_s"]))
     found = {
         "too short": shorter < spectral.MIN_DURATION_S[band],
@@ -189,20 +195,21 @@ def comparison_table(recordings: dict, band: str = "HF"):
     for i, one in enumerate(names):
         for other in names[i + 1:]:
             found = comparison_problems(recordings[one], recordings[other], band)
-            rows.append({"pair": f"{one} vs {other}", "problems": ", ".join(found) or "none found"})
+            rows.append({"pair": f"{one} vs {other}", "problems": ", ".join(found) or tr("none found")})
     return pd.DataFrame(rows, columns=["pair", "problems"])
 
 
 #: What each problem means, for feedback on a learner's own checklist.
 RULE_HINTS = {
-    "too short": "A recording is too short when it lasts less than ten cycles of the band's lowest frequency: "
-                 "spectral.MIN_DURATION_S[band] seconds (67 s for HF, 250 s for LF). Check the shorter one.",
-    "different length": "Lengths differ when the longer recording is more than 10 % longer than the shorter "
-                        "(longer > 1.1 x shorter).",
-    "different posture": "Compare the two posture words; ignore capitals and spaces around them with .strip().lower().",
-    "different breathing band": "Find each breathing rate's band with autonomic.breathing_band(rate), then compare "
-                                "the two bands.",
-    "too many flagged": "More than 5 % flagged intervals in either recording is a problem; exactly 5 % is not.",
+    "too short": N_("A recording is too short when it lasts less than ten cycles of the band's lowest frequency: "
+                    "spectral.MIN_DURATION_S[band] seconds (67 s for HF, 250 s for LF). Check the shorter one."),
+    "different length": N_("Lengths differ when the longer recording is more than 10 % longer than the shorter "
+                           "(longer > 1.1 x shorter)."),
+    "different posture": N_("Compare the two posture words; ignore capitals and spaces around them with "
+                            ".strip().lower()."),
+    "different breathing band": N_("Find each breathing rate's band with autonomic.breathing_band(rate), then compare "
+                                   "the two bands."),
+    "too many flagged": N_("More than 5 % flagged intervals in either recording is a problem; exactly 5 % is not."),
 }
 
 
@@ -230,21 +237,33 @@ def check_learner_checklist(func, cases, *, reveal: bool = True, name: str = "co
     for first, second, band in cases:
         got = call(func, first, second, band, name=name)
         if isinstance(got, str) or not isinstance(got, (list, tuple, set)):
-            raise CheckFailed(f"`{name}` returned {got!r}, but a list of problem words is expected "
-                              "(an empty list [] when there is no problem).",
-                              hint="Start with problems = [] and add each problem with problems.append(\"...\").")
+            raise CheckFailed(tr("`{name}` returned {got}, but a list of problem words is expected "
+                                 "(an empty list [] when there is no problem).", name=name, got=repr(got)),
+                              hint=tr("Start with problems = [] and add each problem with problems.append(\"...\")."))
         unknown = [word for word in got if word not in PROBLEMS]
         if unknown:
-            raise CheckFailed(f"`{name}` reported {unknown[0]!r}, which is not one of the problem words.",
-                              hint="Use exactly these words: " + ", ".join(f'"{p}"' for p in PROBLEMS) + ".")
+            words = ", ".join(f'"{p}"' for p in PROBLEMS)
+            raise CheckFailed(tr("`{name}` reported {word}, which is not one of the problem words.", name=name,
+                                 word=repr(unknown[0])),
+                              hint=tr("Use exactly these words: {words}.", words=words))
         expected = comparison_problems(first, second, band)
         missing = [p for p in expected if p not in got]
         extra = [p for p in PROBLEMS if p in got and p not in expected]
         if missing or extra:
             rule = (missing or extra)[0]
-            what = "missed" if missing else "reported, wrongly,"
-            case = f" for {first} and {second} (band {band})" if reveal else " on one of the hidden cases"
-            raise CheckFailed(f"`{name}` {what} the problem {rule!r}{case}.", hint=RULE_HINTS[rule])
+            if missing and reveal:
+                message = tr("`{name}` missed the problem {rule} for {first} and {second} (band {band}).", name=name,
+                             rule=repr(rule), first=str(first), second=str(second), band=band)
+            elif missing:
+                message = tr("`{name}` missed the problem {rule} on one of the hidden cases.", name=name,
+                             rule=repr(rule))
+            elif reveal:
+                message = tr("`{name}` reported, wrongly, the problem {rule} for {first} and {second} (band {band}).",
+                             name=name, rule=repr(rule), first=str(first), second=str(second), band=band)
+            else:
+                message = tr("`{name}` reported, wrongly, the problem {rule} on one of the hidden cases.", name=name,
+                             rule=repr(rule))
+            raise CheckFailed(message, hint=tr(RULE_HINTS[rule]))
         count += 1
     return count
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from course.errors import DataError
+from course.i18n import N_, format_number, tr
 from course.paths import datasets_dir
 
 #: Plausible adult NN intervals in milliseconds (240 down to 24 beats per minute).
@@ -52,9 +53,9 @@ NSRDB_FILES = {"5min": "nsrdb_nn_5min.csv", "60min": "nsrdb_nn_60min.csv"}
 
 #: Hints for a missing column, written for code: (with a suggested column, without one).
 CODE_COLUMN_HINTS = (
-    "Use read_nn_csv(path, column={suggestion!r}).",
-    "Pass the name of the column that holds the intervals in milliseconds, for example "
-    "read_nn_csv(path, column='RR').",
+    N_("Use read_nn_csv(path, column={suggestion!r})."),
+    N_("Pass the name of the column that holds the intervals in milliseconds, for example "
+       "read_nn_csv(path, column='RR')."),
 )
 _SHOW = 5  # how many bad rows to quote in a message
 _LIKELY_NAME = re.compile(r"(^|[^a-z])(rr|rri|ibi|nn|nni|interval|intervals)([^a-z]|$)", re.IGNORECASE)
@@ -129,8 +130,9 @@ def load_nsrdb_nn(length: str = "5min") -> np.ndarray:
     if length not in NSRDB_FILES:
         options = ", ".join(repr(key) for key in NSRDB_FILES)
         raise DataError(
-            f"There is no recording called {length!r}; the options are {options}.",
-            hint='For example load_nsrdb_nn("5min").',
+            tr("There is no recording called {length}; the options are {options}.", length=repr(length),
+               options=options),
+            hint=tr('For example load_nsrdb_nn("5min").'),
         )
     return read_nn_csv(datasets_dir() / NSRDB_FILES[length])
 
@@ -209,11 +211,12 @@ def _read_bytes(path: Path) -> bytes:
     name = path.name
     if not path.exists():
         raise DataError(
-            f"The file '{name}' does not exist (looked for {path.resolve()}).",
-            hint="Check the spelling and the folder; in Jupyter the path is relative to the notebook's folder.",
+            tr("The file '{name}' does not exist (looked for {path}).", name=name, path=str(path.resolve())),
+            hint=tr("Check the spelling and the folder; in Jupyter the path is relative to the notebook's folder."),
         )
     if path.is_dir():
-        raise DataError(f"'{name}' is a folder, not a file.", hint="Give the path to the CSV file inside it.")
+        raise DataError(tr("'{name}' is a folder, not a file.", name=name),
+                        hint=tr("Give the path to the CSV file inside it."))
     return path.read_bytes()
 
 
@@ -230,13 +233,14 @@ def _nn_from_bytes(raw: bytes, name: str, column: str, column_hints: tuple[str, 
 def _decode(raw: bytes, name: str) -> str:
     if not raw.strip():
         raise DataError(
-            f"The file '{name}' is empty.",
-            hint="Export the data again; the file should start with a header line such as 'nn_ms'.",
+            tr("The file '{name}' is empty.", name=name),
+            hint=tr("Export the data again; the file should start with a header line such as 'nn_ms'."),
         )
     if b"\x00" in raw[:4096] or raw[:4] == b"PK\x03\x04":
         raise DataError(
-            f"The file '{name}' is not a text (CSV) file; it may be an Excel workbook or another binary format.",
-            hint="In Excel choose File > Save As > CSV, then read the .csv file.",
+            tr("The file '{name}' is not a text (CSV) file; it may be an Excel workbook or another binary format.",
+               name=name),
+            hint=tr("In Excel choose File > Save As > CSV, then read the .csv file."),
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -244,8 +248,8 @@ def _decode(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise DataError(  # pragma: no cover - cp1252 fails only on a handful of bytes
-        f"The file '{name}' uses a text encoding the course cannot read.",
-        hint="Save it again as 'CSV UTF-8'.",
+        tr("The file '{name}' uses a text encoding the course cannot read.", name=name),
+        hint=tr("Save it again as 'CSV UTF-8'."),
     )
 
 
@@ -266,29 +270,30 @@ def _parse_rows(text: str, delimiter: str, name: str):
             rows.append((reader.line_num, fields))
     except csv.Error as exc:
         raise DataError(
-            f"The file '{name}' could not be read as a table near line {reader.line_num} ({exc}).",
-            hint="Open it in a text editor and look for stray quotation marks on that line.",
+            tr("The file '{name}' could not be read as a table near line {line} ({error}).", name=name,
+               line=reader.line_num, error=str(exc)),
+            hint=tr("Open it in a text editor and look for stray quotation marks on that line."),
         ) from None
     # Blank lines at the very end are harmless; drop them.
     while rows and not "".join(rows[-1][1]).strip():
         rows.pop()
     if not rows:
         raise DataError(
-            f"The file '{name}' has a header line but no data rows.",
-            hint="Check that the export included the intervals, one per line below the header.",
+            tr("The file '{name}' has a header line but no data rows.", name=name),
+            hint=tr("Check that the export included the intervals, one per line below the header."),
         )
     wrong = [(line, len(fields)) for line, fields in rows if fields and len(fields) != len(header)]
     if wrong:
         line, count = wrong[0]
-        hint = "Every line needs the same number of separators as the header."
+        hint = tr("Every line needs the same number of separators as the header.")
         if delimiter == "," and count > len(header):
-            hint = (
-                "If the numbers use a decimal comma (812,5), save the file with semicolons between "
+            hint = tr(
+                "If the numbers use a decimal comma (`812,5`), save the file with semicolons between "
                 "columns (Excel's 'CSV (semicolon separated)') or use decimal points."
             )
         raise DataError(
-            f"The file '{name}' could not be read as a table: line {line} has {count} field(s) "
-            f"but the header (line 1) has {len(header)}.",
+            tr("The file '{name}' could not be read as a table: line {line} has {count} field(s) "
+               "but the header (line 1) has {header}.", name=name, line=line, count=count, header=len(header)),
             hint=hint,
         )
     return header, rows
@@ -317,14 +322,15 @@ def _column_cells(header, rows, column, delimiter, name, column_hints=CODE_COLUM
     found = ", ".join(repr(h) for h in header)
     if all(_looks_numeric(h, delimiter) for h in header):
         raise DataError(
-            f"The file '{name}' has no column called {column!r}: its first line holds numbers "
-            f"({found}), so it seems to have no header line.",
-            hint=f"Add a first line with the column name, for example '{column}'.",
+            tr("The file '{name}' has no column called {column}: its first line holds numbers "
+               "({found}), so it seems to have no header line.", name=name, column=repr(column), found=found),
+            hint=tr("Add a first line with the column name, for example '{column}'.", column=column),
         )
     suggestion = _suggest_column(header, rows, column, delimiter)
     with_suggestion, without = column_hints
-    hint = with_suggestion.format(suggestion=suggestion) if suggestion else without
-    raise DataError(f"The file '{name}' has no column called {column!r}. Columns found: {found}.", hint=hint)
+    hint = tr(with_suggestion, suggestion=suggestion) if suggestion else tr(without)
+    raise DataError(tr("The file '{name}' has no column called {column}. Columns found: {found}.", name=name,
+                       column=repr(column), found=found), hint=hint)
 
 
 def _suggest_column(header, rows, column, delimiter):
@@ -345,28 +351,30 @@ def _suggest_column(header, rows, column, delimiter):
 
 
 def _quote(pairs) -> str:
-    shown = ", ".join(f"line {line}: {value!r}" for line, value in pairs[:_SHOW])
+    shown = ", ".join(tr("line {line}: {value}", line=line, value=repr(value)) for line, value in pairs[:_SHOW])
     more = len(pairs) - _SHOW
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (tr(" and {more} more", more=more) if more > 0 else "")
 
 
 def _to_numbers(cells, column, delimiter, name) -> np.ndarray:
     blank = [(line, text) for line, text in cells if not text.strip()]
     if blank:
         lines = ", ".join(str(line) for line, _ in blank[:_SHOW])
-        more = f" and {len(blank) - _SHOW} more" if len(blank) > _SHOW else ""
+        more = tr(" and {more} more", more=len(blank) - _SHOW) if len(blank) > _SHOW else ""
         raise DataError(
-            f"The file '{name}' has {len(blank)} blank cell(s) in column {column!r}, at line(s) {lines}{more}.",
-            hint="Delete those lines or fill them in; a missing beat cannot be guessed.",
+            tr("The file '{name}' has {n} blank cell(s) in column {column}, at line(s) {lines}{more}.", name=name,
+               n=len(blank), column=repr(column), lines=lines, more=more),
+            hint=tr("Delete those lines or fill them in; a missing beat cannot be guessed."),
         )
     values = [_parse_number(text, delimiter) for _, text in cells]
     bad = [(line, text) for (line, text), value in zip(cells, values) if value is None]
     if bad:
-        hint = "Remove text, units such as 'ms' and notes from the column, leaving only numbers."
+        hint = tr("Remove text, units such as 'ms' and notes from the column, leaving only numbers.")
         if delimiter == "," and any("," in text for _, text in bad):
-            hint = "Decimal commas need semicolons between columns; otherwise use decimal points."
+            hint = tr("Decimal commas need semicolons between columns; otherwise use decimal points.")
         raise DataError(
-            f"The file '{name}' has {len(bad)} value(s) in column {column!r} that are not numbers: {_quote(bad)}.",
+            tr("The file '{name}' has {n} value(s) in column {column} that are not numbers: {quoted}.", name=name,
+               n=len(bad), column=repr(column), quoted=_quote(bad)),
             hint=hint,
         )
     return np.asarray(values, dtype=float)
@@ -375,35 +383,38 @@ def _to_numbers(cells, column, delimiter, name) -> np.ndarray:
 def _check_values(values: np.ndarray, lines, column, name) -> None:
     if values.size < MIN_INTERVALS:
         raise DataError(
-            f"The file '{name}' holds only {values.size} interval(s); at least {MIN_INTERVALS} are needed.",
-            hint="Use a longer recording (HRV is usually measured over 5 minutes or more).",
+            tr("The file '{name}' holds only {n} interval(s); at least {least} are needed.", name=name,
+               n=values.size, least=MIN_INTERVALS),
+            hint=tr("Use a longer recording (HRV is usually measured over 5 minutes or more)."),
         )
     median = float(np.median(values))
     if median < SECONDS_MEDIAN_LIMIT:
         raise DataError(
-            f"The values in column {column!r} of '{name}' have a median of {median:g}: "
-            "these look like seconds; multiply by 1000 to get milliseconds.",
-            hint="The course never converts units silently; convert the column (values * 1000) and check it.",
+            tr("The values in column {column} of '{name}' have a median of {median:g}: "
+               "these look like seconds; multiply by 1000 to get milliseconds.", column=repr(column), name=name,
+               median=median),
+            hint=tr("The course never converts units silently; convert the column (values * 1000) and check it."),
         )
     low, high = PLAUSIBLE_NN_MS
     outside = [(line, _format_ms(v)) for line, v in zip(lines, values) if not low <= v <= high]
     if outside:
-        shown = ", ".join(f"line {line}: {v}" for line, v in outside[:_SHOW])
-        more = f" and {len(outside) - _SHOW} more" if len(outside) > _SHOW else ""
+        shown = ", ".join(tr("line {line}: {value}", line=line, value=v) for line, v in outside[:_SHOW])
+        more = tr(" and {more} more", more=len(outside) - _SHOW) if len(outside) > _SHOW else ""
         raise DataError(
-            f"The file '{name}' has {len(outside)} interval(s) outside {low:g}-{high:g} ms, "
-            f"the plausible range for adult NN intervals: {shown}{more}.",
-            hint="These are often missed or extra beats; correct or remove them before computing HRV.",
+            tr("The file '{name}' has {n} interval(s) outside {low:g}-{high:g} ms, "
+               "the plausible range for adult NN intervals: {shown}{more}.", name=name, n=len(outside), low=low,
+               high=high, shown=shown, more=more),
+            hint=tr("These are often missed or extra beats; correct or remove them before computing HRV."),
         )
 
 
 def _format_ms(value: float) -> str:
-    return f"{value:g} ms"
+    return format_number(value, "g") + " ms"
 
 
 # --- small published tables ------------------------------------------------------
 
-_KINDS = {"text": "text", "integer": "whole numbers", "number": "numbers"}
+_KINDS = {"text": N_("text"), "integer": N_("whole numbers"), "number": N_("numbers")}
 
 
 def read_table(path, columns: dict[str, str]):
@@ -418,16 +429,17 @@ def read_table(path, columns: dict[str, str]):
 
     path = Path(path)
     if not path.exists():
-        raise DataError(f"The file {path.name} is missing from {path.parent}.",
-                        hint="Restore it from the course repository (git checkout -- datasets/).")
+        raise DataError(tr("The file {name} is missing from {folder}.", name=path.name, folder=str(path.parent)),
+                        hint=tr("Restore it from the course repository (git checkout -- datasets/)."))
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path.name} could not be read as a CSV table: {exc}") from None
+        raise DataError(tr("{name} could not be read as a CSV table: {error}", name=path.name, error=str(exc))) from None
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise DataError(f"{path.name} lacks the column(s) {', '.join(missing)}; "
-                        f"it has {', '.join(table.columns)}.")
+        missing, present = ", ".join(missing), ", ".join(table.columns)
+        raise DataError(tr("{name} lacks the column(s) {missing}; it has {present}.", name=path.name,
+                           missing=missing, present=present))
     for column, kind in columns.items():
         if kind == "text":
             continue
@@ -438,7 +450,8 @@ def read_table(path, columns: dict[str, str]):
             bad = pd.concat([bad, cells[numbers.notna() & (numbers % 1 != 0)]])
         if len(bad):
             line = int(bad.index[0]) + 2  # header is line 1
-            raise DataError(f"{path.name}, line {line}: column '{column}' should hold {_KINDS[kind]}, "
-                            f"not {bad.iloc[0]!r}.")
+            raise DataError(tr("{name}, line {line}: column '{column}' should hold {kind}, not {value}.",
+                               name=path.name, line=line, column=column, kind=tr(_KINDS[kind]),
+                               value=repr(bad.iloc[0])))
         table[column] = numbers.astype("Int64") if kind == "integer" else numbers.astype(float)
     return table

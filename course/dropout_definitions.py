@@ -32,14 +32,16 @@ import textwrap
 
 import pandas as pd
 
+from .i18n import N_, tr
+
 
 #: The stages of the SIMULATED flow, in order, with plain-language labels.
 STAGES = {
-    "randomised": "randomised",
-    "started": "attended session 1",
-    "mid_treatment": "reached mid-treatment",
-    "completed": "completed the planned sessions",
-    "assessed": "gave the post-treatment assessment",
+    "randomised": N_("randomised"),
+    "started": N_("attended session 1"),
+    "mid_treatment": N_("reached mid-treatment"),
+    "completed": N_("completed the planned sessions"),
+    "assessed": N_("gave the post-treatment assessment"),
 }
 
 #: Default losses (per cent) of the demo. Only the first two are from a study:
@@ -57,11 +59,13 @@ DEFAULTS = {
 }
 
 #: The four definitions compared in the demo: label -> (numerator, denominator) description.
-DEFINITIONS = {
-    "did not start treatment": "randomised but never attended session 1, out of all randomised",
-    "did not complete treatment (of those randomised)": "did not complete the planned sessions, out of all randomised",
-    "did not complete treatment (of those who started)": "started but did not complete, out of those who started",
-    "missed the post-treatment assessment": "gave no post-treatment assessment, out of all randomised",
+DEFINITIONS = {  # keys and values are shown through tr() (the keys stay English in code)
+    N_("did not start treatment"): N_("randomised but never attended session 1, out of all randomised"),
+    N_("did not complete treatment (of those randomised)"): N_("did not complete the planned sessions, out of all "
+                                                              "randomised"),
+    N_("did not complete treatment (of those who started)"): N_("started but did not complete, out of those who "
+                                                               "started"),
+    N_("missed the post-treatment assessment"): N_("gave no post-treatment assessment, out of all randomised"),
 }
 
 
@@ -70,16 +74,17 @@ def _count(name: str, value) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number of people, not {value!r}.") from None
+        raise ValueError(tr("{name} must be a number of people, not {value}.", name=name, value=repr(value))) from None
     if math.isnan(number) or number < 0 or number != int(number):
-        raise ValueError(f"{name} must be a whole number of people, zero or more (got {value!r}).")
+        raise ValueError(tr("{name} must be a whole number of people, zero or more (got {value}).", name=name,
+                            value=repr(value)))
     return int(number)
 
 
 def _share(count: int, of: int, of_name: str) -> float:
     if of == 0:
-        raise ValueError(f"{of_name} is zero, so there is nobody to take a percentage of: "
-                         "a dropout percentage is undefined here.")
+        raise ValueError(tr("{name} is zero, so there is nobody to take a percentage of: "
+                            "a dropout percentage is undefined here.", name=of_name))
     return 100.0 * count / of
 
 
@@ -111,7 +116,7 @@ def dropout_pct(n_randomised, n_completed) -> float:
     """
     n_randomised, n_completed = _count("n_randomised", n_randomised), _count("n_completed", n_completed)
     if n_completed > n_randomised:
-        raise ValueError("More people completed than were randomised; check the two counts.")
+        raise ValueError(tr("More people completed than were randomised; check the two counts."))
     return _share(n_randomised - n_completed, n_randomised, "n_randomised")
 
 
@@ -141,7 +146,7 @@ def pretreatment_dropout_pct(n_randomised, n_started) -> float:
     """
     n_randomised, n_started = _count("n_randomised", n_randomised), _count("n_started", n_started)
     if n_started > n_randomised:
-        raise ValueError("More people started than were randomised; check the two counts.")
+        raise ValueError(tr("More people started than were randomised; check the two counts."))
     return _share(n_randomised - n_started, n_randomised, "n_randomised")
 
 
@@ -171,7 +176,7 @@ def during_treatment_dropout_pct(n_started, n_completed) -> float:
     """
     n_started, n_completed = _count("n_started", n_started), _count("n_completed", n_completed)
     if n_completed > n_started:
-        raise ValueError("More people completed than started; check the two counts.")
+        raise ValueError(tr("More people completed than started; check the two counts."))
     return _share(n_started - n_completed, n_started, "n_started")
 
 
@@ -193,7 +198,8 @@ def split_dropout_pct(n_randomised, n_started, n_completed) -> tuple[float, floa
 def _keep(n: int, lost_pct: float, name: str) -> int:
     """People left after losing ``lost_pct`` per cent of ``n``, rounded half up to whole people."""
     if not 0 <= float(lost_pct) <= 100:
-        raise ValueError(f"{name} must be a percentage between 0 and 100 (got {lost_pct!r}).")
+        raise ValueError(tr("{name} must be a percentage between 0 and 100 (got {value}).", name=name,
+                            value=repr(lost_pct)))
     return int(math.floor(n * (1 - float(lost_pct) / 100) + 0.5))
 
 
@@ -264,8 +270,8 @@ def definition_table(flow: dict[str, int]) -> pd.DataFrame:
     n, started, completed, assessed = flow["randomised"], flow["started"], flow["completed"], flow["assessed"]
     rows = [(n - started, n), (n - completed, n), (started - completed, started), (n - assessed, n)]
     return pd.DataFrame({
-        "definition": list(DEFINITIONS),
-        "counted_as": list(DEFINITIONS.values()),
+        "definition": [tr(label) for label in DEFINITIONS],
+        "counted_as": [tr(text) for text in DEFINITIONS.values()],
         "dropouts": [r[0] for r in rows],
         "out_of": [r[1] for r in rows],
         "dropout_pct": [100.0 * r[0] / r[1] if r[1] else float("nan") for r in rows],
@@ -296,16 +302,20 @@ def describe_lewis_plot(table: pd.DataFrame, overall_pct: float = 16) -> str:
     """Alt text for :func:`plot_lewis_table3`, written from the rows it shows."""
     low, high = table.iloc[0], table.iloc[-1]
     controls = table[table["course_grouping"] == CONTROL_GROUPING]
-    control_text = "; ".join(f"{r.therapy} {r.dropout_pct:.0f}% ({r.ci_low_pct:.0f}-{r.ci_high_pct:.0f})"
+    control_text = "; ".join(tr("{therapy} {pct:.0f}% ({low:.0f}-{high:.0f})", therapy=r.therapy, pct=r.dropout_pct,
+                                low=r.ci_low_pct, high=r.ci_high_pct)
                              for r in controls.itertuples())
     named = table.set_index("abbreviation")
     picks = [a for a in ("PE", "CPT", "CBT", "PCT") if a in named.index]
-    pick_text = ", ".join(f"{named.loc[a, 'therapy']} {named.loc[a, 'dropout_pct']:.0f}%" for a in picks)
-    return (f"Dot-and-interval chart of pooled dropout with 95% confidence intervals for the {len(table)} "
-            f"therapies and control conditions with at least {int(table['k_studies'].min())} studies in "
-            f"Lewis 2020 Table 3, sorted from {low.therapy} ({low.dropout_pct:.0f}%) to {high.therapy} "
-            f"({high.dropout_pct:.0f}%). Selected therapies: {pick_text}. Control arms, marked with squares: "
-            f"{control_text}. A dashed line marks the overall pooled dropout of {overall_pct:.0f}%.")
+    pick_text = ", ".join(tr("{therapy} {pct:.0f}%", therapy=named.loc[a, "therapy"], pct=named.loc[a, "dropout_pct"])
+                          for a in picks)
+    return tr("Dot-and-interval chart of pooled dropout with 95% confidence intervals for the {n} "
+              "therapies and control conditions with at least {k} studies in "
+              "Lewis 2020 Table 3, sorted from {low} ({low_pct:.0f}%) to {high} "
+              "({high_pct:.0f}%). Selected therapies: {picks}. Control arms, marked with squares: "
+              "{controls}. A dashed line marks the overall pooled dropout of {overall:.0f}%.", n=len(table),
+              k=int(table["k_studies"].min()), low=low.therapy, low_pct=low.dropout_pct, high=high.therapy,
+              high_pct=high.dropout_pct, picks=pick_text, controls=control_text, overall=overall_pct)
 
 
 def plot_lewis_table3(table: pd.DataFrame | None = None, overall_pct: float = 16):
@@ -329,12 +339,13 @@ def plot_lewis_table3(table: pd.DataFrame | None = None, overall_pct: float = 16
     ax.axvline(overall_pct, color=plotting.PALETTE["black"], linestyle="--", linewidth=1)
     ax.set_yticks(list(y), [f"{r.therapy} (k={r.k_studies})" for r in table.itertuples()], fontsize=8.5)
     ax.set_xlim(0, 55)
-    ax.set_xlabel("Dropout, % of people in the arm (pooled mean and 95% CI)")
-    ax.plot([], [], "o", color=plotting.PALETTE["blue"], label="therapy")
-    ax.plot([], [], "s", color=plotting.PALETTE["vermillion"], mfc="white", label="control arm (no active therapy)")
-    ax.plot([], [], "--", color=plotting.PALETTE["black"], label=f"all therapies pooled: {overall_pct:.0f}%")
+    ax.set_xlabel(tr("Dropout, % of people in the arm (pooled mean and 95% CI)"))
+    ax.plot([], [], "o", color=plotting.PALETTE["blue"], label=tr("therapy"))
+    ax.plot([], [], "s", color=plotting.PALETTE["vermillion"], mfc="white", label=tr("control arm (no active therapy)"))
+    ax.plot([], [], "--", color=plotting.PALETTE["black"],
+            label=tr("all therapies pooled: {pct:.0f}%", pct=overall_pct))
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
-    ax.set_title("Dropout by therapy in RCTs for adult PTSD (Lewis et al. 2020, Table 3)", fontsize=10)
+    ax.set_title(tr("Dropout by therapy in RCTs for adult PTSD (Lewis et al. 2020, Table 3)"), fontsize=10)
     ax.grid(axis="y", alpha=0)
     fig.tight_layout()
     return fig
@@ -353,11 +364,14 @@ def describe_headline_plot(table: pd.DataFrame) -> str:
     """Alt text for :func:`plot_headline_estimates`, written from the rows it shows."""
     low, high = table.iloc[0], table.iloc[-1]
     near_half = table[table["dropout_pct"] >= 35]
-    near_text = "; ".join(f"{r.population} {r.dropout_pct:g}% ({r.source_key})" for r in near_half.itertuples())
-    return (f"Dot chart of {len(table)} published dropout figures, from {low.dropout_pct:g}% "
-            f"({low.population}, {low.source_key}) to {high.dropout_pct:g}% ({high.population}, "
-            f"{high.source_key}); {int(table['ci_low_pct'].notna().sum())} have a 95% confidence interval. "
-            f"Figures of 35% or more: {near_text}. A dotted line marks 50%.")
+    near_text = "; ".join(tr("{population} {pct:g}% ({key})", population=r.population, pct=r.dropout_pct,
+                             key=r.source_key) for r in near_half.itertuples())
+    return tr("Dot chart of {n} published dropout figures, from {low_pct:g}% "
+              "({low}, {low_key}) to {high_pct:g}% ({high}, "
+              "{high_key}); {with_ci} have a 95% confidence interval. "
+              "Figures of 35% or more: {near}. A dotted line marks 50%.", n=len(table), low_pct=low.dropout_pct,
+              low=low.population, low_key=low.source_key, high_pct=high.dropout_pct, high=high.population,
+              high_key=high.source_key, with_ci=int(table["ci_low_pct"].notna().sum()), near=near_text)
 
 
 def plot_headline_estimates(table: pd.DataFrame | None = None):
@@ -375,16 +389,17 @@ def plot_headline_estimates(table: pd.DataFrame | None = None):
             ax.plot([row.ci_low_pct, row.ci_high_pct], [i, i], color=colour, linewidth=1.4)
         ax.plot(row.dropout_pct, i, "o" if pooled else "D", color=colour, markersize=6)
         right = row.dropout_pct if math.isnan(row.ci_high_pct) else max(row.dropout_pct, row.ci_high_pct)
-        ax.text(right + 1.2, i, f"{row.dropout_pct:g}%", va="center", fontsize=8)
+        ax.text(right + 1.2, i, tr("{pct:g}%", pct=row.dropout_pct), va="center", fontsize=8)
     ax.axvline(50, color=plotting.PALETTE["black"], linestyle=":", linewidth=1.2)
     ax.set_yticks(range(len(table)), list(table["label"]), fontsize=8)
     ax.set_xlim(0, 60)
-    ax.set_xlabel("Dropout (%)")
-    ax.plot([], [], "o", color=plotting.PALETTE["blue"], label="pooled over many studies or people")
-    ax.plot([], [], "D", color=plotting.PALETTE["orange"], label="pooled arms of one group's trials, or an older broad review")
+    ax.set_xlabel(tr("Dropout (%)"))
+    ax.plot([], [], "o", color=plotting.PALETTE["blue"], label=tr("pooled over many studies or people"))
+    ax.plot([], [], "D", color=plotting.PALETTE["orange"],
+            label=tr("pooled arms of one group's trials, or an older broad review"))
     ax.plot([], [], ":", color=plotting.PALETTE["black"], label="50%")
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
-    ax.set_title("Headline dropout figures from the published literature", fontsize=10)
+    ax.set_title(tr("Headline dropout figures from the published literature"), fontsize=10)
     ax.grid(axis="y", alpha=0)
     fig.tight_layout()
     return fig

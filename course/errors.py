@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import sys
 
+from .i18n import N_, tr
+
 
 class CourseError(Exception):
     """Base class for problems the course explains in plain language."""
 
-    heading = "Problem"
+    heading = N_("Problem")
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
@@ -24,30 +26,32 @@ class CourseError(Exception):
 
     def __str__(self) -> str:
         if self.hint:
-            return f"{self.message}\nHint: {self.hint}"
+            return self.message + "\n" + tr("Hint: {hint}", hint=self.hint)
         return self.message
 
     def _render_traceback_(self) -> list[str]:
         """What IPython prints instead of a traceback (a list of lines)."""
-        return [f"{self.heading}: {line}" if i == 0 else line for i, line in enumerate(str(self).splitlines())]
+        heading = tr(self.heading)
+        return [tr("{heading}: {line}", heading=heading, line=line) if i == 0 else line
+                for i, line in enumerate(str(self).splitlines())]
 
 
 class DataError(CourseError, ValueError):
     """A data file or array that cannot be used as it is."""
 
-    heading = "Data problem"
+    heading = N_("Data problem")
 
 
 class CheckFailed(CourseError, AssertionError):
     """A learner's answer that does not pass a check yet."""
 
-    heading = "Not yet"
+    heading = N_("Not yet")
 
 
 class NotAttempted(CheckFailed):
     """The exercise still holds its stub."""
 
-    heading = "Not answered yet"
+    heading = N_("Not answered yet")
 
 
 class StubStillThere(NotAttempted, NotImplementedError):
@@ -72,10 +76,11 @@ def explained_on_the_command_line(main):
         try:
             return main(*args, **kwargs)
         except CourseError as exc:
-            print(f"{exc.heading}: {exc}", file=sys.stderr)
+            print(tr("{heading}: {line}", heading=tr(exc.heading), line=str(exc)), file=sys.stderr)
         except OSError as exc:
             where = f": {exc.filename}" if exc.filename else ""
-            print(f"Problem: could not read or write a file ({exc.strerror or exc}{where}).", file=sys.stderr)
+            print(tr("Problem: could not read or write a file ({error}{where}).", error=str(exc.strerror or exc),
+                     where=where), file=sys.stderr)
         return 1
 
     return run

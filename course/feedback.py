@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CheckFailed, NotAttempted, StubStillThere
+from .i18n import N_, tr
 
 #: The line of the student version's stub that stands where the answer goes (see :func:`not_answered`).
 STUB_CALL = "feedback.not_answered()"
@@ -26,9 +27,10 @@ STUB_CALL = "feedback.not_answered()"
 #: Setup cell imports ``feedback`` from ``course``, so the stub needs no import of its own.
 CODE_STUB = f"# YOUR CODE HERE: replace the next line with your answer\n{STUB_CALL}"
 #: What the stub prints when an unanswered answer cell runs.
-STUB_LINE = "Write your answer here, then run the check below."
-STUB_HINT = (f"Replace the line `{STUB_CALL}` in the answer cell with your code, run that cell, "
-             "then run this one again.")
+STUB_LINE = N_("Write your answer here, then run the check below.")
+STUB_HINT = N_("Replace the line `feedback.not_answered()` in the answer cell with your code, run that cell, "
+               "then run this one again.")
+assert STUB_CALL in STUB_HINT
 
 
 def not_answered() -> None:
@@ -49,57 +51,59 @@ def not_answered() -> None:
     """
     caller = sys._getframe(1).f_code
     if caller.co_name == "<module>":
-        print(STUB_LINE)
+        print(tr(STUB_LINE))
         return
-    raise StubStillThere(f"You have not written `{caller.co_name}` yet.", hint=STUB_HINT)
+    raise StubStillThere(tr("You have not written `{name}` yet.", name=caller.co_name), hint=tr(STUB_HINT))
 
 
 def call(func: Callable, *args: Any, name: str | None = None) -> Any:
     """Call a learner's function and turn any crash into a plain explanation."""
-    name = name or getattr(func, "__name__", "your function")
+    name = name or getattr(func, "__name__", tr("your function"))
     if not callable(func):
-        raise CheckFailed(f"`{name}` should be a function, but it is a {type(func).__name__}.",
-                          hint="Run the cell where the function is defined with `def`.")
+        raise CheckFailed(tr("`{name}` should be a function, but it is a {kind}.", name=name, kind=type(func).__name__),
+                          hint=tr("Run the cell where the function is defined with `def`."))
     try:
         return func(*args)
     except NotImplementedError:  # the stub (course or nbgrader's own), or a learner's "not yet"
-        raise NotAttempted(f"You have not written `{name}` yet.", hint=STUB_HINT) from None
+        raise NotAttempted(tr("You have not written `{name}` yet.", name=name), hint=tr(STUB_HINT)) from None
     except NotAttempted:
         raise
     except Exception as exc:  # any learner error becomes a sentence
-        raise CheckFailed(f"`{name}` stopped with an error: {type(exc).__name__}: {exc}",
-                          hint="Run the cell with your function on a small list of numbers to see where it fails.") from None
+        raise CheckFailed(tr("`{name}` stopped with an error: {kind}: {error}", name=name, kind=type(exc).__name__,
+                             error=str(exc)),
+                          hint=tr("Run the cell with your function on a small list of numbers to see where it fails.")) from None
 
 
 def answer(name: str, namespace: dict) -> Any:
     """The learner's variable ``name`` from ``namespace`` (pass ``globals()``), or a plain explanation."""
     if name not in namespace:
-        raise NotAttempted(f"There is no `{name}` yet.",
-                           hint=f"Run the answer cell above; it should create `{name}`. " + STUB_HINT)
+        raise NotAttempted(tr("There is no `{name}` yet.", name=name),
+                           hint=tr("Run the answer cell above; it should create `{name}`.", name=name) + " " + tr(STUB_HINT))
     return namespace[name]
 
 
 def as_number(value: Any, name: str) -> float:
     """The learner's result as a float, or a plain explanation of why it is not a number."""
     if value is None:
-        raise CheckFailed(f"`{name}` returned nothing (None).",
-                          hint="End your function with a `return` line that gives back the result.")
+        raise CheckFailed(tr("`{name}` returned nothing (None).", name=name),
+                          hint=tr("End your function with a `return` line that gives back the result."))
     if isinstance(value, (bool, np.bool_)):
-        raise CheckFailed(f"`{name}` returned True/False, but a number is expected.")
+        raise CheckFailed(tr("`{name}` returned True/False, but a number is expected.", name=name))
     if isinstance(value, (str, bytes)):
-        raise CheckFailed(f"`{name}` returned the text {value!r}, but a number is expected.",
-                          hint="Return the number itself, not a sentence or a formatted string.")
+        raise CheckFailed(tr("`{name}` returned the text {value}, but a number is expected.", name=name, value=repr(value)),
+                          hint=tr("Return the number itself, not a sentence or a formatted string."))
     array = np.asarray(value)
     if array.size != 1:
-        raise CheckFailed(f"`{name}` returned {array.size} values, but a single number is expected.",
-                          hint="Summarise the whole series into one number (for example with np.mean).")
+        raise CheckFailed(tr("`{name}` returned {n} values, but a single number is expected.", name=name, n=array.size),
+                          hint=tr("Summarise the whole series into one number (for example with np.mean)."))
     try:
         number = float(array.reshape(()))
     except (TypeError, ValueError):
-        raise CheckFailed(f"`{name}` returned a {type(value).__name__}, but a number is expected.") from None
+        raise CheckFailed(tr("`{name}` returned a {kind}, but a number is expected.", name=name,
+                             kind=type(value).__name__)) from None
     if math.isnan(number):
-        raise CheckFailed(f"`{name}` returned NaN (not a number).",
-                          hint="Check for a division by zero or an empty selection.")
+        raise CheckFailed(tr("`{name}` returned NaN (not a number).", name=name),
+                          hint=tr("Check for a division by zero or an empty selection."))
     return number
 
 
@@ -111,13 +115,18 @@ def check_value(func: Callable, args: Sequence[Any], expected: float, *, name: s
     ``reveal=False`` hides the expected value (use it in hidden tests and
     wherever the value would give the answer away).
     """
-    name = name or getattr(func, "__name__", "your function")
+    name = name or getattr(func, "__name__", tr("your function"))
     got = as_number(call(func, *args, name=name), name)
     if not math.isclose(got, expected, rel_tol=rel, abs_tol=abs_tol):
         unit_text = f" {unit}" if unit else ""
         shown = ", ".join(_short(a) for a in args)
-        message = f"`{name}({shown})` gave {got:.6g}{unit_text}"
-        message += f", but the expected value is {expected:.6g}{unit_text}." if reveal else ", which is not the expected value."
+        called = f"{name}({shown})"
+        if reveal:
+            message = tr("`{call}` gave {got:.6g}{unit}, but the expected value is {expected:.6g}{unit}.",
+                         call=called, got=got, expected=expected, unit=unit_text)
+        else:
+            message = tr("`{call}` gave {got:.6g}{unit}, which is not the expected value.",
+                         call=called, got=got, unit=unit_text)
         raise CheckFailed(message, hint=hint)
     return got
 
@@ -144,15 +153,16 @@ def check_own_work(func: Callable, forbidden: Iterable[str], *, name: str | None
     """
     import inspect
 
-    name = name or getattr(func, "__name__", "your function")
+    name = name or getattr(func, "__name__", tr("your function"))
     try:
         source = inspect.getsource(func)
     except (OSError, TypeError):
         return
     used = [word for word in forbidden if word in source]
     if used:
-        raise CheckFailed(f"`{name}` uses {', '.join(f'`{w}`' for w in used)}, which does the whole job for you.",
-                          hint="This exercise asks you to write the formula yourself with NumPy.")
+        listed = ", ".join(f"`{w}`" for w in used)
+        raise CheckFailed(tr("`{name}` uses {used}, which does the whole job for you.", name=name, used=listed),
+                          hint=tr("This exercise asks you to write the formula yourself with NumPy."))
 
 
 def check_raises(func: Callable, args: Sequence[Any], *, problem: str, name: str | None = None,
@@ -163,30 +173,34 @@ def check_raises(func: Callable, args: Sequence[Any], *, problem: str, name: str
     "an answer of 7"). With ``need_message=True`` the error must also carry a
     sentence of a few words. Returns the learner's message.
     """
-    name = name or getattr(func, "__name__", "your function")
+    name = name or getattr(func, "__name__", tr("your function"))
     if not callable(func):
-        raise CheckFailed(f"`{name}` should be a function, but it is a {type(func).__name__}.")
+        raise CheckFailed(tr("`{name}` should be a function, but it is a {kind}.", name=name, kind=type(func).__name__))
     try:
         result = func(*args)
     except NotImplementedError:
-        raise NotAttempted(f"You have not written `{name}` yet.", hint=STUB_HINT) from None
+        raise NotAttempted(tr("You have not written `{name}` yet.", name=name), hint=tr(STUB_HINT)) from None
     except ValueError as exc:
         message = str(exc).strip()
         if need_message and len(message.split()) < 3:
-            raise CheckFailed(f"`{name}` raised a ValueError for {problem}, but its message ({message!r}) does not "
-                              "explain the problem.",
-                              hint=hint or 'Write a sentence, e.g. raise ValueError("Item 2 is 7, but answers run '
-                                           'from 0 to 6.")') from None
+            raise CheckFailed(tr("`{name}` raised a ValueError for {problem}, but its message ({message}) does not "
+                                 "explain the problem.", name=name, problem=problem, message=repr(message)),
+                              hint=hint or tr('Write a sentence, e.g. raise ValueError("Item 2 is 7, but answers run '
+                                              'from 0 to 6.")')) from None
         return message
     except ZeroDivisionError:
-        raise CheckFailed(f"`{name}` divided by zero for {problem} and crashed; it should raise a ValueError instead.",
-                          hint=hint) from None
+        raise CheckFailed(tr("`{name}` divided by zero for {problem} and crashed; it should raise a ValueError instead.",
+                             name=name, problem=problem), hint=hint) from None
     except Exception as exc:  # any other error is the wrong kind
-        raise CheckFailed(f"`{name}` stopped with {type(exc).__name__} for {problem}; it should raise a ValueError"
-                          + (" with a sentence saying what is wrong." if need_message else "."),
-                          hint=hint or "Check the input yourself first, then `raise ValueError(\"...\")`.") from None
-    raise CheckFailed(f"`{name}` accepted {problem} and returned {result!r}; it should refuse it with a ValueError.",
-                      hint=hint)
+        if need_message:
+            message = tr("`{name}` stopped with {kind} for {problem}; it should raise a ValueError with a sentence "
+                         "saying what is wrong.", name=name, kind=type(exc).__name__, problem=problem)
+        else:
+            message = tr("`{name}` stopped with {kind} for {problem}; it should raise a ValueError.",
+                         name=name, kind=type(exc).__name__, problem=problem)
+        raise CheckFailed(message, hint=hint or tr("Check the input yourself first, then `raise ValueError(\"...\")`.")) from None
+    raise CheckFailed(tr("`{name}` accepted {problem} and returned {result}; it should refuse it with a ValueError.",
+                         name=name, problem=problem, result=repr(result)), hint=hint)
 
 
 def part_of(func: Callable, index: int, part_name: str, size: int = 2) -> Callable:
@@ -196,28 +210,28 @@ def part_of(func: Callable, index: int, part_name: str, size: int = 2) -> Callab
     after checking that ``split`` returned ``size`` numbers; a wrong shape
     becomes a sentence, and an untouched stub is still "not answered yet".
     """
-    name = getattr(func, "__name__", "your function")
+    name = getattr(func, "__name__", tr("your function"))
 
     def one_part(*args):
         result = func(*args)
         if not isinstance(result, (tuple, list)) or len(result) != size:
-            raise TypeError(f"`{name}` should return {size} numbers, as in `return first, second`, "
-                            f"but it returned {result!r}")
+            raise TypeError(tr("`{name}` should return {size} numbers, as in `return first, second`, "
+                               "but it returned {result}", name=name, size=size, result=repr(result)))
         return result[index]
 
-    one_part.__name__ = f"{part_name} part of {name}"
+    one_part.__name__ = tr("{part} part of {name}", part=part_name, name=name)
     return one_part
 
 
 def passed(message: str) -> None:
     """Tell the learner a check passed."""
-    print(f"Well done: {message}")
+    print(tr("Well done: {message}", message=message))
 
 
 def _short(value: Any) -> str:
     """A compact text version of an argument for a feedback message."""
     if isinstance(value, (list, tuple, np.ndarray)) and len(value) > 6:
-        return f"<{len(value)} values>"
+        return tr("<{n} values>", n=len(value))
     if isinstance(value, np.ndarray):
         return repr(value.tolist())
     return repr(value)

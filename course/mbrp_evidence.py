@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from . import content
+from .i18n import N_, format_number, tr
 
 #: The content file of the claim-verdict exercise.
 CLAIMS_FILE = "mbrp_claims.toml"
@@ -150,8 +151,8 @@ def forest_plot(estimates: pd.DataFrame | None = None):
     from . import plotting
 
     table = effect_estimates() if estimates is None else estimates
-    scales = [("SMD", "Standardised mean difference (negative = less with mindfulness)", 0.0),
-              ("odds ratio", "Odds ratio, log scale (below 1 = lower odds with MBRP)", 1.0)]
+    scales = [("SMD", tr("Standardised mean difference (negative = less with mindfulness)"), 0.0),
+              ("odds ratio", tr("Odds ratio, log scale (below 1 = lower odds with MBRP)"), 1.0)]
     counts = [int((table["scale"] == s).sum()) for s, *_ in scales]
     fig, axes = plt.subplots(2, 1, figsize=(8.0, 1.3 + 0.55 * sum(counts)),
                              gridspec_kw={"height_ratios": [max(c, 1) for c in counts]})
@@ -164,7 +165,8 @@ def forest_plot(estimates: pd.DataFrame | None = None):
             colour = colours.get(row.source, plotting.PALETTE["black"])
             ax.plot([row.ci_low, row.ci_high], [yi, yi], color=colour, linewidth=2)
             ax.plot(row.estimate, yi, markers.get(row.source, "D"), color=colour, markersize=7)
-            ax.annotate(f"{_num(row.estimate)} ({_num(row.ci_low)} to {_num(row.ci_high)})", (1.02, yi),
+            ax.annotate(tr("{estimate} ({low} to {high})", estimate=_num(row.estimate), low=_num(row.ci_low),
+                           high=_num(row.ci_high)), (1.02, yi),
                         xycoords=("axes fraction", "data"), va="center", fontsize=8.5)
         ax.axvline(null, color=plotting.PALETTE["black"], linestyle="--", linewidth=1)
         ax.set_yticks(y, [f"{r.outcome}\n{_author(r.source)}: {r.certainty}" for r in rows.itertuples()],
@@ -176,18 +178,18 @@ def forest_plot(estimates: pd.DataFrame | None = None):
             ax.set_xscale("log")
             ax.set_xlim(0.3, 3.2)
             ticks = [0.4, 0.6, 1.0, 1.6, 2.5]
-            ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+            ax.set_xticks(ticks, [format_number(t, "g") for t in ticks])
             ax.minorticks_off()
         else:
             ax.set_xlim(-1.35, 0.75)
-    fig.suptitle("Separate outcomes on separate scales, not pooled", fontsize=11, fontweight="bold")
+    fig.suptitle(tr("Separate outcomes on separate scales, not pooled"), fontsize=11, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
 def _num(value: float) -> str:
     """Two decimals with a true minus sign, as printed in the figure."""
-    return f"{value:.2f}".replace("-", "\u2212")
+    return format_number(value, ".2f").replace("-", "\u2212")
 
 
 def _author(source: str) -> str:
@@ -203,8 +205,20 @@ def describe_forest(estimates: pd.DataFrame | None = None) -> str:
         items = []
         for r in rows.itertuples():
             crosses = r.ci_low <= null <= r.ci_high
-            items.append(f"{r.outcome.lower()} ({_author(r.source)}) {r.estimate:g}, 95% CI {r.ci_low:g} to "
-                         f"{r.ci_high:g}, {'crossing' if crosses else 'not crossing'} {null:g}")
-        parts.append(f"{scale} panel: " + "; ".join(items))
-    return ("Forest-style chart of published estimates with 95% confidence intervals, in two panels and not "
-            "pooled. " + ". ".join(parts) + ".")
+            fields = dict(outcome=r.outcome.lower(), author=_author(r.source), estimate=r.estimate, low=r.ci_low,
+                          high=r.ci_high, null=null)
+            if crosses:
+                items.append(tr("{outcome} ({author}) {estimate:g}, 95% CI {low:g} to {high:g}, crossing {null:g}",
+                                **fields))
+            else:
+                items.append(tr("{outcome} ({author}) {estimate:g}, 95% CI {low:g} to {high:g}, not crossing "
+                                "{null:g}", **fields))
+        listed = "; ".join(items)
+        parts.append(tr("{scale} panel: {items}", scale=tr(_SCALE_NAMES[scale]), items=listed))
+    panels = ". ".join(parts)
+    return tr("Forest-style chart of published estimates with 95% confidence intervals, in two panels and not "
+              "pooled. {panels}.", panels=panels)
+
+
+#: How each scale is named in the alt text.
+_SCALE_NAMES = {"SMD": N_("SMD"), "odds ratio": N_("odds ratio")}

@@ -29,12 +29,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.errors import DataError
+from course.i18n import N_, tr
 
 #: Phrases used in the ``where`` column of :func:`compare_with_norms`.
-WITHIN = "within the published range"
-ABOVE = "above the published range"
-BELOW = "below the published range"
-NO_RANGE = "no range published"
+#: (:func:`where_in_range` returns them in English; the table shows them in the learner's language.)
+WITHIN = N_("within the published range")
+ABOVE = N_("above the published range")
+BELOW = N_("below the published range")
+NO_RANGE = N_("no range published")
 
 COLUMNS = ["metric", "value", "norm_mean", "norm_sd", "range_low", "range_high", "where"]
 
@@ -171,8 +173,8 @@ def compare_with_norms(metrics: dict) -> pd.DataFrame:
     """
     if not isinstance(metrics, dict):
         raise DataError(
-            "compare_with_norms needs a dictionary of metrics, such as the result of time_domain().",
-            hint="For example compare_with_norms(time_domain(nn)).",
+            tr("compare_with_norms needs a dictionary of metrics, such as the result of time_domain()."),
+            hint=tr("For example compare_with_norms(time_domain(nn))."),
         )
     rows = []
     for norm in NORMS:
@@ -184,7 +186,8 @@ def compare_with_norms(metrics: dict) -> pd.DataFrame:
         except (TypeError, ValueError):
             value = math.nan
         if not math.isfinite(value) or isinstance(raw, (str, bool)):
-            raise DataError(f"The value for {norm.metric!r} is {raw!r}, not a number.")
+            raise DataError(tr("The value for {metric} is {value}, not a number.", metric=repr(norm.metric),
+                               value=repr(raw)))
         rows.append(
             {
                 "metric": norm.metric,
@@ -193,7 +196,7 @@ def compare_with_norms(metrics: dict) -> pd.DataFrame:
                 "norm_sd": norm.sd,
                 "range_low": math.nan if norm.low is None else norm.low,
                 "range_high": math.nan if norm.high is None else norm.high,
-                "where": where_in_range(value, norm),
+                "where": tr(where_in_range(value, norm)),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)

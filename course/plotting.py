@@ -25,6 +25,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
+from .i18n import tr
+
 # Okabe–Ito palette (black omitted from the cycle; used for text and axes).
 PALETTE = {
     "blue": "#0072B2",
@@ -72,7 +74,7 @@ class AltFigure:
         caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
         figure = (f'<figure style="margin:0"><img src="data:image/png;base64,{encoded}" '
                   f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%"/>{caption}</figure>')
-        return {"text/html": figure, "image/png": encoded, "text/plain": f"[Figure] {self.alt}"}
+        return {"text/html": figure, "image/png": encoded, "text/plain": tr("[Figure] {alt}", alt=self.alt)}
 
 
 def render(fig, alt: str, caption: str | None = None, close: bool = True) -> AltFigure:
@@ -128,17 +130,18 @@ def tachogram(nn_ms, ax=None, label: str | None = None):
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(t, nn, label=label)
-    ax.set_xlabel("Time (s)")
-    ax.set_ylabel("NN interval (ms)")
+    ax.set_xlabel(tr("Time (s)"))
+    ax.set_ylabel(tr("NN interval (ms)"))
     return ax
 
 
 def describe_tachogram(nn_ms) -> str:
     """Alt text for a tachogram, written from the data it shows."""
     nn = np.asarray(nn_ms, dtype=float)
-    return (f"Line chart of {nn.size} NN intervals over {nn.sum() / 1000:.0f} seconds. "
-            f"Intervals range from {nn.min():.0f} to {nn.max():.0f} ms around a mean of {nn.mean():.0f} ms, "
-            "rising and falling from beat to beat.")
+    return tr("Line chart of {n} NN intervals over {seconds:.0f} seconds. "
+              "Intervals range from {low:.0f} to {high:.0f} ms around a mean of {mean:.0f} ms, "
+              "rising and falling from beat to beat.", n=nn.size, seconds=nn.sum() / 1000, low=nn.min(),
+              high=nn.max(), mean=nn.mean())
 
 
 def shade_bands(ax, labels: bool = True) -> None:
@@ -161,15 +164,15 @@ def spectrum_figure(nn_ms, methods=("welch",), title: str | None = None):
 
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     shade_bands(ax)
-    labels = {"welch": "Welch (interpolated, averaged)", "lomb": "Lomb-Scargle (uneven beats)"}
+    labels = {"welch": tr("Welch (interpolated, averaged)"), "lomb": tr("Lomb-Scargle (uneven beats)")}
     for method in methods:
         freqs, psd = spectral.welch_psd(nn_ms) if method == "welch" else spectral.lomb_psd(nn_ms)
         keep = freqs <= 0.5
         ax.plot(freqs[keep], psd[keep], label=labels[method])
     ax.set_xlim(0, 0.5)
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("Frequency (Hz)")
-    ax.set_ylabel("Power density (ms²/Hz)")
+    ax.set_xlabel(tr("Frequency (Hz)"))
+    ax.set_ylabel(tr("Power density (ms²/Hz)"))
     if len(methods) > 1:
         ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     if title:
@@ -182,10 +185,11 @@ def describe_spectrum(nn_ms, method: str = "welch") -> str:
     from . import spectral
 
     m = spectral.frequency_domain(nn_ms, method)
-    return (f"Power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
-            f"The largest peak in the HF band is at {m['hf_peak_hz']:.2f} Hz and in the LF band at "
-            f"{m['lf_peak_hz']:.2f} Hz. LF power is {m['lf_ms2']:.0f} ms², HF power {m['hf_ms2']:.0f} ms², "
-            f"LF/HF {m['lf_hf']:.2f}.")
+    return tr("Power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
+              "The largest peak in the HF band is at {hf_peak:.2f} Hz and in the LF band at "
+              "{lf_peak:.2f} Hz. LF power is {lf:.0f} ms², HF power {hf:.0f} ms², "
+              "LF/HF {ratio:.2f}.", hf_peak=m["hf_peak_hz"], lf_peak=m["lf_peak_hz"], lf=m["lf_ms2"], hf=m["hf_ms2"],
+              ratio=m["lf_hf"])
 
 
 def flag_figure(nn_ms, threshold: float | None = None, title: str | None = None):
@@ -199,15 +203,20 @@ def flag_figure(nn_ms, threshold: float | None = None, title: str | None = None)
     threshold = artefacts.DEFAULT_THRESHOLD if threshold is None else threshold
     nn = hrv.as_nn_array(nn_ms, min_length=3, metric="Artefact detection")
     flagged = artefacts.flag_artefacts(nn, threshold)
-    ax = tachogram(nn, label="Intervals")
+    ax = tachogram(nn, label=tr("Intervals"))
     t = spectral.beat_times(nn)
     ax.scatter(t[flagged], nn[flagged], s=30, facecolors="none", edgecolors=PALETTE["vermillion"],
-               linewidths=1.4, label=f"Flagged ({int(flagged.sum())})", zorder=3)
+               linewidths=1.4, label=tr("Flagged ({n})", n=int(flagged.sum())), zorder=3)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     if title:
         ax.set_title(title)
-    where = ", ".join(f"{v:.0f} ms at {s:.0f} s" for s, v in zip(t[flagged][:4], nn[flagged][:4]))
-    alt = (describe_tachogram(nn) + f" {int(flagged.sum())} intervals differ from the median of their "
-           f"neighbours by more than {100 * threshold:.0f} % and are circled"
-           + (f", for example {where}." if where else "."))
+    where = ", ".join(tr("{value:.0f} ms at {time:.0f} s", value=v, time=s)
+                      for s, v in zip(t[flagged][:4], nn[flagged][:4]))
+    if where:
+        flags = tr("{n} intervals differ from the median of their neighbours by more than {pct:.0f} % and are "
+                   "circled, for example {where}.", n=int(flagged.sum()), pct=100 * threshold, where=where)
+    else:
+        flags = tr("{n} intervals differ from the median of their neighbours by more than {pct:.0f} % and are "
+                   "circled.", n=int(flagged.sum()), pct=100 * threshold)
+    alt = describe_tachogram(nn) + " " + flags
     return ax.figure, alt

@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .errors import CourseError, DataError, explained_on_the_command_line
+from .i18n import ntr, tr
 from .paths import MODULES_DIR, STUDENT_DIR
 
 #: Marks a file as ours; a JSON file without it is refused.
@@ -83,13 +84,13 @@ def _answer_cells(nb) -> dict:
 def _check_student_dir(student_dir: Path) -> Path:
     student_dir = Path(student_dir)
     if not student_dir.is_dir():
-        raise DataError(f"There is no student folder at {student_dir}; build it first with "
-                        "`python -m course.publish.student`.")
+        raise DataError(tr("There is no student folder at {folder}; build it first with "
+                           "`python -m course.publish.student`.", folder=str(student_dir)))
     resolved = student_dir.resolve()
     modules = MODULES_DIR.resolve()
     if resolved == modules or modules in resolved.parents:
-        raise DataError(f"{student_dir} holds the instructor's source notebooks, not a learner's copy; "
-                        "use the student folder (student/) instead.")
+        raise DataError(tr("{folder} holds the instructor's source notebooks, not a learner's copy; "
+                           "use the student folder (student/) instead.", folder=str(student_dir)))
     return student_dir
 
 
@@ -107,9 +108,13 @@ class SaveReport:
     path: Path | None = None
 
     def lines(self) -> list[str]:
-        where = f" in {self.path}" if self.path else ""
-        out = [f"Saved {self.answers} answers from {self.notebooks} notebooks{where}."]
-        out += [f"Not saved: {reason}" for reason in self.skipped]
+        if self.path:
+            out = [tr("Saved {answers} answers from {notebooks} notebooks in {path}.", answers=self.answers,
+                      notebooks=self.notebooks, path=str(self.path))]
+        else:
+            out = [tr("Saved {answers} answers from {notebooks} notebooks.", answers=self.answers,
+                      notebooks=self.notebooks)]
+        out += [tr("Not saved: {reason}", reason=reason) for reason in self.skipped]
         return out
 
 
@@ -127,7 +132,8 @@ def collect(student_dir: Path = STUDENT_DIR) -> tuple[dict, SaveReport]:
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # a notebook the learner broke must not stop the others being saved
-            report.skipped.append(f"{key} could not be read as a notebook ({type(exc).__name__}).")
+            report.skipped.append(tr("{key} could not be read as a notebook ({kind}).", key=key,
+                                     kind=type(exc).__name__))
             continue
         answers = {gid: {"cell_type": cell.cell_type, "source": cell.source}
                    for gid, cell in _answer_cells(nb).items()}
@@ -173,45 +179,51 @@ def _safe_key(key) -> bool:
     return bool(parts) and not PurePosixPath(key).is_absolute() and ".." not in parts
 
 
-def parse(text: str | bytes, name: str = "The file") -> dict:
+def parse(text: str | bytes, name: str | None = None) -> dict:
     """Check the text of a progress file and return its data; raise a one-sentence DataError if unusable."""
+    name = name or tr("The file")
     if isinstance(text, (bytes, bytearray, memoryview)):
         raw = bytes(text)
         if len(raw) > MAX_BYTES:
-            raise DataError(f"{name} is {len(raw) / 1e6:.1f} MB, far too large to be a progress file from this course.")
+            raise DataError(tr("{name} is {mb:.1f} MB, far too large to be a progress file from this course.",
+                               name=name, mb=len(raw) / 1e6))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DataError(f"{name} is not a progress file: it is not text (UTF-8).") from None
+            raise DataError(tr("{name} is not a progress file: it is not text (UTF-8).", name=name)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(f"{name} is not a progress file or is damaged: it is not valid JSON "
-                        f"(line {exc.lineno}, column {exc.colno}).") from None
+        raise DataError(tr("{name} is not a progress file or is damaged: it is not valid JSON "
+                           "(line {line}, column {column}).", name=name, line=exc.lineno, column=exc.colno)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise DataError(f"{name} is not a progress file from this course; choose a file made with "
-                        "\"Download my progress\" (python -m course.progress save).")
+        raise DataError(tr("{name} is not a progress file from this course; choose a file made with "
+                           "\"Download my progress\" (python -m course.progress save).", name=name))
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DataError(f"{name} is damaged: its format version is missing.")
+        raise DataError(tr("{name} is damaged: its format version is missing.", name=name))
     if version > FORMAT_VERSION:
-        raise DataError(f"{name} was saved by a newer version of the course (progress format {version}); "
-                        f"this copy reads format {FORMAT_VERSION}, so update the course first.")
+        raise DataError(tr("{name} was saved by a newer version of the course (progress format {version}); "
+                           "this copy reads format {ours}, so update the course first.", name=name, version=version,
+                           ours=FORMAT_VERSION))
     if version < 1:
-        raise DataError(f"{name} is damaged: its format version ({version}) is not one the course ever used.")
+        raise DataError(tr("{name} is damaged: its format version ({version}) is not one the course ever used.",
+                           name=name, version=version))
     notebooks = data.get("notebooks")
     if not isinstance(notebooks, dict):
-        raise DataError(f"{name} is damaged: it has no list of notebooks.")
+        raise DataError(tr("{name} is damaged: it has no list of notebooks.", name=name))
     for key, entry in notebooks.items():
         if not _safe_key(key):
-            raise DataError(f"{name} is damaged: {str(key)[:80]!r} is not a notebook path inside the student folder.")
+            raise DataError(tr("{name} is damaged: {key} is not a notebook path inside the student folder.", name=name,
+                               key=repr(str(key)[:80])))
         answers = entry.get("answers") if isinstance(entry, dict) else None
         if not isinstance(answers, dict):
-            raise DataError(f"{name} is damaged: the answers for {key} are missing.")
+            raise DataError(tr("{name} is damaged: the answers for {key} are missing.", name=name, key=key))
         for gid, answer in answers.items():
             if not (isinstance(answer, dict) and answer.get("cell_type") in CELL_TYPES
                     and isinstance(answer.get("source"), str)):
-                raise DataError(f"{name} is damaged: the answer {str(gid)[:60]!r} in {key} is not readable.")
+                raise DataError(tr("{name} is damaged: the answer {gid} in {key} is not readable.", name=name,
+                                   gid=repr(str(gid)[:60]), key=key))
     return data
 
 
@@ -221,9 +233,9 @@ def load(progress_file: Path | str) -> dict:
     try:
         raw = progress_file.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"There is no file {progress_file}.") from None
+        raise DataError(tr("There is no file {path}.", path=str(progress_file))) from None
     except IsADirectoryError:
-        raise DataError(f"{progress_file} is a folder, not a progress file.") from None
+        raise DataError(tr("{path} is a folder, not a progress file.", path=str(progress_file))) from None
     return parse(raw, name=progress_file.name)
 
 
@@ -244,14 +256,16 @@ class NotebookRestore:
     def lines(self) -> list[str]:
         parts = []
         if self.restored:
-            parts.append(f"restored {len(self.restored)} answer{'s' * (len(self.restored) != 1)} "
-                         f"({', '.join(self.restored)})")
+            ids = ", ".join(self.restored)
+            parts.append(ntr("restored {n} answer ({ids})", "restored {n} answers ({ids})", len(self.restored),
+                             ids=ids))
         if self.unchanged:
-            parts.append(f"{len(self.unchanged)} already as saved")
+            parts.append(tr("{n} already as saved", n=len(self.unchanged)))
         if self.backup:
-            parts.append(f"your previous version is in {self.backup.name}")
-        out = [f"{self.notebook}: {'; '.join(parts) if parts else 'nothing restored'}."]
-        return out + [f"  could not restore {p}" for p in self.problems]
+            parts.append(tr("your previous version is in {file}", file=self.backup.name))
+        done = "; ".join(parts) if parts else tr("nothing restored")
+        out = [tr("{notebook}: {done}.", notebook=self.notebook, done=done)]
+        return out + [tr("  could not restore {problem}", problem=p) for p in self.problems]
 
 
 @dataclass
@@ -276,7 +290,8 @@ class RestoreReport:
         out = list(self.notes)
         for result in self.notebooks:
             out += result.lines()
-        out.append(f"Restored {self.restored} answers; {self.problems} could not be restored.")
+        out.append(tr("Restored {restored} answers; {problems} could not be restored.", restored=self.restored,
+                      problems=self.problems))
         return out
 
 
@@ -295,21 +310,24 @@ def _restore_notebook(key: str, answers: dict, target: Path) -> NotebookRestore:
 
     result = NotebookRestore(key)
     if not target.exists():
-        result.problems.append(f"any of its {len(answers)} answers: the notebook {key} is not in the student folder.")
+        result.problems.append(tr("any of its {n} answers: the notebook {key} is not in the student folder.",
+                                  n=len(answers), key=key))
         return result
     try:
         nb = nbformat.read(target, as_version=4)
     except Exception as exc:
-        result.problems.append(f"any of its answers: {key} could not be read as a notebook ({type(exc).__name__}).")
+        result.problems.append(tr("any of its answers: {key} could not be read as a notebook ({kind}).", key=key,
+                                  kind=type(exc).__name__))
         return result
     cells = _answer_cells(nb)
     for gid, answer in answers.items():
         cell = cells.get(gid)
         if cell is None:
-            result.problems.append(f"{gid}: this lesson has no answer cell with that id (the lesson may have changed).")
+            result.problems.append(tr("{gid}: this lesson has no answer cell with that id (the lesson may have "
+                                      "changed).", gid=gid))
         elif cell.cell_type != answer["cell_type"]:
-            result.problems.append(f"{gid}: the answer cell is now a {cell.cell_type} cell, "
-                                   f"but your saved answer is {answer['cell_type']}.")
+            result.problems.append(tr("{gid}: the answer cell is now a {kind} cell, but your saved answer is {saved}.",
+                                      gid=gid, kind=cell.cell_type, saved=answer["cell_type"]))
         elif cell.source == answer["source"]:
             result.unchanged.append(gid)
         else:
@@ -334,9 +352,9 @@ def restore_data(data: dict, student_dir: Path = STUDENT_DIR) -> RestoreReport:
     saved_version = data.get("course_version")
     if saved_version != __version__:
         saved_version = saved_version if isinstance(saved_version, str) else "unknown"
-        report.notes.append(f"Note: the file was saved from course version {saved_version}, this is version "
-                            f"{__version__}; answers are matched by exercise id, and any that no longer fit "
-                            "are listed below.")
+        report.notes.append(tr("Note: the file was saved from course version {saved}, this is version "
+                               "{current}; answers are matched by exercise id, and any that no longer fit "
+                               "are listed below.", saved=saved_version, current=__version__))
     for key, entry in data["notebooks"].items():
         report.notebooks.append(_restore_notebook(key, entry["answers"], student_dir / PurePosixPath(key)))
     return report
@@ -368,8 +386,9 @@ def download_link(data: dict, filename: str) -> str:
     """An HTML link that downloads ``data`` as ``filename`` from the browser (a data: URI; no server needed)."""
     encoded = base64.b64encode(dumps(data).encode("utf-8")).decode("ascii")
     name = html.escape(filename, quote=True)
-    return (f'<a download="{name}" href="data:application/json;base64,{encoded}" '
-            f'title="Save {name} on your computer">Download {name}</a>')
+    title = tr("Save {name} on your computer", name=name)
+    label = tr("Download {name}", name=name)
+    return f'<a download="{name}" href="data:application/json;base64,{encoded}" title="{title}">{label}</a>'
 
 
 def _list_html(lines: list[str]) -> str:
@@ -381,19 +400,19 @@ def panel(student_dir: Path | None = None):
     from .widgets import headless
 
     if headless():
-        print("Progress panel: in JupyterLab this cell shows the buttons \"Download my progress\" "
-              "and \"Restore from a file\".")
+        print(tr("Progress panel: in JupyterLab this cell shows the buttons \"Download my progress\" "
+                 "and \"Restore from a file\"."))
         return None
 
     import ipywidgets as widgets
     from IPython.display import display
 
     folder = Path(student_dir) if student_dir is not None else _here()
-    download = widgets.Button(description="Download my progress", icon="download",
-                              tooltip="Save the answers from all your lessons in one file",
+    download = widgets.Button(description=tr("Download my progress"), icon="download",
+                              tooltip=tr("Save the answers from all your lessons in one file"),
                               layout=widgets.Layout(width="auto"))
-    upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from a file",
-                                tooltip="Choose a progress file you downloaded earlier",
+    upload = widgets.FileUpload(accept=".json", multiple=False, description=tr("Restore from a file"),
+                                tooltip=tr("Choose a progress file you downloaded earlier"),
                                 layout=widgets.Layout(width="auto"))
     status = widgets.HTML()
 
@@ -405,14 +424,15 @@ def panel(student_dir: Path | None = None):
             kept = ""
             try:
                 (folder / PANEL_FILE).write_text(dumps(data), encoding="utf-8")
-                kept = f" A copy is also in {html.escape(PANEL_FILE)} in this folder until the session ends."
+                kept = " " + tr("A copy is also in {file} in this folder until the session ends.",
+                                file=html.escape(PANEL_FILE))
             except OSError:
                 pass
         except CourseError as exc:
             status.value = f"<p>{html.escape(str(exc))}</p>"
             return
-        status.value = (f"<p>{html.escape(report.lines()[0])} {download_link(data, filename)} "
-                        f"(click the link to save the file on your computer).{kept}</p>"
+        click = tr("(click the link to save the file on your computer).")
+        status.value = (f"<p>{html.escape(report.lines()[0])} {download_link(data, filename)} {click}{kept}</p>"
                         + (_list_html(report.lines()[1:]) if report.skipped else ""))
 
     def on_upload(change):
@@ -420,15 +440,16 @@ def panel(student_dir: Path | None = None):
         if not files:
             return
         item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
-        name = item.get("name", "The file")
+        name = item.get("name") or tr("The file")
         try:
             report = restore_data(parse(item["content"], name=name), folder)
         except CourseError as exc:
             status.value = f"<p>{html.escape(str(exc))}</p>"
         else:
             status.value = (_list_html(report.lines())
-                            + "<p>If a lesson is open in another tab, close it without saving and open it again "
-                              "(or use <strong>File &gt; Reload Notebook from Disk</strong>) to see your answers.</p>")
+                            + "<p>" + tr("If a lesson is open in another tab, close it without saving and open it "
+                                         "again (or use <strong>File &gt; Reload Notebook from Disk</strong>) to see "
+                                         "your answers.") + "</p>")
         finally:
             upload.value = ()  # the same file can be chosen again
 
@@ -447,14 +468,17 @@ def panel(student_dir: Path | None = None):
 @explained_on_the_command_line
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.progress",
-                                     description="Save or restore your answers (for Binder, where sessions are wiped).")
+                                     description=tr("Save or restore your answers (for Binder, where sessions are "
+                                                    "wiped)."))
     sub = parser.add_subparsers(dest="action", required=True)
-    save_cmd = sub.add_parser("save", help="write your answers from the student folder to one JSON file")
-    save_cmd.add_argument("out_file", type=Path, help="the progress file to write, e.g. my-progress.json")
-    restore_cmd = sub.add_parser("restore", help="put the answers from a progress file back into the student folder")
+    save_cmd = sub.add_parser("save", help=tr("write your answers from the student folder to one JSON file"))
+    save_cmd.add_argument("out_file", type=Path, help=tr("the progress file to write, e.g. my-progress.json"))
+    restore_cmd = sub.add_parser("restore", help=tr("put the answers from a progress file back into the student "
+                                                    "folder"))
     restore_cmd.add_argument("progress_file", type=Path)
     for cmd in (save_cmd, restore_cmd):
-        cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR, help="the student folder (default: student/)")
+        cmd.add_argument("--student-dir", type=Path, default=STUDENT_DIR,
+                         help=tr("the student folder (default: student/)"))
     args = parser.parse_args(argv)
     if args.action == "save":
         report = save(args.student_dir, args.out_file)

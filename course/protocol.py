@@ -46,6 +46,7 @@ import pandas as pd
 
 from .data import read_table
 from .errors import CourseError
+from .i18n import N_, language, ntr, tr
 from .paths import datasets_dir
 
 # --- the published session plan ------------------------------------------------------
@@ -57,14 +58,14 @@ SESSION_PLAN_COLUMNS = {
 }
 #: The eight session themes in order (EVIDENCE.md D3; two published tables).
 THEMES = (
-    "Automatic pilot and relapse",
-    "Awareness of triggers and craving",
-    "Mindfulness in daily life",
-    "Mindfulness in high-risk situations",
-    "Acceptance and skilful action",
-    "Seeing thoughts as thoughts",
-    "Self-care and lifestyle balance",
-    "Social support and continuing practice",
+    N_("Automatic pilot and relapse"),
+    N_("Awareness of triggers and craving"),
+    N_("Mindfulness in daily life"),
+    N_("Mindfulness in high-risk situations"),
+    N_("Acceptance and skilful action"),
+    N_("Seeing thoughts as thoughts"),
+    N_("Self-care and lifestyle balance"),
+    N_("Social support and continuing practice"),
 )
 
 
@@ -131,42 +132,45 @@ MAX_PUBLISHED_PRACTICES = 4
 #: Screening rules a plan can switch on: key -> label. The first three follow the main trial's exclusions
 #: (NCT01159535): people in those groups are outside the evidence base. The last two are course guidance.
 SCREENING = {
-    "acute_psychosis": "Assess and refer people with psychosis (or dementia): outside the evidence base",
-    "acute_withdrawal_or_crisis": "Wait for stabilisation after acute withdrawal risk or acute suicidal crisis: "
-                                  "outside the evidence base",
-    "cognitive_impairment": "Assess severe cognitive impairment and offer an adapted route: outside the evidence base",
-    "trauma_screening_and_referral": "Screen for trauma and dissociation, with a referral pathway",
-    "intoxication_plan": "A plan for members who arrive intoxicated or sedated",
+    "acute_psychosis": N_("Assess and refer people with psychosis (or dementia): outside the evidence base"),
+    "acute_withdrawal_or_crisis": N_("Wait for stabilisation after acute withdrawal risk or acute suicidal crisis: "
+                                     "outside the evidence base"),
+    "cognitive_impairment": N_("Assess severe cognitive impairment and offer an adapted route: outside the evidence "
+                               "base"),
+    "trauma_screening_and_referral": N_("Screen for trauma and dissociation, with a referral pathway"),
+    "intoxication_plan": N_("A plan for members who arrive intoxicated or sedated"),
 }
 #: Assessment time points: key -> label. "post" is the end of the 8 weeks.
 TIME_POINTS = {
-    "baseline": "Baseline (before session 1)",
-    "post": "Post-treatment (week 8)",
-    "3m": "3-month follow-up",
-    "6m": "6-month follow-up",
-    "12m": "12-month follow-up",
+    "baseline": N_("Baseline (before session 1)"),
+    "post": N_("Post-treatment (week 8)"),
+    "3m": N_("3-month follow-up"),
+    "6m": N_("6-month follow-up"),
+    "12m": N_("12-month follow-up"),
 }
 #: Months after baseline at which each time point falls (post = 8 weeks, about 1.8 months).
 TIME_POINT_MONTHS = {"baseline": 0.0, "post": 8 * 7 / 30.4375, "3m": 3.0, "6m": 6.0, "12m": 12.0}
 #: Measures: key -> label.
 MEASURES = {
-    "PACS": "Penn Alcohol Craving Scale (craving, 0-30)",
-    "FFMQ": "Five Facet Mindfulness Questionnaire (39-195)",
-    "time_to_first_use": "Time to first use (days)",
-    "days_of_use": "Days of use in the past 90 days",
-    "attendance": "Sessions attended (0-8)",
-    "practice_log": "Home-practice log (minutes per day)",
+    "PACS": N_("Penn Alcohol Craving Scale (craving, 0-30)"),
+    "FFMQ": N_("Five Facet Mindfulness Questionnaire (39-195)"),
+    "time_to_first_use": N_("Time to first use (days)"),
+    "days_of_use": N_("Days of use in the past 90 days"),
+    "attendance": N_("Sessions attended (0-8)"),
+    "practice_log": N_("Home-practice log (minutes per day)"),
 }
-NUMBER_FIELDS = {  # field -> (label, unit, lowest allowed, highest allowed)
-    "sessions": ("Weekly sessions", "sessions", 1, 52),
-    "session_minutes": ("Session length", "minutes", 10, 480),
-    "group_size": ("Group size", "participants", 1, 50),
-    "facilitators": ("Facilitators per group", "people", 0, 10),
-    "practices_per_session": ("Formal practices per session", "practices", 0, 20),
-    "home_practice_min_per_day": ("Home practice", "minutes per day", 0, 240),
+NUMBER_FIELDS = {  # field -> (label, unit, lowest allowed, highest allowed); labels and units are shown with tr()
+    "sessions": (N_("Weekly sessions"), N_("sessions"), 1, 52),
+    "session_minutes": (N_("Session length"), N_("minutes"), 10, 480),
+    "group_size": (N_("Group size"), N_("participants"), 1, 50),
+    "facilitators": (N_("Facilitators per group"), N_("people"), 0, 10),
+    "practices_per_session": (N_("Formal practices per session"), N_("practices"), 0, 20),
+    "home_practice_min_per_day": (N_("Home practice"), N_("minutes per day"), 0, 240),
 }
 LIST_FIELDS = {"screening": SCREENING, "assessments": TIME_POINTS, "measures": MEASURES}
-TEXT_FIELDS = {"name": "Programme name", "notes": "Notes"}
+#: Headings of the list fields in a handout.
+LIST_LABELS = {"screening": N_("Screening"), "assessments": N_("Assessments"), "measures": N_("Measures")}
+TEXT_FIELDS = {"name": N_("Programme name"), "notes": N_("Notes")}
 #: Optional: departures from the tested format, each with its reason (rule id -> reason), e.g.
 #: ``{"session-length": "Rooms are booked for 90 minutes; we log attendance and ..."}``.
 DEVIATIONS_FIELD = "deviations"
@@ -191,13 +195,15 @@ EXAMPLE_PLAN = {
 }
 
 SEVERITIES = ("problem", "caution", "note")
+#: How each severity is written in messages and handouts (the keys above stay English: they are compared).
+SEVERITY_LABELS = {"problem": N_("problem"), "caution": N_("caution"), "note": N_("note")}
 COURSE_GUIDANCE = "course guidance"
 
 
 class PlanError(CourseError, ValueError):
     """A plan that does not follow the schema (a missing field, a wrong type or an unknown option)."""
 
-    heading = "Plan problem"
+    heading = N_("Plan problem")
 
 
 @dataclass(frozen=True)
@@ -229,8 +235,9 @@ class ProtocolWarning:
     reason: str = ""
 
     def __str__(self) -> str:
-        text = f"[{self.severity}] {self.message} ({self.citation})"
-        return f"{text} Recorded reason: {self.reason}" if self.reason else text
+        label = tr(SEVERITY_LABELS.get(self.severity, self.severity))
+        text = f"[{label}] {self.message} ({self.citation})"
+        return text + " " + tr("Recorded reason: {reason}", reason=self.reason) if self.reason else text
 
 
 def validate_plan(plan) -> dict:
@@ -270,50 +277,61 @@ def validate_plan(plan) -> dict:
        (assessment time points) [@bowen2014]
     """
     if not isinstance(plan, dict):
-        raise PlanError(f"A plan should be a dictionary, not a {type(plan).__name__}.",
-                        hint="Write it as {\"sessions\": 8, \"session_minutes\": 120, ...}.")
+        example = '{"sessions": 8, "session_minutes": 120, ...}'
+        raise PlanError(tr("A plan should be a dictionary, not a {kind}.", kind=type(plan).__name__),
+                        hint=tr("Write it as {example}.", example=example))
     unknown = [key for key in plan if key not in FIELDS]
     if unknown:
-        raise PlanError(f"The plan has field(s) the course does not know: {', '.join(map(repr, unknown))}.",
-                        hint="The fields are: " + ", ".join(FIELDS) + ".")
+        unknown, fields = ", ".join(map(repr, unknown)), ", ".join(FIELDS)
+        raise PlanError(tr("The plan has field(s) the course does not know: {unknown}.", unknown=unknown),
+                        hint=tr("The fields are: {fields}.", fields=fields))
     missing = [key for key in (*NUMBER_FIELDS, *LIST_FIELDS) if key not in plan]
     if missing:
-        raise PlanError(f"The plan lacks the field(s) {', '.join(map(repr, missing))}.",
-                        hint="Start from protocol.EXAMPLE_PLAN and change the values.")
+        missing = ", ".join(map(repr, missing))
+        raise PlanError(tr("The plan lacks the field(s) {missing}.", missing=missing),
+                        hint=tr("Start from protocol.EXAMPLE_PLAN and change the values."))
     clean = {}
     for key, (label, unit, low, high) in NUMBER_FIELDS.items():
         value = plan[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-            raise PlanError(f"'{key}' ({label.lower()}) should be a whole number, not {value!r}.")
+            raise PlanError(tr("'{key}' ({label}) should be a whole number, not {value}.", key=key,
+                               label=tr(label).lower(), value=repr(value)))
         if not low <= value <= high:
-            raise PlanError(f"'{key}' is {value:g} {unit}; the designer accepts {low}-{high}.")
+            raise PlanError(tr("'{key}' is {value:g} {unit}; the designer accepts {low}-{high}.", key=key, value=value,
+                               unit=tr(unit), low=low, high=high))
         clean[key] = int(value)
     for key, options in LIST_FIELDS.items():
         value = plan[key]
         if isinstance(value, str) or not isinstance(value, (list, tuple, set)):
-            raise PlanError(f"'{key}' should be a list such as {list(options)[:2]!r}, not {value!r}.")
+            raise PlanError(tr("'{key}' should be a list such as {example}, not {value}.", key=key,
+                               example=repr(list(options)[:2]), value=repr(value)))
         wrong = [item for item in value if item not in options]
         if wrong:
-            raise PlanError(f"'{key}' holds option(s) the course does not know: {', '.join(map(repr, wrong))}.",
-                            hint="Choose from: " + ", ".join(options) + ".")
+            wrong, choices = ", ".join(map(repr, wrong)), ", ".join(options)
+            raise PlanError(tr("'{key}' holds option(s) the course does not know: {wrong}.", key=key, wrong=wrong),
+                            hint=tr("Choose from: {choices}.", choices=choices))
         clean[key] = [option for option in options if option in value]
     for key in TEXT_FIELDS:
         value = plan.get(key, "")
         if not isinstance(value, str):
-            raise PlanError(f"'{key}' should be text, not {value!r}.")
+            raise PlanError(tr("'{key}' should be text, not {value}.", key=key, value=repr(value)))
         clean[key] = value.strip()
     deviations = plan.get(DEVIATIONS_FIELD, {}) or {}
     if not isinstance(deviations, dict):
-        raise PlanError(f"'{DEVIATIONS_FIELD}' should be a dictionary such as "
-                        "{\"session-length\": \"the reason, in words\"}, not " + repr(deviations) + ".")
+        raise PlanError(tr("'{field}' should be a dictionary such as {example}, not {value}.", field=DEVIATIONS_FIELD,
+                           example=tr('{"session-length": "the reason, in words"}'), value=repr(deviations)))
     known = list(dict.fromkeys(rule.rule for rule in RULES))
     wrong = [key for key in deviations if key not in known]
     if wrong:
-        raise PlanError(f"'{DEVIATIONS_FIELD}' names rule(s) the checker does not have: {', '.join(map(repr, wrong))}.",
-                        hint="Use the rule names the checker's warnings give, such as " + ", ".join(known[:3]) + ".")
+        wrong, examples = ", ".join(map(repr, wrong)), ", ".join(known[:3])
+        raise PlanError(tr("'{field}' names rule(s) the checker does not have: {wrong}.", field=DEVIATIONS_FIELD,
+                           wrong=wrong),
+                        hint=tr("Use the rule names the checker's warnings give, such as {examples}.",
+                                examples=examples))
     for key, reason in deviations.items():
         if not isinstance(reason, str):
-            raise PlanError(f"The reason for '{key}' in '{DEVIATIONS_FIELD}' should be text, not {reason!r}.")
+            raise PlanError(tr("The reason for '{key}' in '{field}' should be text, not {value}.", key=key,
+                               field=DEVIATIONS_FIELD, value=repr(reason)))
     clean[DEVIATIONS_FIELD] = {key: deviations[key].strip() for key in known
                                if key in deviations and deviations[key].strip()}
     return clean
@@ -361,7 +379,7 @@ class Rule:
 
     def warning(self, plan: dict) -> ProtocolWarning:
         """The warning this row gives for ``plan`` (a validated plan that it applies to)."""
-        return ProtocolWarning(self.rule, self.severity, self.message.format(**plan, **MESSAGE_VALUES),
+        return ProtocolWarning(self.rule, self.severity, tr(self.message, **plan, **MESSAGE_VALUES),
                                self.citation)
 
 
@@ -404,85 +422,85 @@ def _follow_up_stops_early(plan: dict) -> bool:
 RULES = (
     # format
     Rule("sessions", "problem", _below("sessions", TRIAL_SESSIONS),
-         "{sessions} sessions is fewer than the 8 weekly sessions of the tested protocol, "
-         "so some of the eight themes would be dropped.", "bowen2014; nct01159535"),
+         N_("{sessions} sessions is fewer than the 8 weekly sessions of the tested protocol, "
+            "so some of the eight themes would be dropped."), "bowen2014; nct01159535"),
     Rule("sessions", "caution", _above("sessions", TRIAL_SESSIONS),
-         "{sessions} sessions is more than the 8 of the tested protocol; the extra sessions "
-         "are untested additions.", "bowen2014; nct01159535"),
+         N_("{sessions} sessions is more than the 8 of the tested protocol; the extra sessions "
+            "are untested additions."), "bowen2014; nct01159535"),
     Rule("session-length", "caution", _below("session_minutes", TRIAL_SESSION_MIN),
-         "{session_minutes}-minute sessions are shorter than the trial protocol's 2 hours (120 minutes): untested "
-         "rather than wrong (the course found no trial that compared session lengths), but the results may not "
-         "carry over to less contact time; record why you chose it.", "nct01159535"),
+         N_("{session_minutes}-minute sessions are shorter than the trial protocol's 2 hours (120 minutes): untested "
+            "rather than wrong (the course found no trial that compared session lengths), but the results may not "
+            "carry over to less contact time; record why you chose it."), "nct01159535"),
     Rule("session-length-long", "caution", _above("session_minutes", TRIAL_SESSION_MIN),
-         "{session_minutes}-minute sessions are longer than the trial protocol's 120 minutes.", "nct01159535"),
+         N_("{session_minutes}-minute sessions are longer than the trial protocol's 120 minutes."), "nct01159535"),
     Rule("group-size", "problem", _above("group_size", TRIAL_GROUP_SIZE[1]),
-         "A group of {group_size} is larger than the trial's groups of {trial_low}-{trial_high}.", "nct01159535"),
+         N_("A group of {group_size} is larger than the trial's groups of {trial_low}-{trial_high}."), "nct01159535"),
     Rule("group-size", "caution", _below("group_size", SMALL_GROUP_SIZE),
-         "A group of {group_size} is much smaller than the trial's groups of {trial_low}-{trial_high}; "
-         "there is less peer support and sharing (course guidance).", "nct01159535; course guidance"),
+         N_("A group of {group_size} is much smaller than the trial's groups of {trial_low}-{trial_high}; "
+            "there is less peer support and sharing (course guidance)."), "nct01159535; course guidance"),
     Rule("group-size", "note", _from_up_to("group_size", SMALL_GROUP_SIZE, TRIAL_GROUP_SIZE[0]),
-         "A group of {group_size} is smaller than the trial's groups of {trial_low}-{trial_high}.", "nct01159535"),
+         N_("A group of {group_size} is smaller than the trial's groups of {trial_low}-{trial_high}."), "nct01159535"),
     Rule("facilitators", "problem", _below("facilitators", TRIAL_FACILITATORS),
-         "{facilitators} facilitator(s) per group: the trial's groups were co-led by two therapists, "
-         "so one can attend to a participant in distress while the other holds the group.", "nct01159535"),
+         N_("{facilitators} facilitator(s) per group: the trial's groups were co-led by two therapists, "
+            "so one can attend to a participant in distress while the other holds the group."), "nct01159535"),
     Rule("practices", "problem", _zero("practices_per_session"),
-         "No formal practice in the sessions: every MBRP session in the published tables is built "
-         "around practice.", "zgierska2017; hemenway2021"),
+         N_("No formal practice in the sessions: every MBRP session in the published tables is built "
+            "around practice."), "zgierska2017; hemenway2021"),
     Rule("practices", "caution", _above("practices_per_session", MAX_PUBLISHED_PRACTICES),
-         "{practices_per_session} formal practices per session is more than any session in the "
-         "published tables (at most {max_practices}); leave time for inquiry and discussion.",
+         N_("{practices_per_session} formal practices per session is more than any session in the "
+            "published tables (at most {max_practices}); leave time for inquiry and discussion."),
          "zgierska2017; hemenway2021"),
     Rule("home-practice", "problem", _zero("home_practice_min_per_day"),
-         "No home practice: in the published programme home practice is set and reviewed in every session.",
+         N_("No home practice: in the published programme home practice is set and reviewed in every session."),
          "zgierska2017; hemenway2021"),
     Rule("home-practice", "caution", _above("home_practice_min_per_day", MAX_HOME_PRACTICE_MIN),
-         "{home_practice_min_per_day} minutes a day is a lot to ask; long practice can be hard for people with "
-         "trauma or high arousal, so offer shorter options (course guidance).", COURSE_GUIDANCE),
+         N_("{home_practice_min_per_day} minutes a day is a lot to ask; long practice can be hard for people with "
+            "trauma or high arousal, so offer shorter options (course guidance)."), COURSE_GUIDANCE),
     Rule("home-practice-dose", "note", _above("home_practice_min_per_day", 0),
-         "{home_practice_min_per_day} minutes a day is your choice: practice matters, but the daily dose that "
-         "changes outcomes is unknown (the seed article's 10-20 minutes a day has no traced source, and the course "
-         "could not verify any other), so log what people actually do.",
+         N_("{home_practice_min_per_day} minutes a day is your choice: practice matters, but the daily dose that "
+            "changes outcomes is unknown (the seed article's 10-20 minutes a day has no traced source, and the course "
+            "could not verify any other), so log what people actually do."),
          COURSE_GUIDANCE),
     # safety screening: the trial's own exclusions (outside the evidence base), then course guidance
     Rule("screen-psychosis", "problem", _lacks("screening", "acute_psychosis"),
-         "No screening for psychosis or dementia: the main MBRP trial excluded both, so for these people group "
-         "MBRP is outside the evidence base; assess and refer.", "nct01159535; bowen2014"),
+         N_("No screening for psychosis or dementia: the main MBRP trial excluded both, so for these people group "
+            "MBRP is outside the evidence base; assess and refer."), "nct01159535; bowen2014"),
     Rule("screen-withdrawal-crisis", "problem", _lacks("screening", "acute_withdrawal_or_crisis"),
-         "No screening for acute suicidality or a high risk of withdrawal: the main MBRP trial excluded both "
-         "and recruited people who had completed inpatient or intensive outpatient treatment, so these people "
-         "are outside the evidence base; stabilise first.", "nct01159535; bowen2014"),
+         N_("No screening for acute suicidality or a high risk of withdrawal: the main MBRP trial excluded both "
+            "and recruited people who had completed inpatient or intensive outpatient treatment, so these people "
+            "are outside the evidence base; stabilise first."), "nct01159535; bowen2014"),
     Rule("screen-cognitive", "problem", _lacks("screening", "cognitive_impairment"),
-         "No screening for severe cognitive impairment: the main MBRP trial excluded it, so the evidence does not "
-         "cover these people; assess, and offer an adapted or individual route.", "nct01159535"),
+         N_("No screening for severe cognitive impairment: the main MBRP trial excluded it, so the evidence does not "
+            "cover these people; assess, and offer an adapted or individual route."), "nct01159535"),
     Rule("screen-trauma", "problem", _lacks("screening", "trauma_screening_and_referral"),
-         "No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
-         "were linked with hyperarousal and dissociation.", "britton2021; course guidance"),
+         N_("No trauma screening or referral pathway: lasting adverse effects of mindfulness programmes "
+            "were linked with hyperarousal and dissociation."), "britton2021; course guidance"),
     Rule("intoxication-plan", "caution", _lacks("screening", "intoxication_plan"),
-         "No plan for members who arrive intoxicated or sedated (relevant with opioid agonist treatment or "
-         "benzodiazepines): agree in advance who speaks with them privately, who checks for medical danger "
-         "and how they get home safely.", COURSE_GUIDANCE),
+         N_("No plan for members who arrive intoxicated or sedated (relevant with opioid agonist treatment or "
+            "benzodiazepines): agree in advance who speaks with them privately, who checks for medical danger "
+            "and how they get home safely."), COURSE_GUIDANCE),
     # measurement schedule
     Rule("baseline", "problem", _lacks("assessments", "baseline"),
-         "No baseline assessment: without it no change can be measured.", COURSE_GUIDANCE),
+         N_("No baseline assessment: without it no change can be measured."), COURSE_GUIDANCE),
     Rule("follow-up", "problem", _lacks_all("assessments", FOLLOW_UPS),
-         "No follow-up after the end of treatment: the Bowen 2014 trial reported its differences at the "
-         "6- and 12-month follow-ups.", "bowen2014"),
+         N_("No follow-up after the end of treatment: the Bowen 2014 trial reported its differences at the "
+            "6- and 12-month follow-ups."), "bowen2014"),
     Rule("follow-up", "caution", _follow_up_stops_early,
-         "Follow-up stops before 12 months: the Bowen 2014 trial's advantage of MBRP in days of use "
-         "appeared at 12 months.", "bowen2014"),
+         N_("Follow-up stops before 12 months: the Bowen 2014 trial's advantage of MBRP in days of use "
+            "appeared at 12 months."), "bowen2014"),
     Rule("craving-measure", "problem", _lacks("measures", "PACS"),
-         "No craving measure: craving is the outcome on which the MBRP meta-analysis found an effect "
-         "(the PACS was used in the MBRP trials).", "grant2017; witkiewitz2010"),
+         N_("No craving measure: craving is the outcome on which the MBRP meta-analysis found an effect "
+            "(the PACS was used in the MBRP trials)."), "grant2017; witkiewitz2010"),
     Rule("use-measure", "problem", _lacks_all("measures", ("time_to_first_use", "days_of_use")),
-         "No measure of substance use (time to first use or days of use), the trials' primary outcomes.",
+         N_("No measure of substance use (time to first use or days of use), the trials' primary outcomes."),
          "bowen2014"),
     Rule("attendance", "caution", _lacks("measures", "attendance"),
-         "Attendance is not recorded, so you cannot tell who received how much of the programme.",
+         N_("Attendance is not recorded, so you cannot tell who received how much of the programme."),
          COURSE_GUIDANCE),
     Rule("practice-log", "caution", _lacks("measures", "practice_log"),
-         "Home practice is not logged, so the amount people practise stays unknown.", COURSE_GUIDANCE),
+         N_("Home practice is not logged, so the amount people practise stays unknown."), COURSE_GUIDANCE),
     Rule("ffmq", "note", _lacks("measures", "FFMQ"),
-         "No mindfulness questionnaire (FFMQ): optional, but it shows whether the skill taught changed.",
+         N_("No mindfulness questionnaire (FFMQ): optional, but it shows whether the skill taught changed."),
          "baer2006"),
 )
 
@@ -609,8 +627,10 @@ def summarise(warnings) -> str:
     See :func:`check_protocol` for the source of each rule.
     """
     counts = {s: sum(w.severity == s for w in warnings) for s in SEVERITIES}
-    parts = [f"{counts[s]} {s}{'' if counts[s] == 1 else 's'}" for s in SEVERITIES]
-    return f"{parts[0]}, {parts[1]} and {parts[2]}."
+    problem = ntr("{n} problem", "{n} problems", counts["problem"])
+    caution = ntr("{n} caution", "{n} cautions", counts["caution"])
+    note = ntr("{n} note", "{n} notes", counts["note"])
+    return tr("{problems}, {cautions} and {notes}.", problems=problem, cautions=caution, notes=note)
 
 
 # --- checks for the graded exercise --------------------------------------------------------
@@ -646,13 +666,15 @@ def require_no_warnings(plan, severities=("problem",)) -> list[ProtocolWarning]:
     try:
         warnings = check_protocol(plan)
     except PlanError as exc:
-        raise CheckFailed(f"`my_plan` does not follow the schema yet: {exc.message}", hint=exc.hint) from None
+        raise CheckFailed(tr("`my_plan` does not follow the schema yet: {problem}", problem=exc.message),
+                          hint=exc.hint) from None
     bad = [w for w in warnings if w.severity in severities]
     if bad:
         listed = " ".join(f"({i}) {w.message}" for i, w in enumerate(bad, 1))
-        kinds = " or ".join(f"'{s}'" for s in severities)
-        raise CheckFailed(f"The checker still gives {len(bad)} warning(s) of severity {kinds}: {listed}",
-                          hint="Change the values the warnings name, run your cell again, then this one.")
+        kinds = tr(" or ").join(f"'{s}'" for s in severities)
+        raise CheckFailed(tr("The checker still gives {n} warning(s) of severity {kinds}: {listed}", n=len(bad),
+                             kinds=kinds, listed=listed),
+                          hint=tr("Change the values the warnings name, run your cell again, then this one."))
     return warnings
 
 
@@ -758,10 +780,11 @@ def require_justified(plan) -> list[ProtocolWarning]:
     missing = unjustified(plan)
     if missing:
         listed = " ".join(f"({i}) '{w.rule}': {w.message}" for i, w in enumerate(missing, 1))
+        example = tr('"{field}": {{"rule-name": "your reason"}}', field=DEVIATIONS_FIELD)
         raise CheckFailed(
-            f"{len(missing)} caution(s) still need a recorded reason: {listed}",
-            hint=(f"Either change the value, or add \"{DEVIATIONS_FIELD}\": {{\"rule-name\": \"your reason\"}} "
-                  f"to the plan, with a reason of at least {MIN_REASON_WORDS} words for each rule named."))
+            tr("{n} caution(s) still need a recorded reason: {listed}", n=len(missing), listed=listed),
+            hint=tr("Either change the value, or add {example} to the plan, with a reason of at least {words} words "
+                    "for each rule named.", example=example, words=MIN_REASON_WORDS))
     return warnings
 
 
@@ -837,12 +860,13 @@ def plan_rows(plan) -> list[tuple[str, str, str]]:
     None: the layout is the course's own.
     """
     p = validate_plan(plan)
-    rows = [("name", TEXT_FIELDS["name"], p["name"])]
+    rows = [("name", tr(TEXT_FIELDS["name"]), p["name"])]
     for key, (label, unit, *_rest) in NUMBER_FIELDS.items():
-        rows.append((key, label if unit in ("sessions", "people", "practices") else f"{label} ({unit})", str(p[key])))
-    for key, options in LIST_FIELDS.items():
-        rows.append((key, key.capitalize(), "; ".join(p[key])))
-    rows.append(("notes", TEXT_FIELDS["notes"], p["notes"]))
+        shown = tr(label) if unit in ("sessions", "people", "practices") else f"{tr(label)} ({tr(unit)})"
+        rows.append((key, shown, str(p[key])))
+    for key in LIST_FIELDS:
+        rows.append((key, tr(LIST_LABELS[key]), "; ".join(p[key])))
+    rows.append(("notes", tr(TEXT_FIELDS["notes"]), p["notes"]))
     return rows
 
 
@@ -900,7 +924,7 @@ def plan_from_csv(text: str) -> dict:
     """
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != ["field", "value"]:
-        raise PlanError("A plan file needs exactly two columns, 'field' and 'value'.")
+        raise PlanError(tr("A plan file needs exactly two columns, 'field' and 'value'."))
     raw = {row["field"]: row["value"] for row in reader}
     plan = {}
     for key, value in raw.items():
@@ -910,7 +934,7 @@ def plan_from_csv(text: str) -> dict:
             try:
                 plan[key] = int(value)
             except ValueError:
-                raise PlanError(f"'{key}' should be a whole number, not {value!r}.") from None
+                raise PlanError(tr("'{key}' should be a whole number, not {value}.", key=key, value=repr(value))) from None
         elif key in LIST_FIELDS:
             plan[key] = [part.strip() for part in value.split(";") if part.strip()]
         else:
@@ -922,7 +946,9 @@ _DEVIATION_PREFIX = "deviation:"
 
 
 def _warning_lines(warnings) -> list[tuple[str, str, str]]:
-    return [(w.severity, f"{w.message} Recorded reason: {w.reason}" if w.reason else w.message, w.citation)
+    """(severity, its label in the current language, message with any recorded reason, citation) per warning."""
+    return [(w.severity, tr(SEVERITY_LABELS.get(w.severity, w.severity)),
+             w.message + " " + tr("Recorded reason: {reason}", reason=w.reason) if w.reason else w.message, w.citation)
             for w in warnings]
 
 
@@ -949,22 +975,23 @@ def plan_to_markdown(plan, warnings=None) -> str:
     """
     p = validate_plan(plan)
     warnings = check_protocol(p) if warnings is None else warnings
-    title = p["name"] or "MBRP programme plan"
-    lines = [f"# {_md(title)}", "", "| Setting | Value |", "|---|---|"]
+    title = p["name"] or tr("MBRP programme plan")
+    lines = [f"# {_md(title)}", "", "| " + tr("Setting") + " | " + tr("Value") + " |", "|---|---|"]
     for key, label, value in plan_rows(p)[1:-1]:
         if key in LIST_FIELDS:
-            value = "; ".join(LIST_FIELDS[key][k] for k in p[key]) or "none"
+            value = "; ".join(tr(LIST_FIELDS[key][k]) for k in p[key]) or tr("none")
         lines.append(f"| {_md(label)} | {_md(value)} |")
-    lines += ["", f"Contact time: {contact_hours(p['sessions'], p['session_minutes']):g} hours in groups.", ""]
+    hours = contact_hours(p["sessions"], p["session_minutes"])
+    lines += ["", tr("Contact time: {hours:g} hours in groups.", hours=hours), ""]
     if p["notes"]:
-        lines += ["## Notes", "", _md(p["notes"]), ""]
-    lines += ["## Sessions (published MBRP themes)", ""]
+        lines += ["## " + tr("Notes"), "", _md(p["notes"]), ""]
+    lines += ["## " + tr("Sessions (published MBRP themes)"), ""]
     for row in load_session_plan().itertuples():
         if row.session <= p["sessions"]:
-            lines.append(f"{row.session}. **{row.theme}**: {row.core_practices}")
-    lines += ["", "## Check against the evidence", "", summarise(warnings), ""]
-    lines += [f"- **{s}**: {_md(m)} ({c})" for s, m, c in _warning_lines(warnings)]
-    lines += ["", "_Education, not clinical advice. Produced with the course's protocol designer._", ""]
+            lines.append(f"{row.session}. **{tr(row.theme)}**: {row.core_practices}")
+    lines += ["", "## " + tr("Check against the evidence"), "", summarise(warnings), ""]
+    lines += [f"- **{label}**: {_md(m)} ({c})" for _s, label, m, c in _warning_lines(warnings)]
+    lines += ["", "_" + tr("Education, not clinical advice. Produced with the course's protocol designer.") + "_", ""]
     return "\n".join(lines)
 
 
@@ -1006,26 +1033,29 @@ def plan_to_html(plan, warnings=None) -> str:
     p = validate_plan(plan)
     warnings = check_protocol(p) if warnings is None else warnings
     e = html.escape
-    title = e(p["name"] or "MBRP programme plan")
+    title = e(p["name"] or tr("MBRP programme plan"))
     rows = []
     for key, label, value in plan_rows(p)[1:-1]:
         if key in LIST_FIELDS:
-            value = "; ".join(LIST_FIELDS[key][k] for k in p[key]) or "none"
+            value = "; ".join(tr(LIST_FIELDS[key][k]) for k in p[key]) or tr("none")
         rows.append(f"<tr><th scope=\"row\">{e(label)}</th><td>{e(value)}</td></tr>")
-    sessions = [f"<li><strong>{e(r.theme)}</strong>: {e(r.core_practices)}</li>"
+    sessions = [f"<li><strong>{e(tr(r.theme))}</strong>: {e(r.core_practices)}</li>"
                 for r in load_session_plan().itertuples() if r.session <= p["sessions"]]
-    items = [f"<li class=\"{e(s)}\"><strong>{e(s)}</strong>: {e(m)} <em>({e(c)})</em></li>"
-             for s, m, c in _warning_lines(warnings)]
-    notes = f"<h2>Notes</h2><p>{e(p['notes'])}</p>" if p["notes"] else ""
+    items = [f"<li class=\"{e(s)}\"><strong>{e(label)}</strong>: {e(m)} <em>({e(c)})</em></li>"
+             for s, label, m, c in _warning_lines(warnings)]
+    notes = f"<h2>{e(tr(TEXT_FIELDS['notes']))}</h2><p>{e(p['notes'])}</p>" if p["notes"] else ""
     hours = contact_hours(p["sessions"], p["session_minutes"])
+    settings, contact = e(tr("Programme settings")), e(tr("Contact time: {hours:g} hours in groups.", hours=hours))
+    themes, check = e(tr("Sessions (published MBRP themes)")), e(tr("Check against the evidence"))
+    footer = e(tr("Education, not clinical advice. Produced with the course's protocol designer."))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html lang=\"{language()}\"><head><meta charset=\"utf-8\">"
         f"<title>{title}</title><style>{_CSS}</style></head><body>\n"
-        f"<h1>{title}</h1>\n<table><caption>Programme settings</caption>{''.join(rows)}</table>\n"
-        f"<p>Contact time: {hours:g} hours in groups.</p>\n{notes}\n"
-        f"<h2>Sessions (published MBRP themes)</h2><ol>{''.join(sessions)}</ol>\n"
-        f"<h2>Check against the evidence</h2><p>{e(summarise(warnings))}</p><ul>{''.join(items)}</ul>\n"
-        "<p><em>Education, not clinical advice. Produced with the course's protocol designer.</em></p>\n"
+        f"<h1>{title}</h1>\n<table><caption>{settings}</caption>{''.join(rows)}</table>\n"
+        f"<p>{contact}</p>\n{notes}\n"
+        f"<h2>{themes}</h2><ol>{''.join(sessions)}</ol>\n"
+        f"<h2>{check}</h2><p>{e(summarise(warnings))}</p><ul>{''.join(items)}</ul>\n"
+        f"<p><em>{footer}</em></p>\n"
         "</body></html>\n"
     )
 

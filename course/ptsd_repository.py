@@ -29,16 +29,17 @@ import urllib.request
 import pandas as pd
 
 from .errors import DataError
+from .i18n import N_, tr
 
 #: The public file, pinned to release 23.0.3 (commit 18e03cb) of metapsy-project/data-ptsd-psyctr.
 DEFAULT_URL = "https://raw.githubusercontent.com/metapsy-project/data-ptsd-psyctr/23.0.3/data.csv"
 TIMEOUT_S = 5.0
-ATTRIBUTION = (
+ATTRIBUTION = N_(
     "Data: PTSD-Repository, National Center for PTSD (U.S. Department of Veterans Affairs), in the format of "
     "the Metapsy project (metapsy-project/data-ptsd-psyctr, version 23.0.3), doi:10.5281/zenodo.10027042. "
     "Licence: Open Data Commons Attribution License (ODC-By) 1.0; cite the dataset when you use it."
 )
-OFFLINE_MESSAGE = (
+OFFLINE_MESSAGE = N_(
     "The PTSD-Repository file could not be downloaded ({reason}), probably because this computer is offline "
     "or the address is blocked; this extension is optional and the lesson works fully without it."
 )
@@ -69,13 +70,15 @@ def parse_metapsy_csv(raw: bytes | str) -> pd.DataFrame:
         table = pd.read_csv(io.StringIO(text), sep=";", decimal=",", na_values=["NA"], keep_default_na=True,
                             low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"The downloaded file is not a readable semicolon-separated table ({exc}).",
-                        hint="The lesson works without it; try again later or check the address.") from None
+        raise DataError(tr("The downloaded file is not a readable semicolon-separated table ({error}).",
+                           error=str(exc)),
+                        hint=tr("The lesson works without it; try again later or check the address.")) from None
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError(f"The downloaded file lacks the column(s) {', '.join(missing)}, so it is not the "
-                        "PTSD-Repository table the course expects.",
-                        hint="The lesson works without it; pass url= only if you know the file's format.")
+        missing = ", ".join(missing)
+        raise DataError(tr("The downloaded file lacks the column(s) {missing}, so it is not the "
+                           "PTSD-Repository table the course expects.", missing=missing),
+                        hint=tr("The lesson works without it; pass url= only if you know the file's format."))
     for column in ("n_randomized_arm1", "percent_completed"):
         table[column] = pd.to_numeric(table[column], errors="coerce")
     return table
@@ -113,10 +116,10 @@ def download_arm_level_data(url: str = DEFAULT_URL, timeout: float = TIMEOUT_S,
         raw = _fetch(url, timeout)
     except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", None) or type(exc).__name__
-        raise DataError(OFFLINE_MESSAGE.format(reason=reason)) from None
+        raise DataError(tr(OFFLINE_MESSAGE, reason=str(reason))) from None
     table = parse_metapsy_csv(raw)
     if show_attribution:
-        print(ATTRIBUTION)
+        print(tr(ATTRIBUTION))
     return table
 
 
@@ -135,7 +138,8 @@ def arm_completion(table: pd.DataFrame) -> pd.DataFrame:
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError(f"The table lacks the column(s) {', '.join(missing)}.")
+        missing = ", ".join(missing)
+        raise DataError(tr("The table lacks the column(s) {missing}.", missing=missing))
     keep = table.dropna(subset=["n_randomized_arm1", "percent_completed"]).copy()
     keep["completed"] = keep["percent_completed"].where(keep["percent_completed"] <= 1,
                                                         keep["percent_completed"] / 100)
@@ -152,5 +156,5 @@ def pooled_dropout_pct(arms: pd.DataFrame) -> float:
     """Crude pooled dropout (per cent): estimated dropouts over people randomised, summed across arms."""
     total = float(arms["n_randomized_arm1"].sum())
     if total == 0:
-        raise DataError("No arm with completion data, so there is no dropout to pool.")
+        raise DataError(tr("No arm with completion data, so there is no dropout to pool."))
     return 100 * float(arms["dropouts_est"].sum()) / total

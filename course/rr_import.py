@@ -62,6 +62,7 @@ import pandas as pd
 
 from . import artefacts
 from .errors import DataError
+from .i18n import N_, format_number, tr
 
 #: Plausible adult RR intervals in milliseconds (240 down to 24 beats per minute).
 PLAUSIBLE_MS = (250.0, 2500.0)
@@ -88,17 +89,17 @@ ECTOPIC_MEDICAL_PCT = 1.0
 #: ... or at least this many premature-looking beats.
 ECTOPIC_MEDICAL_COUNT = 10
 #: Units the reader may choose: None (detect), "ms" or "s".
-UNITS = {None: "detect automatically", "ms": "milliseconds", "s": "seconds"}
+UNITS = {None: N_("detect automatically"), "ms": N_("milliseconds"), "s": N_("seconds")}
 
 #: More than this percentage flagged counts as a very irregular trace (the course's own rule).
 IRREGULAR_PCT = 15.0
 #: The reminder shown with every uploaded file.
-SAFETY_NOTE = ("Education, not clinical advice: a very irregular trace, or palpitations, fainting or chest pain, "
-               "are for a doctor.")
+SAFETY_NOTE = N_("Education, not clinical advice: a very irregular trace, or palpitations, fainting or chest pain, "
+                 "are for a doctor.")
 #: The sentence shown whenever a recording looks medically irregular.
-MEDICAL_NOTE = ("A very irregular trace, or palpitations, fainting or chest pain, are for a doctor, not for this "
-                "lab. Frequent ectopic (premature) beats are a medical matter, not an artefact to tidy away. "
-                "This lab is education, not clinical advice.")
+MEDICAL_NOTE = N_("A very irregular trace, or palpitations, fainting or chest pain, are for a doctor, not for this "
+                  "lab. Frequent ectopic (premature) beats are a medical matter, not an artefact to tidy away. "
+                  "This lab is education, not clinical advice.")
 
 _RR_NAME = re.compile(r"(^|[^a-z])(rr|rri|ibi|nn|nni|interval|intervals|r-r|rr-interval)([^a-z]|$)", re.I)
 _HR_NAME = re.compile(r"(^|[^a-z])(hr|bpm|heart ?rate|puls|pulse)([^a-z]|$)", re.I)
@@ -193,17 +194,19 @@ class RRImport:
             Lesson 3's choices: leave flagged intervals, interpolate them, or delete them.
         """
         n, pct = self.n_flagged, self.flagged_pct
-        verdict = (f"at most {USABLE_FLAGGED_PCT:g} % flagged, so by the course's own rule (not a published "
-                   "standard) the recording is still usable" if self.usable else
-                   f"more than {USABLE_FLAGGED_PCT:g} % flagged, so by the course's own rule (not a published "
-                   "standard) do not interpret HRV from this recording, corrected or not")
+        verdict = (tr("at most {limit:g} % flagged, so by the course's own rule (not a published "
+                      "standard) the recording is still usable", limit=USABLE_FLAGGED_PCT) if self.usable else
+                   tr("more than {limit:g} % flagged, so by the course's own rule (not a published "
+                      "standard) do not interpret HRV from this recording, corrected or not", limit=USABLE_FLAGGED_PCT))
         if method == "interpolate":
-            done = f"{n} of {self.rr_ms.size} intervals ({pct:.1f} %) were corrected by interpolation"
+            done = tr("{n} of {total} intervals ({pct:.1f} %) were corrected by interpolation", n=n,
+                      total=self.rr_ms.size, pct=pct)
         elif method == "delete":
-            done = f"{n} of {self.rr_ms.size} intervals ({pct:.1f} %) were deleted"
+            done = tr("{n} of {total} intervals ({pct:.1f} %) were deleted", n=n, total=self.rr_ms.size, pct=pct)
         else:
-            done = f"{n} of {self.rr_ms.size} intervals ({pct:.1f} %) are flagged and left as they are"
-        return f"{done}: {verdict}."
+            done = tr("{n} of {total} intervals ({pct:.1f} %) are flagged and left as they are", n=n,
+                      total=self.rr_ms.size, pct=pct)
+        return tr("{done}: {verdict}.", done=done, verdict=verdict)
 
 
 def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
@@ -247,19 +250,21 @@ def read_rr_export(raw, name: str = "upload.csv", *, column: str | None = None,
     """
     name = Path(str(name or "")).name or "upload.csv"
     if units not in UNITS:
-        raise DataError(f"Units {units!r} are not an option; use None (detect), 'ms' or 's'.")
+        raise DataError(tr("Units {units} are not an option; use None (detect), 'ms' or 's'.", units=repr(units)))
     raw = bytes(raw)
     _check_size_and_kind(raw, name)
     text, encoding_note = _decode(raw)
     text = text.replace("\ufeff", "")  # byte-order marks written twice, or in the middle of a joined file
     if not text.strip():
-        raise DataError(f"The file '{name}' is empty.",
-                        hint="Export the recording again; it should hold one RR interval per line.")
+        raise DataError(tr("The file '{name}' is empty.", name=name),
+                        hint=tr("Export the recording again; it should hold one RR interval per line."))
     table, header, first_line, preamble = _parse(text, name)
-    preamble_note = (f"Skipped {preamble} line(s) of text (such as the device's name or the date) above the header "
-                     f"on line {first_line - 1}." if preamble > 0 and header is not None else None)
+    preamble_note = (tr("Skipped {n} line(s) of text (such as the device's name or the date) above the header "
+                        "on line {line}.", n=preamble, line=first_line - 1)
+                     if preamble > 0 and header is not None else None)
     if preamble == -1:
-        preamble_note = "The file holds all its numbers on one line; they were read as a list of intervals, in order."
+        preamble_note = tr("The file holds all its numbers on one line; they were read as a list of intervals, "
+                           "in order.")
     chosen, choices, column_note = _choose_column(table, header, column, name)
     values, lines = _column_values(table, chosen, first_line, name)
     values, used_units, units_note = _units(values, chosen, units, name)
@@ -276,8 +281,9 @@ def try_read_rr_export(raw, name: str = "upload.csv", **options) -> tuple[RRImpo
         return None, exc.message + (f" {exc.hint}" if exc.hint else "")
     except Exception as exc:  # pragma: no cover - anything unexpected still becomes a sentence
         shown = Path(str(name or "")).name or "upload.csv"
-        return None, (f"The file '{shown}' could not be read ({type(exc).__name__}: {exc}). "
-                      "Check that it is a CSV or text file of RR intervals.")
+        return None, tr("The file '{name}' could not be read ({kind}: {error}). "
+                        "Check that it is a CSV or text file of RR intervals.", name=shown, kind=type(exc).__name__,
+                        error=str(exc))
 
 
 def corrected(result: RRImport, method: str) -> np.ndarray:
@@ -295,36 +301,37 @@ def corrected(result: RRImport, method: str) -> np.ndarray:
 
 def _check_size_and_kind(raw: bytes, name: str) -> None:
     if not raw.strip():
-        raise DataError(f"The file '{name}' is empty.",
-                        hint="Export the recording again; it should hold one RR interval per line.")
+        raise DataError(tr("The file '{name}' is empty.", name=name),
+                        hint=tr("Export the recording again; it should hold one RR interval per line."))
     utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text": NUL bytes are expected
     if not utf16 and (raw[:4] == b"PK\x03\x04" or b"\x00" in raw[:4096] or raw[:5] == b"%PDF-"):
-        raise DataError(f"The file '{name}' is not a text file; it may be an Excel workbook, a PDF or "
-                        "another binary format.",
-                        hint="Export the intervals as CSV or text (in Excel: File > Save As > CSV).")
+        raise DataError(tr("The file '{name}' is not a text file; it may be an Excel workbook, a PDF or "
+                           "another binary format.", name=name),
+                        hint=tr("Export the intervals as CSV or text (in Excel: File > Save As > CSV)."))
     sample = raw[:4096]
     control = sum(b < 9 or 13 < b < 32 for b in sample)
     if not utf16 and control > 0.05 * len(sample):
-        raise DataError(f"The file '{name}' is not a text file (it holds many control bytes).",
-                        hint="Export the intervals as CSV or text.")
+        raise DataError(tr("The file '{name}' is not a text file (it holds many control bytes).", name=name),
+                        hint=tr("Export the intervals as CSV or text."))
     lines = max(raw.count(b"\n"), raw.count(b"\r")) + (0 if raw.endswith((b"\n", b"\r")) else 1)
     if len(raw) > MAX_BYTES or lines > MAX_INTERVALS + 1:  # + 1 for a header line
-        raise DataError(f"The file '{name}' is too large for the lab: it holds about {lines:,} lines "
-                        f"({len(raw) / 1e6:.1f} MB), more than the {MAX_INTERVALS:,} intervals (about two days) "
-                        "the lab reads.", hint="Cut out the part you want to look at, for example 5 minutes at rest.")
+        raise DataError(tr("The file '{name}' is too large for the lab: it holds about {lines:,} lines "
+                           "({mb:.1f} MB), more than the {most:,} intervals (about two days) "
+                           "the lab reads.", name=name, lines=lines, mb=len(raw) / 1e6, most=MAX_INTERVALS),
+                        hint=tr("Cut out the part you want to look at, for example 5 minutes at rest."))
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return raw.decode("utf-16"), "The file is UTF-16 text (Excel's \"Unicode Text\"); it was read as such."
+            return raw.decode("utf-16"), tr("The file is UTF-16 text (Excel's \"Unicode Text\"); it was read as such.")
         except UnicodeDecodeError:
-            raise DataError("The file starts like UTF-16 text but cannot be read as it.",
-                            hint="Save it again as CSV (UTF-8).") from None
+            raise DataError(tr("The file starts like UTF-16 text but cannot be read as it."),
+                            hint=tr("Save it again as CSV (UTF-8).")) from None
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError:
-        return raw.decode("latin-1"), "The file is not UTF-8 text; it was read as Latin-1 (Western European)."
+        return raw.decode("latin-1"), tr("The file is not UTF-8 text; it was read as Latin-1 (Western European).")
 
 
 def _is_number(cell: str) -> bool:
@@ -396,13 +403,17 @@ def _parse(text: str, name: str):
             table = pd.read_csv(io.StringIO(body), header=None, dtype=str, sep=sep, skip_blank_lines=False,
                                 keep_default_na=False, engine="c")
     except pd.errors.EmptyDataError:
-        raise DataError(f"The file '{name}' holds no table of numbers.",
-                        hint="Export the recording again; it should hold one RR interval per line.") from None
+        raise DataError(tr("The file '{name}' holds no table of numbers.", name=name),
+                        hint=tr("Export the recording again; it should hold one RR interval per line.")) from None
     except pd.errors.ParserError as exc:
         found = re.search(r"line (\d+)", str(exc))
-        where = f" near line {int(found.group(1)) + skipped}" if found else ""
-        raise DataError(f"The file '{name}' could not be read as a table{where}: the lines do not all have the "
-                        "same number of columns.", hint="Open it in a text editor and check that line.") from None
+        if found:
+            message = tr("The file '{name}' could not be read as a table near line {line}: the lines do not all "
+                         "have the same number of columns.", name=name, line=int(found.group(1)) + skipped)
+        else:
+            message = tr("The file '{name}' could not be read as a table: the lines do not all have the "
+                         "same number of columns.", name=name)
+        raise DataError(message, hint=tr("Open it in a text editor and check that line.")) from None
     table = table.apply(lambda col: col.str.strip())
     if decimal == ",":
         table = table.apply(lambda col: col.str.replace(",", ".", regex=False))
@@ -425,12 +436,12 @@ def _parse(text: str, name: str):
     table = table.loc[:, [(table[c] != "").any() for c in table.columns]]
     first_line = 1 + skipped + (1 if header is not None else 0)
     if table.empty or table.shape[1] == 0:
-        raise DataError(f"The file '{name}' has a header line but no data rows.",
-                        hint="Check that the export included the intervals, one per line below the header.")
+        raise DataError(tr("The file '{name}' has a header line but no data rows.", name=name),
+                        hint=tr("Check that the export included the intervals, one per line below the header."))
     if len(table) > MAX_INTERVALS:
-        raise DataError(f"The file '{name}' holds {len(table):,} rows, more than the {MAX_INTERVALS:,} "
-                        "intervals (about two days) the lab reads.",
-                        hint="Cut out the part you want to look at, for example 5 minutes at rest.")
+        raise DataError(tr("The file '{name}' holds {rows:,} rows, more than the {most:,} "
+                           "intervals (about two days) the lab reads.", name=name, rows=len(table), most=MAX_INTERVALS),
+                        hint=tr("Cut out the part you want to look at, for example 5 minutes at rest."))
     return table, header, first_line, (-1 if one_line else preamble)
 
 
@@ -462,34 +473,39 @@ def _choose_column(table: pd.DataFrame, header, column, name):
     if column is not None:
         if column not in columns:
             found = ", ".join(repr(c) for c in columns)
-            raise DataError(f"The file '{name}' has no column called {column!r}. Columns found: {found}.",
-                            hint="Choose one of those in the Column menu.")
+            raise DataError(tr("The file '{name}' has no column called {column}. Columns found: {found}.",
+                               name=name, column=repr(column), found=found),
+                            hint=tr("Choose one of those in the Column menu."))
         rr_like = [c for c in numeric if _kind_of_column(c, numeric[c]) in ("rr", "other")]
         choices = rr_like if len(rr_like) > 1 else []
-        note = f"Read the intervals from the column {column!r}, as you chose."
+        note = tr("Read the intervals from the column {column}, as you chose.", column=repr(column))
         return column, (choices if column in choices else ([column] + choices if choices else [])), note
     if not numeric:
         found = ", ".join(repr(c) for c in columns)
-        raise DataError(f"The file '{name}' has no column of numbers (columns found: {found}), so it holds no "
-                        "RR intervals.", hint="Export the RR or beat-to-beat intervals as CSV or text.")
+        raise DataError(tr("The file '{name}' has no column of numbers (columns found: {found}), so it holds no "
+                           "RR intervals.", name=name, found=found),
+                        hint=tr("Export the RR or beat-to-beat intervals as CSV or text."))
     kinds = {c: _kind_of_column(c, v) for c, v in numeric.items()}
     named = [c for c in numeric if kinds[c] == "rr"]
     others = [c for c in numeric if kinds[c] == "other"]
     heart = [c for c in numeric if kinds[c] == "hr"]
     if len(named) == 1:
-        return named[0], [], _column_note(header, named[0], "its name")
+        return named[0], [], _column_note(header, named[0], tr("its name"))
     candidates = named or others
     if len(candidates) == 1:
-        return candidates[0], [], _column_note(header, candidates[0], "the only column of intervals")
+        return candidates[0], [], _column_note(header, candidates[0], tr("the only column of intervals"))
     if not candidates and heart:
         median = float(np.nanmedian(numeric[heart[0]]))
-        raise DataError(f"The column {heart[0]!r} of '{name}' (median {median:g}) looks like heart rates in "
-                        "beats per minute, not intervals between beats.",
-                        hint="HRV needs the RR (beat-to-beat) intervals; export those instead of heart rate.")
+        raise DataError(tr("The column {column} of '{name}' (median {median:g}) looks like heart rates in "
+                           "beats per minute, not intervals between beats.", column=repr(heart[0]), name=name,
+                           median=median),
+                        hint=tr("HRV needs the RR (beat-to-beat) intervals; export those instead of heart rate."))
     if not candidates:
-        raise DataError(f"The file '{name}' holds only clock times or counters "
-                        f"({', '.join(repr(c) for c in numeric)}), not intervals between beats.",
-                        hint="Export the RR (beat-to-beat) intervals.")
+        columns = ", ".join(repr(c) for c in numeric)
+        raise DataError(tr("The file '{name}' holds only clock times or counters "
+                           "({columns}), not intervals between beats.", name=name,
+                           columns=columns),
+                        hint=tr("Export the RR (beat-to-beat) intervals."))
     # Ambiguous: take the column whose values look most like intervals, and offer the choice.
     def plausible_share(c):
         v = numeric[c].to_numpy()
@@ -498,24 +514,26 @@ def _choose_column(table: pd.DataFrame, header, column, name):
         return max(ms, s)
     best = max(candidates, key=plausible_share)
     listed = ", ".join(repr(c) for c in candidates)
-    note = (f"The file has several columns that could hold the intervals ({listed}); the lab used {best!r}, whose "
-            "values look most like intervals. Choose another in the Column menu if that is wrong.")
+    note = tr("The file has several columns that could hold the intervals ({listed}); the lab used {best}, whose "
+              "values look most like intervals. Choose another in the Column menu if that is wrong.", listed=listed,
+              best=repr(best))
     return best, candidates, note
 
 
 def _column_note(header, column, why):
     if header is None:
-        return "The file has no header line; its numbers were read as RR intervals."
-    return f"Read the intervals from the column {column!r} ({why})."
+        return tr("The file has no header line; its numbers were read as RR intervals.")
+    return tr("Read the intervals from the column {column} ({why}).", column=repr(column), why=why)
 
 
 def _quote_lines(lines, values=None) -> str:
     if values is None:
         shown = ", ".join(str(int(line)) for line in lines[:_SHOW])
     else:
-        shown = ", ".join(f"line {int(line)}: {value}" for line, value in zip(lines[:_SHOW], values[:_SHOW]))
+        shown = ", ".join(tr("line {line}: {value}", line=int(line), value=value)
+                          for line, value in zip(lines[:_SHOW], values[:_SHOW]))
     more = len(lines) - _SHOW
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (tr(" and {more} more", more=more) if more > 0 else "")
 
 
 def _column_values(table, column, first_line, name):
@@ -530,31 +548,38 @@ def _column_values(table, column, first_line, name):
     text = cells.to_numpy()
     blank = np.flatnonzero(text == "")
     if blank.size:
-        raise DataError(f"The column {column!r} of '{name}' has {blank.size} blank cell(s), at line(s) "
-                        f"{_quote_lines(lines[blank])}: a gap in the beats cannot be filled in by guessing.",
-                        hint="Use a stretch of the recording without gaps, or delete those lines if you know "
-                             "no beat is missing there.")
+        raise DataError(tr("The column {column} of '{name}' has {n} blank cell(s), at line(s) "
+                           "{lines}: a gap in the beats cannot be filled in by guessing.", column=repr(column),
+                           name=name, n=blank.size, lines=_quote_lines(lines[blank])),
+                        hint=tr("Use a stretch of the recording without gaps, or delete those lines if you know "
+                                "no beat is missing there."))
     bad = np.flatnonzero(values.isna().to_numpy() & ~np.isin(np.char.lower(text.astype(str)), ["nan", "na"]))
     if bad.size:
-        raise DataError(f"The column {column!r} of '{name}' has {bad.size} value(s) that are not numbers: "
-                        f"{_quote_lines(lines[bad], [repr(t) for t in text[bad]])}.",
-                        hint="Remove text, units such as 'ms' and notes from the column, leaving only numbers.")
+        raise DataError(tr("The column {column} of '{name}' has {n} value(s) that are not numbers: {quoted}.",
+                           column=repr(column), name=name, n=bad.size,
+                           quoted=_quote_lines(lines[bad], [repr(t) for t in text[bad]])),
+                        hint=tr("Remove text, units such as 'ms' and notes from the column, leaving only numbers."))
     v = values.to_numpy(dtype=float)
     nonfinite = np.flatnonzero(~np.isfinite(v))
     if nonfinite.size:
-        raise DataError(f"The column {column!r} of '{name}' has {nonfinite.size} missing or infinite value(s) "
-                        f"(NaN or inf), at line(s) {_quote_lines(lines[nonfinite])}: a gap in the beats cannot be "
-                        "filled in by guessing.",
-                        hint="Use a stretch of the recording without gaps.")
+        raise DataError(tr("The column {column} of '{name}' has {n} missing or infinite value(s) "
+                           "(NaN or inf), at line(s) {lines}: a gap in the beats cannot be "
+                           "filled in by guessing.", column=repr(column), name=name, n=nonfinite.size,
+                           lines=_quote_lines(lines[nonfinite])),
+                        hint=tr("Use a stretch of the recording without gaps."))
     negative = np.flatnonzero(v <= 0)
     if negative.size:
-        raise DataError(f"The column {column!r} of '{name}' has {negative.size} value(s) that are zero or "
-                        f"negative ({_quote_lines(lines[negative], [f'{x:g}' for x in v[negative]])}), but an "
-                        "interval between two heartbeats is always positive, so this is not an RR series.",
-                        hint="Check that you exported the RR intervals, not their differences or a filtered signal.")
+        raise DataError(tr("The column {column} of '{name}' has {n} value(s) that are zero or "
+                           "negative ({quoted}), but an "
+                           "interval between two heartbeats is always positive, so this is not an RR series.",
+                           column=repr(column), name=name, n=negative.size,
+                           quoted=_quote_lines(lines[negative], [format_number(x, "g") for x in v[negative]])),
+                        hint=tr("Check that you exported the RR intervals, not their differences or a filtered "
+                                "signal."))
     if v.size < MIN_INTERVALS:
-        raise DataError(f"The file '{name}' holds only {v.size} interval(s); at least {MIN_INTERVALS} are needed.",
-                        hint="Use a longer recording (HRV is usually measured over 5 minutes or more).")
+        raise DataError(tr("The file '{name}' holds only {n} interval(s); at least {least} are needed.", name=name,
+                           n=v.size, least=MIN_INTERVALS),
+                        hint=tr("Use a longer recording (HRV is usually measured over 5 minutes or more)."))
     return v, lines
 
 
@@ -564,25 +589,34 @@ def _units(values, column, units, name):
         if PLAUSIBLE_MS[0] <= median <= PLAUSIBLE_MS[1]:
             return values, "ms", None
         if PLAUSIBLE_S[0] <= median <= PLAUSIBLE_S[1]:
-            return values * 1000.0, "s", (f"Read as seconds and converted to milliseconds (× 1000): the values in "
-                                          f"{column!r} have a median of {median:g}, which as milliseconds would "
-                                          "be impossibly short. If they are not seconds, change Units.")
+            return values * 1000.0, "s", tr("Read as seconds and converted to milliseconds (× 1000): the values in "
+                                            "{column} have a median of {median:g}, which as milliseconds would "
+                                            "be impossibly short. If they are not seconds, change Units.",
+                                            column=repr(column), median=median)
         if HEART_RATE_BPM[0] <= median <= HEART_RATE_BPM[1]:
-            raise DataError(f"The values in {column!r} of '{name}' (median {median:g}) look like heart rates in "
-                            "beats per minute, not intervals between beats.",
-                            hint="HRV needs the RR (beat-to-beat) intervals; export those instead of heart rate.")
-        raise DataError(f"The values in {column!r} of '{name}' have a median of {median:g}, which is neither "
-                        f"milliseconds ({PLAUSIBLE_MS[0]:g}-{PLAUSIBLE_MS[1]:g}) nor seconds "
-                        f"({PLAUSIBLE_S[0]:g}-{PLAUSIBLE_S[1]:g}) for intervals between heartbeats.",
-                        hint="Check that this column holds RR intervals.")
+            raise DataError(tr("The values in {column} of '{name}' (median {median:g}) look like heart rates in "
+                               "beats per minute, not intervals between beats.", column=repr(column), name=name,
+                               median=median),
+                            hint=tr("HRV needs the RR (beat-to-beat) intervals; export those instead of heart rate."))
+        raise DataError(tr("The values in {column} of '{name}' have a median of {median:g}, which is neither "
+                           "milliseconds ({ms_low:g}-{ms_high:g}) nor seconds "
+                           "({s_low:g}-{s_high:g}) for intervals between heartbeats.", column=repr(column), name=name,
+                           median=median, ms_low=PLAUSIBLE_MS[0], ms_high=PLAUSIBLE_MS[1], s_low=PLAUSIBLE_S[0],
+                           s_high=PLAUSIBLE_S[1]),
+                        hint=tr("Check that this column holds RR intervals."))
     ms = values * 1000.0 if units == "s" else values
-    word = UNITS[units]
-    note = (f"Read as {word}, as you chose" + (" (converted to milliseconds, × 1000)." if units == "s" else "."))
+    word = tr(UNITS[units])
+    if units == "s":
+        note = tr("Read as {word}, as you chose (converted to milliseconds, × 1000).", word=word)
+    else:
+        note = tr("Read as {word}, as you chose.", word=word)
     median_ms = float(np.median(ms))
     if not PLAUSIBLE_MS[0] <= median_ms <= PLAUSIBLE_MS[1]:
-        raise DataError(f"Read as {word}, the values in {column!r} of '{name}' have a median of {median_ms:g} ms, "
-                        f"outside the plausible {PLAUSIBLE_MS[0]:g}-{PLAUSIBLE_MS[1]:g} ms for intervals between "
-                        "heartbeats.", hint="Set Units back to 'detect automatically' or choose the other unit.")
+        raise DataError(tr("Read as {word}, the values in {column} of '{name}' have a median of {median:g} ms, "
+                           "outside the plausible {low:g}-{high:g} ms for intervals between "
+                           "heartbeats.", word=word, column=repr(column), name=name, median=median_ms,
+                           low=PLAUSIBLE_MS[0], high=PLAUSIBLE_MS[1]),
+                        hint=tr("Set Units back to 'detect automatically' or choose the other unit."))
     return ms, units, note
 
 
@@ -620,44 +654,50 @@ def classify(rr_ms, flagged) -> list[str]:
 def _with_flags(values, lines, name, column, choices, units, detected, notes, threshold) -> RRImport:
     duration = float(values.sum() / 1000.0)
     if duration < MIN_DURATION_S:
-        raise DataError(f"The recording in '{name}' lasts only {duration:.0f} s; the lab needs at least "
-                        f"{MIN_DURATION_S:.0f} s, because ultra-short readings are rarely shown to agree with "
-                        "standard 5-minute values.", hint="Record for at least 5 minutes, sitting or lying still.")
+        raise DataError(tr("The recording in '{name}' lasts only {duration:.0f} s; the lab needs at least "
+                           "{least:.0f} s, because ultra-short readings are rarely shown to agree with "
+                           "standard 5-minute values.", name=name, duration=duration, least=MIN_DURATION_S),
+                        hint=tr("Record for at least 5 minutes, sitting or lying still."))
     low, high = PLAUSIBLE_MS
     outside = (values < low) | (values > high)
     if outside.mean() > 0.5:
-        raise DataError(f"More than half of the intervals in '{name}' lie outside {low:g}-{high:g} ms, so this is "
-                        "not an RR series the lab can analyse.", hint="Check that you exported the RR intervals.")
+        raise DataError(tr("More than half of the intervals in '{name}' lie outside {low:g}-{high:g} ms, so this is "
+                           "not an RR series the lab can analyse.", name=name, low=low, high=high),
+                        hint=tr("Check that you exported the RR intervals."))
     flagged = artefacts.flag_artefacts(values, threshold) | outside
     kinds = classify(values, flagged)
     result = RRImport(values, name, column, list(choices), units, detected, lines, flagged, kinds, list(notes))
     if duration < SHORT_TERM_S - SHORT_TERM_TOLERANCE_S:
-        result.notes.append(f"The recording lasts {duration / 60:.1f} minutes, less than the 5 minutes of a "
-                            "standard short-term recording: it is analysed, but, as lesson 1 showed, its values "
-                            "cannot be compared with 5-minute norms.")
+        result.notes.append(tr("The recording lasts {minutes:.1f} minutes, less than the 5 minutes of a "
+                               "standard short-term recording: it is analysed, but, as lesson 1 showed, its values "
+                               "cannot be compared with 5-minute norms.", minutes=duration / 60))
     if outside.any():
         where = np.flatnonzero(outside)
-        result.notes.append(f"{where.size} interval(s) lie outside the plausible {low:g}-{high:g} ms "
-                            f"({_quote_lines(lines[where], [f'{values[i]:g} ms' for i in where])}); they are "
-                            "flagged, not refused.")
+        result.notes.append(tr("{n} interval(s) lie outside the plausible {low:g}-{high:g} ms "
+                               "({quoted}); they are flagged, not refused.", n=where.size, low=low, high=high,
+                               quoted=_quote_lines(lines[where], [format_number(values[i], "g") + " ms"
+                                                                  for i in where])))
     if result.n_flagged:
         counts = {k: sum(1 for x in kinds if x == k) for k in ("long", "premature", "pause", "short", "other")}
-        words = {"long": "possible missed beats (about twice the usual length or more)",
-                 "premature": "possible premature (ectopic) beats (a short interval, then a long pause)",
-                 "pause": "the long pauses after those",
-                 "short": "short intervals (possibly extra beats or noise)",
-                 "other": "large swings from their neighbours (these may be genuine)"}
-        parts = [f"{words[k]}: {n}" for k, n in counts.items() if n]
-        result.notes.append(f"{result.n_flagged} of {values.size} intervals ({result.flagged_pct:.1f} %) are "
-                            f"flagged and circled on the tachogram. {'; '.join(parts).capitalize()}. Look at the "
-                            "trace: a flag is a question, not a verdict. Lesson 3's corrections (interpolate or "
-                            "delete) are offered in the Flagged beats menu.")
+        words = {"long": tr("possible missed beats (about twice the usual length or more)"),
+                 "premature": tr("possible premature (ectopic) beats (a short interval, then a long pause)"),
+                 "pause": tr("the long pauses after those"),
+                 "short": tr("short intervals (possibly extra beats or noise)"),
+                 "other": tr("large swings from their neighbours (these may be genuine)")}
+        parts = [tr("{what}: {n}", what=words[k], n=n) for k, n in counts.items() if n]
+        kinds_found = "; ".join(parts).capitalize()
+        result.notes.append(tr("{n} of {total} intervals ({pct:.1f} %) are "
+                               "flagged and circled on the tachogram. {kinds}. Look at the "
+                               "trace: a flag is a question, not a verdict. Lesson 3's corrections (interpolate or "
+                               "delete) are offered in the Flagged beats menu.", n=result.n_flagged, total=values.size,
+                               pct=result.flagged_pct, kinds=kinds_found))
         result.notes.append(result.correction_note("none"))
     else:
-        result.notes.append(f"No interval is flagged by lesson 3's {100 * threshold:.0f} % rule; still look at the "
-                            "trace.")
+        result.notes.append(tr("No interval is flagged by lesson 3's {pct:.0f} % rule; still look at the "
+                               "trace.", pct=100 * threshold))
     if result.medical_flag:
-        what = (f"{result.n_premature} beats look premature (ectopic)" if result.n_premature
-                else f"{result.flagged_pct:.0f} % of the intervals are flagged: the trace is very irregular")
-        result.notes.append(f"{what}. {MEDICAL_NOTE}")
+        what = (tr("{n} beats look premature (ectopic)", n=result.n_premature) if result.n_premature
+                else tr("{pct:.0f} % of the intervals are flagged: the trace is very irregular",
+                        pct=result.flagged_pct))
+        result.notes.append(tr("{what}. {note}", what=what, note=tr(MEDICAL_NOTE)))
     return result

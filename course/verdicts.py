@@ -23,8 +23,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import CheckFailed
+from .i18n import N_, tr
 
-_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_COUNT_WORDS = (N_("no"), N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"),
+                N_("eight"), N_("nine"), N_("ten"))
 _SEAL_MARK = b"why:"
 
 
@@ -112,10 +114,10 @@ class VerdictKey:
     rows: tuple
     verdicts: Mapping
     answer_hashes: Mapping
-    item: str = "item"
+    item: str = N_("item")
     variable: str = "verdicts"
-    agreement: str = "match the answer key"
-    hint: str = "Reread the evidence for each item, and the meaning of each verdict."
+    agreement: str = N_("match the answer key")
+    hint: str = N_("Reread the evidence for each item, and the meaning of each verdict.")
     notes: Mapping = field(default_factory=dict)
 
     def __post_init__(self):
@@ -164,20 +166,26 @@ class VerdictKey:
         """Explain, without revealing answers, whether ``verdicts`` is complete and uses the allowed words."""
         if not isinstance(verdicts, dict):
             example = next(iter(self.verdicts))
-            raise CheckFailed(f"`{self.variable}` should be a dictionary like "
-                              f"{{\"{self.columns[0]}\": \"{example}\", ...}}.")
+            shape = f'{{"{self.columns[0]}": "{example}", ...}}'
+            raise CheckFailed(tr("`{variable}` should be a dictionary like {shape}.", variable=self.variable,
+                                 shape=shape))
         missing = [item_id for item_id in self.ids if item_id not in verdicts]
         if missing:
-            raise CheckFailed(f"Give a verdict for every {self.item}; missing: {', '.join(missing)}.")
+            missing = ", ".join(missing)
+            raise CheckFailed(tr("Give a verdict for every {item}; missing: {missing}.", item=tr(self.item),
+                                 missing=missing))
         extra = [key for key in verdicts if key not in self.answer_hashes]
         if extra:
-            raise CheckFailed(f"These keys are not {self.item}s in the list: {', '.join(map(str, extra))}.")
+            extra = ", ".join(map(str, extra))
+            raise CheckFailed(tr("These keys are not {item}s in the list: {extra}.", item=tr(self.item), extra=extra))
         wrong = {k: v for k, v in verdicts.items() if not isinstance(v, str) or _clean(v) not in self.verdicts}
         if wrong:
             count = len(self.verdicts)
-            words = _COUNT_WORDS[count] if count < len(_COUNT_WORDS) else str(count)
-            raise CheckFailed(f"Use one of the {words} verdicts exactly as written; not: {wrong}.",
-                              hint="The options are: " + "; ".join(f"'{v}'" for v in self.verdicts))
+            words = tr(_COUNT_WORDS[count]) if count < len(_COUNT_WORDS) else str(count)
+            options = "; ".join(f"'{v}'" for v in self.verdicts)
+            raise CheckFailed(tr("Use one of the {words} verdicts exactly as written; not: {wrong}.", words=words,
+                                 wrong=str(wrong)),
+                              hint=tr("The options are: {options}", options=options))
 
     def _is_right(self, item_id: str, verdict: str) -> bool:
         return verdict_digest(self.name, item_id, verdict) in self.answer_hashes[item_id]
@@ -206,7 +214,8 @@ class VerdictKey:
         """Pass only when every verdict is right; otherwise say how many are."""
         right = self.number_correct(verdicts)
         if right < len(self.ids):
-            raise CheckFailed(f"{right} of {len(self.ids)} verdicts {self.agreement}.", hint=self.hint)
+            raise CheckFailed(tr("{right} of {total} verdicts {agreement}.", right=right, total=len(self.ids),
+                                 agreement=tr(self.agreement)), hint=tr(self.hint))
 
     def points_earned(self, verdicts: dict, points: int) -> int:
         """Partial credit for an nbgrader test cell: ``floor(points * right / total)``, as an int.
@@ -240,13 +249,16 @@ class VerdictKey:
         right = total - len(wrong)
         earned = points * right // total
         if earned == 0:
-            raise CheckFailed(f"{right} of {total} verdicts {self.agreement}: not yet enough for a point.",
-                              hint=self.hint)
+            raise CheckFailed(tr("{right} of {total} verdicts {agreement}: not yet enough for a point.", right=right,
+                                 total=total, agreement=tr(self.agreement)), hint=tr(self.hint))
         if wrong:
-            print(f"{right} of {total} verdicts {self.agreement}, worth {earned} of {points} points. "
-                  f"Look again at: {', '.join(wrong)}.")
+            again = ", ".join(wrong)
+            print(tr("{right} of {total} verdicts {agreement}, worth {earned} of {points} points. "
+                     "Look again at: {again}.", right=right, total=total, agreement=tr(self.agreement),
+                     earned=earned, points=points, again=again))
         else:
-            print(f"All {total} verdicts {self.agreement}: {points} of {points} points.")
+            print(tr("All {total} verdicts {agreement}: {points} of {points} points.", total=total,
+                     agreement=tr(self.agreement), points=points))
         for item_id, text in self.earned_notes(verdicts).items():
-            print(f"About {item_id}: {text}")
+            print(tr("About {item}: {text}", item=item_id, text=text))
         return int(earned)

@@ -23,6 +23,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import DataError
+from ..i18n import N_, tr
 from ..verdicts import VerdictKey
 
 #: The folder holding the content files.
@@ -30,12 +31,12 @@ CONTENT_DIR = Path(__file__).resolve().parent
 
 #: What each kind of field must hold, in words for error messages.
 KINDS = {
-    "text": "a piece of text",
-    "number": "a number",
-    "flag": "true or false",
-    "texts": "a list of texts",
-    "table": "a table of named values",
-    "records": "a list of tables",
+    "text": N_("a piece of text"),
+    "number": N_("a number"),
+    "flag": N_("true or false"),
+    "texts": N_("a list of texts"),
+    "table": N_("a table of named values"),
+    "records": N_("a list of tables"),
 }
 
 _HASH = re.compile(r"[0-9a-f]{8}")
@@ -55,15 +56,15 @@ def read_toml(path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError(f"The content file {path.name} is missing from {path.parent}.",
-                        hint="Restore it from the course repository.") from None
+        raise DataError(tr("The content file {name} is missing from {folder}.", name=path.name, folder=str(path.parent)),
+                        hint=tr("Restore it from the course repository.")) from None
     except UnicodeDecodeError:
-        raise DataError(f"The content file {path.name} is not UTF-8 text.") from None
+        raise DataError(tr("The content file {name} is not UTF-8 text.", name=path.name)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"The content file {path.name} is not valid TOML: {exc}.",
-                        hint="Look for a missing quote, bracket or comma at that line.") from None
+        raise DataError(tr("The content file {name} is not valid TOML: {error}.", name=path.name, error=str(exc)),
+                        hint=tr("Look for a missing quote, bracket or comma at that line.")) from None
     from ..i18n.content import translate
 
     return translate(path.name, data)
@@ -95,14 +96,17 @@ def check_record(record: dict, where: str, required: dict, optional: dict | None
     optional = optional or {}
     missing = [name for name in required if name not in record]
     if missing:
-        raise DataError(f"{where}: the field(s) {', '.join(missing)} are missing.")
+        missing = ", ".join(missing)
+        raise DataError(tr("{where}: the field(s) {missing} are missing.", where=where, missing=missing))
     unknown = [name for name in record if name not in required and name not in optional]
     if unknown:
-        raise DataError(f"{where}: unknown field(s) {', '.join(unknown)}; the fields are "
-                        f"{', '.join(list(required) + list(optional))}.", hint="Check the spelling.")
+        unknown, fields = ", ".join(unknown), ", ".join(list(required) + list(optional))
+        raise DataError(tr("{where}: unknown field(s) {unknown}; the fields are {fields}.", where=where,
+                           unknown=unknown, fields=fields), hint=tr("Check the spelling."))
     for name, kind in {**required, **optional}.items():
         if name in record and not _is_kind(record[name], kind):
-            raise DataError(f"{where}: the field '{name}' should hold {KINDS[kind]}, not {record[name]!r}.")
+            raise DataError(tr("{where}: the field '{name}' should hold {kind}, not {value}.", where=where, name=name,
+                               kind=tr(KINDS[kind]), value=repr(record[name])))
     return record
 
 
@@ -110,10 +114,11 @@ def verdict_words(data: dict, where: str) -> dict:
     """The ``[verdicts]`` table of a content file: lower-case verdict words, each with its meaning."""
     words = data.get("verdicts")
     if not isinstance(words, dict) or not words:
-        raise DataError(f"{where}: a [verdicts] table (verdict = \"what it means\") is missing.")
+        raise DataError(tr("{where}: a [verdicts] table (verdict = \"what it means\") is missing.", where=where))
     for word, meaning in words.items():
         if word != word.strip().lower() or not _is_kind(meaning, "text"):
-            raise DataError(f"{where}: the verdict {word!r} should be written in lower case and have a meaning.")
+            raise DataError(tr("{where}: the verdict {word} should be written in lower case and have a meaning.",
+                               where=where, word=repr(word)))
     return dict(words)
 
 
@@ -132,7 +137,7 @@ def verdict_key(path, section: str) -> VerdictKey:
     path = content_path(path)
     data = read_toml(path)
     if section not in data:
-        raise DataError(f"{path.name} has no exercise called [{section}].")
+        raise DataError(tr("{name} has no exercise called [{section}].", name=path.name, section=section))
     verdicts = verdict_words(data, path.name)
     where = f"{path.name}, [{section}]"
     exercise = check_record(data[section], where, {
@@ -141,23 +146,26 @@ def verdict_key(path, section: str) -> VerdictKey:
     columns = exercise["columns"]
     rows = []
     for number, item in enumerate(exercise["items"], start=1):
-        check_record(item, f"{where}, item {number}", {column: "text" for column in columns})
+        check_record(item, tr("{where}, item {number}", where=where, number=number), {column: "text" for column in columns})
         rows.append(tuple(item[column] for column in columns))
     ids = [row[0] for row in rows]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
-        raise DataError(f"{where}: the item id(s) {', '.join(duplicated)} appear more than once.")
+        duplicated = ", ".join(duplicated)
+        raise DataError(tr("{where}: the item id(s) {ids} appear more than once.", where=where, ids=duplicated))
     key = exercise["key"]
     if list(key) != ids:
-        raise DataError(f"{where}: the key must list the items in the same order as [[{section}.items]]; "
-                        f"items: {', '.join(ids)}; key: {', '.join(key)}.")
+        items, keys = ", ".join(ids), ", ".join(key)
+        raise DataError(tr("{where}: the key must list the items in the same order as [[{section}.items]]; "
+                           "items: {items}; key: {keys}.", where=where, section=section, items=items, keys=keys))
     hashes = {}
     for item_id, stored in key.items():
         digests = [stored] if isinstance(stored, str) else stored
         if not isinstance(digests, list) or not digests or not all(
                 isinstance(d, str) and _HASH.fullmatch(d) for d in digests):
-            raise DataError(f"{where}: the key of {item_id} should be an 8-character hash, or a list of them, "
-                            f"not {stored!r}.", hint="Write new hashes with VerdictKey.hashes_for.")
+            raise DataError(tr("{where}: the key of {item} should be an 8-character hash, or a list of them, "
+                               "not {value}.", where=where, item=item_id, value=repr(stored)),
+                            hint=tr("Write new hashes with VerdictKey.hashes_for."))
         hashes[item_id] = tuple(digests)
     notes = _sealed_notes(exercise.get("why", {}), hashes, where, section)
     return VerdictKey(name=exercise["name"], columns=tuple(columns), rows=tuple(rows), verdicts=verdicts,
@@ -170,17 +178,21 @@ def _sealed_notes(why: dict, hashes: dict, where: str, section: str) -> dict:
     notes = {}
     for item_id, stored in why.items():
         if item_id not in hashes:
-            raise DataError(f"{where}: [{section}.why] has a note for {item_id!r}, which is not an item of the "
-                            f"exercise; the items are {', '.join(hashes)}.", hint="Check the spelling of the id.")
+            items = ", ".join(hashes)
+            raise DataError(tr("{where}: [{section}.why] has a note for {item}, which is not an item of the "
+                               "exercise; the items are {items}.", where=where, section=section, item=repr(item_id),
+                               items=items), hint=tr("Check the spelling of the id."))
         sealed = [stored] if isinstance(stored, str) else stored
         if not isinstance(sealed, list) or not sealed or not all(
                 isinstance(s, str) and _SEALED.fullmatch(s) and len(s) % 2 == 0 for s in sealed):
-            raise DataError(f"{where}: the note of {item_id} in [{section}.why] should be a sealed note (a long "
-                            f"hex string) or a list of them, not {_shorten(stored)}.",
-                            hint="Write sealed notes with VerdictKey.seal_notes; never store the note as text.")
+            raise DataError(tr("{where}: the note of {item} in [{section}.why] should be a sealed note (a long "
+                               "hex string) or a list of them, not {value}.", where=where, item=item_id,
+                               section=section, value=_shorten(stored)),
+                            hint=tr("Write sealed notes with VerdictKey.seal_notes; never store the note as text."))
         if len(sealed) > len(hashes[item_id]):
-            raise DataError(f"{where}: {item_id} has {len(sealed)} sealed notes in [{section}.why] but accepts "
-                            f"only {len(hashes[item_id])} verdict(s); seal the note once per accepted verdict.")
+            raise DataError(tr("{where}: {item} has {n} sealed notes in [{section}.why] but accepts "
+                               "only {accepted} verdict(s); seal the note once per accepted verdict.", where=where,
+                               item=item_id, n=len(sealed), section=section, accepted=len(hashes[item_id])))
         notes[item_id] = tuple(sealed)
     return notes
 
@@ -209,19 +221,21 @@ def read_estimates(path):
 
     path = content_path(path)
     if not path.exists():
-        raise DataError(f"The content file {path.name} is missing from {path.parent}.",
-                        hint="Restore it from the course repository.")
+        raise DataError(tr("The content file {name} is missing from {folder}.", name=path.name, folder=str(path.parent)),
+                        hint=tr("Restore it from the course repository."))
     table = read_table(path, ESTIMATE_COLUMNS)[list(ESTIMATE_COLUMNS)]
     for line, row in enumerate(table.itertuples(), start=2):
-        where = f"{path.name}, line {line}"
+        where = tr("{name}, line {line}", name=path.name, line=line)
         if any(not str(getattr(row, c)).strip() for c, kind in ESTIMATE_COLUMNS.items() if kind == "text") \
                 or table.loc[row.Index, ["estimate", "ci_low", "ci_high"]].isna().any():
-            raise DataError(f"{where}: every column needs a value.")
+            raise DataError(tr("{where}: every column needs a value.", where=where))
         if row.scale not in ESTIMATE_SCALES:
-            raise DataError(f"{where}: the scale should be one of {', '.join(ESTIMATE_SCALES)}, not {row.scale!r}.")
+            scales = ", ".join(ESTIMATE_SCALES)
+            raise DataError(tr("{where}: the scale should be one of {scales}, not {value}.", where=where, scales=scales,
+                               value=repr(row.scale)))
         if not row.ci_low <= row.estimate <= row.ci_high:
-            raise DataError(f"{where}: the interval {row.ci_low:g} to {row.ci_high:g} should contain the estimate "
-                            f"{row.estimate:g}.")
+            raise DataError(tr("{where}: the interval {low:g} to {high:g} should contain the estimate "
+                               "{estimate:g}.", where=where, low=row.ci_low, high=row.ci_high, estimate=row.estimate))
         if row.scale == "odds ratio" and row.ci_low <= 0:
-            raise DataError(f"{where}: an odds ratio and its limits must be above zero.")
+            raise DataError(tr("{where}: an odds ratio and its limits must be above zero.", where=where))
     return table

@@ -126,11 +126,11 @@ class LabReport:
     def html(self) -> str:
         """The metrics table and the warnings as HTML (text escaped)."""
         body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.rows())
-        table = (f"<table><thead><tr><th>{html.escape(tr('Measure'))}</th><th>{html.escape(tr('Value'))}</th>"
+        measure, value, heading = html.escape(tr("Measure")), html.escape(tr("Value")), html.escape(tr("Warnings"))
+        table = (f"<table><thead><tr><th>{measure}</th><th>{value}</th>"
                  f"</tr></thead><tbody>{body}</tbody></table>")
         warnings = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-        return table + (f"<p><strong>{html.escape(tr('Warnings'))}</strong></p><ul>{warnings}</ul>"
-                        if warnings else "")
+        return table + (f"<p><strong>{heading}</strong></p><ul>{warnings}</ul>" if warnings else "")
 
 
 def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAULT_THRESHOLD,
@@ -396,11 +396,12 @@ class HRVLab:
         """The current problem (if any), notes about the uploaded file and the report, as HTML (text escaped)."""
         parts = []
         if self.problem:
-            parts.append(f"<p><strong>{html.escape(tr('Problem with the file:'))}</strong> "
-                         f"{html.escape(self.problem)}</p>")
+            heading = html.escape(tr("Problem with the file:"))
+            parts.append(f"<p><strong>{heading}</strong> {html.escape(self.problem)}</p>")
         if self.showing_upload and self.report is not None:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes())
-            parts.append(f"<p><strong>{html.escape(tr('About your file'))}</strong></p><ul>{items}</ul>")
+            heading = html.escape(tr("About your file"))
+            parts.append(f"<p><strong>{heading}</strong></p><ul>{items}</ul>")
         if self.has_figure:
             parts.append(self.report.html())
         return "".join(parts)

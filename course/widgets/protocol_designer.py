@@ -216,7 +216,7 @@ def protocol_designer_demo(plan=None, folder="."):
                              *[box for name, box in checks.items() if name.startswith(f"{group}:")]])
 
     def arrange(parts):
-        return [widgets.HTML(f"<strong>{html.escape(tr('Format'))}</strong>"), *sliders.values(),
+        return [widgets.HTML("<strong>" + html.escape(tr("Format")) + "</strong>"), *sliders.values(),
                 widgets.HBox([column(html.escape(tr("Safety screening")), "screening"),
                               column(html.escape(tr("Assessments")), "assessments"),
                               column(html.escape(tr("Measures")), "measures")]),

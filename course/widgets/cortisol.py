@@ -83,14 +83,16 @@ class CortisolDayPlot:
                               fontsize=10, y=_layout.TITLE_Y)
         r = self.result
 
+        rows = [(tr("CAR rise %"), "car_pct", ".0f"), ("AUCg 0-60", "aucg", ".1f"), ("AUCi 0-60", "auci", ".1f"),
+                (tr("slope %/h"), "slope_pct_h", ".1f")]
+        width = max(len(label) for label, _, _ in rows) + 1  # 11 in English
+
         def row(label, key, fmt):
-            return (label.ljust(11) + format_number(r[f"true_{key}"], "5" + fmt) + " "
+            return (label.ljust(width) + format_number(r[f"true_{key}"], "5" + fmt) + " "
                     + format_number(r[f"on_time_{key}"], "7" + fmt) + " " + format_number(r[f"measured_{key}"], "5" + fmt))
 
-        header = " " * 11 + tr("true").rjust(5) + " " + tr("on time").rjust(7) + " " + tr("late").rjust(5)
-        self.table.set_text("\n".join([header, row(tr("CAR rise %"), "car_pct", ".0f"),
-                                       row("AUCg 0-60", "aucg", ".1f"), row("AUCi 0-60", "auci", ".1f"),
-                                       row(tr("slope %/h"), "slope_pct_h", ".1f")]))
+        header = " " * width + tr("true").rjust(5) + " " + tr("on time").rjust(7) + " " + tr("late").rjust(5)
+        self.table.set_text("\n".join([header, *(row(*spec) for spec in rows)]))
 
     def summary(self) -> str:
         """One or two sentences with the settings and the true versus measured numbers."""

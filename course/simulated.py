@@ -93,7 +93,7 @@ def one_of(column: str, allowed, what: str | None = None) -> Check:
     allowed = tuple(allowed)
     what = what or column
     return Check(lambda table: table[column].isin(allowed),
-                 lambda row: tr("unknown {what} {value} (known: {allowed})", what=what, value=_show(row[column]),
+                 lambda row: tr("unknown {what} {value} (known: {allowed})", what=tr(what), value=_show(row[column]),
                                 allowed=(", ".join(map(str, allowed)))))
 
 

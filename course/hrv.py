@@ -23,7 +23,11 @@ import numpy as np
 import pandas as pd
 
 from course.errors import DataError
-from course.i18n import tr
+from course.i18n import N_, tr
+
+#: Names other modules give ``as_nn_array(metric=...)`` (course.artefacts, course.plotting), marked here so
+#: the message "{what} needs at least ..." can name them in the learner's language.
+METRIC_NAMES = (N_("Artefact detection"), N_("Artefact correction"), N_("Artefact deletion"))
 
 #: Keys of the dictionary returned by :func:`time_domain`, in order.
 TIME_DOMAIN_KEYS = (
@@ -73,7 +77,7 @@ def as_nn_array(nn_ms, min_length: int = 2, *, metric: str | None = None) -> np.
        standards of measurement, physiological interpretation and clinical
        use. *Circulation* 93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    what = metric or tr("This calculation")
+    what = tr(metric) if metric else tr("This calculation")
     if isinstance(nn_ms, (str, bytes)):
         raise DataError(
             tr("The NN intervals are a piece of text, not a list of numbers."),

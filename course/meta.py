@@ -1087,7 +1087,7 @@ def forest_plot(events, n, labels=None, method: str = "REML", title: str | None 
     ax.set_yticks(list(rows) + [1.0, 0.2], list(table["label"]) + [tr("pooled"), tr("prediction")])
     ax.set_ylim(-0.5, rows.max() + 0.8)
     ax.set_xlim(0, max(60.0, float(table["ci_high_pct"].max()) + 2))
-    ax.set_xlabel("Dropout (%)")
+    ax.set_xlabel(tr("Dropout (%)"))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     if title:

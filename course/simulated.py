@@ -31,7 +31,7 @@ import pandas as pd
 
 from .data import read_table
 from .errors import DataError
-from .i18n import N_, tr
+from .i18n import N_, format_number, tr
 from .paths import datasets_dir
 
 #: The modules that declare a simulated dataset, each as a module-level ``DATASET``.
@@ -84,7 +84,7 @@ def _show(value) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return format_number(value, "g")
     return str(value)
 
 

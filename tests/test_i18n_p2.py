@@ -95,3 +95,63 @@ def test_dropout_and_breathing_alt_text():
     assert alt.startswith("To søylediagrammer av en SIMULERT studiearm")
     assert "Frafall etter definisjon" in alt
     assert title.startswith("SIMULERT: pust")
+
+
+def test_hrv_error_in_both_languages():
+    import pytest
+
+    from course import hrv
+    from course.errors import DataError
+
+    with pytest.raises(DataError, match="needs at least 2 NN intervals"):
+        hrv.time_domain([800])
+    with i18n.using("nb"), pytest.raises(DataError, match="trenger minst 2 NN-intervaller"):
+        hrv.time_domain([800])
+    with i18n.using("nb"), pytest.raises(DataError, match=r"Et vindu på 2,5 s er for kort"):
+        hrv.windowed_time_domain(_series(), 2.5)
+
+
+def test_effects_sentences_with_decimal_comma():
+    from course import effects
+
+    english = effects.nnt_in_words(0.058, 0.174, outcome="bad")
+    assert english == "Treat about 9 people for one fewer bad outcome (NNT 8.6)."
+    with i18n.using("nb"):
+        assert effects.nnt_in_words(0.058, 0.174, outcome="bad") == (
+            "Behandle omtrent 9 personer for å få ett dårlig utfall mindre (NNT 8,6).")
+        words = effects.ratio_ci_in_words(0.72, 0.46, 1.13)
+        assert effects.natural_frequency(0.2) == "omtrent 2 av 10 (20,0%)"
+    assert words.startswith("Beste estimat: 28 % lavere odds.")
+    assert words.endswith("«ingen forskjell» er ikke utelukket.")
+
+
+def test_meta_and_survival_descriptions():
+    from course import meta, survival
+
+    result = meta.pool_proportions([10, 20, 15], [50, 80, 60])
+    english = meta.describe_pool(result)
+    with i18n.using("nb"):
+        bokmal = meta.describe_pool(result)
+        km = survival.describe_km({"A": ([5, 8, 12, 20], [1, 0, 1, 1])})
+    assert english.startswith("Pooled dropout over 3 arms")
+    assert bokmal.startswith("Samlet frafall over 3 armer")
+    assert f"{result.estimate_pct:.1f}".replace(".", ",") in bokmal
+    assert "A: 4 personer, 3 hendelser, median" in km and "dager" in km
+
+
+def test_measures_power_and_breathing_messages():
+    import pytest
+
+    from course import breathing, measures, power
+    from course.errors import DataError
+
+    with i18n.using("nb"):
+        lines = measures.pacs_cutoffs(16)
+        with pytest.raises(DataError, match="0,05 er det vanlige valget"):
+            power.n_per_arm(0.3, alpha=2)
+        summary = breathing.breathing_spectrum(6).summary()
+    assert lines[0].startswith("total >= 15: nådd (sensitivitet 67 %")
+    assert lines[1].startswith("total > 20: ikke nådd")
+    assert measures.pacs_cutoffs(16)[0].startswith("total >= 15: reached")
+    assert summary.startswith("Pust 6 ganger i minuttet (0,100 Hz)")
+    assert "i båndet LF" in summary

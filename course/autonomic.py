@@ -80,6 +80,7 @@ import pandas as pd
 
 from . import hrv, simulated, spectral
 from .errors import DataError
+from .i18n import N_, tr
 
 # --------------------------------------------------------------------------
 # Anchors (cited) and the illustrative mapping (not measured)
@@ -161,9 +162,9 @@ def _positive(value, name: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"{name} must be a number, not {value!r}.") from None
+        raise DataError(tr("{name} must be a number, not {value!r}.", name=name, value=value)) from None
     if not math.isfinite(number) or number <= 0:
-        raise DataError(f"{name} must be a positive number, but it is {value!r}.")
+        raise DataError(tr("{name} must be a positive number, but it is {value!r}.", name=name, value=value))
     return number
 
 
@@ -171,13 +172,14 @@ def _in_range(value, name: str, bounds: tuple[float, float], unit: str = "") -> 
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"{name} must be a number, not {value!r}.") from None
+        raise DataError(tr("{name} must be a number, not {value!r}.", name=name, value=value)) from None
     low, high = bounds
     if not (math.isfinite(number) and low <= number <= high):
-        unit_text = f" {unit}" if unit else ""
-        raise DataError(f"{name} is {value!r}{unit_text}, outside the simulator's range "
-                        f"{low:g}-{high:g}{unit_text}.",
-                        hint=f"Choose a value from {low:g} to {high:g}.")
+        unit_text = f" {tr(unit)}" if unit else ""
+        raise DataError(tr("{name} is {value!r}{unit_text}, outside the simulator's range "
+                           "{low:g}-{high:g}{unit_text}.",
+                           name=name, value=value, unit_text=unit_text, low=low, high=high),
+                        hint=tr("Choose a value from {low:g} to {high:g}.", low=low, high=high))
     return number
 
 
@@ -264,20 +266,20 @@ def ecgsyn_rr(duration_s: float, mean_rr_ms: float, sdnn_ms: float, lf_hf: float
     .. [1] McSharry PE et al. (2003). *IEEE Trans Biomed Eng* 50(3):289-294.
        doi:10.1109/TBME.2003.808805
     """
-    duration_s = _positive(duration_s, "The duration (s)")
+    duration_s = _positive(duration_s, tr("The duration (s)"))
     if duration_s < 30:
-        raise DataError(f"A recording of {duration_s:g} s is too short to simulate.",
-                        hint="Use at least 30 s; 300 s is the standard short-term length.")
-    mean_rr_ms = _positive(mean_rr_ms, "The mean RR interval (ms)")
+        raise DataError(tr("A recording of {duration_s:g} s is too short to simulate.", duration_s=duration_s),
+                        hint=tr("Use at least 30 s; 300 s is the standard short-term length."))
+    mean_rr_ms = _positive(mean_rr_ms, tr("The mean RR interval (ms)"))
     sdnn_ms = _positive(sdnn_ms, "SDNN (ms)")
-    lf_hf = _positive(lf_hf, "The LF/HF ratio")
-    hf_hz = _positive(hf_hz, "The respiratory frequency (Hz)")
+    lf_hf = _positive(lf_hf, tr("The LF/HF ratio"))
+    hf_hz = _positive(hf_hz, tr("The respiratory frequency (Hz)"))
     # Enough grid to hold every beat, even if the heart runs slow.
     n = int(2 * math.ceil((duration_s + 5 * mean_rr_ms / 1000 + 10) * fs / 2))
     freqs = np.fft.rfftfreq(n, d=1.0 / fs)
     psd = rr_spectrum(freqs, lf_hf, 1.0, hf_hz, lf_hz, sd_hz)
     if hf_floor < 0:
-        raise DataError(f"The HF floor must not be negative (got {hf_floor}).")
+        raise DataError(tr("The HF floor must not be negative (got {hf_floor}).", hf_floor=hf_floor))
     low, high = spectral.BANDS["HF"]
     psd = psd + np.where((freqs >= low) & (freqs < high), hf_floor / (high - low), 0.0)
     rng = np.random.default_rng(seed)
@@ -445,9 +447,9 @@ def autonomic_parameters(vagal: float = 1.0, sympathetic: float = 1.0,
     .. [3] Steffen PR et al. (2017). *Front Public Health* 5:222.
        doi:10.3389/fpubh.2017.00222
     """
-    v = _in_range(vagal, "Vagal tone", VAGAL_RANGE, "x rest")
-    s = _in_range(sympathetic, "Sympathetic drive", SYMPATHETIC_RANGE, "x rest")
-    bpm = _in_range(breaths_per_min, "The breathing rate", BREATHING_RANGE, "breaths/min")
+    v = _in_range(vagal, tr("Vagal tone"), VAGAL_RANGE, N_("x rest"))
+    s = _in_range(sympathetic, tr("Sympathetic drive"), SYMPATHETIC_RANGE, N_("x rest"))
+    bpm = _in_range(breaths_per_min, tr("The breathing rate"), BREATHING_RANGE, N_("breaths/min"))
     m = MAPPING
     mean_rr = baseline.mean_rr_ms * math.exp(m["rr_per_vagal"] * (v - 1) - m["rr_per_sympathetic"] * (s - 1))
     share = m["lf_vagal_share"]
@@ -678,7 +680,8 @@ def condition_settings(condition: str) -> dict:
         return {"vagal": 1.0, "sympathetic": 1.0, "breaths_per_min": PACED_BREATHS_PER_MIN}
     if condition == "mental_stress":
         return {**STRESS_SETTINGS, "breaths_per_min": REST_BREATHS_PER_MIN}
-    raise DataError(f"Unknown condition {condition!r}.", hint=f"Use one of {', '.join(CONDITIONS)}.")
+    raise DataError(tr("Unknown condition {condition!r}.", condition=condition),
+                    hint=tr("Use one of {conditions}.", conditions=(", ".join(CONDITIONS))))
 
 
 def simulate_dataset(n_subjects: int = DATASET_SUBJECTS, seed: int = DATASET_SEED,
@@ -789,7 +792,8 @@ def condition_lf_hf(table: pd.DataFrame, condition: str) -> float:
     """
     rows = table[table["condition"] == condition]
     if rows.empty:
-        raise DataError(f"No rows for condition {condition!r}.", hint=f"Use one of {', '.join(CONDITIONS)}.")
+        raise DataError(tr("No rows for condition {condition!r}.", condition=condition),
+                        hint=tr("Use one of {conditions}.", conditions=(", ".join(CONDITIONS))))
     ratios = [spectral.frequency_domain(group["rr_ms"].to_numpy())["lf_hf"]
               for _, group in rows.groupby("subject_id")]
     return float(np.median(ratios))
@@ -848,9 +852,10 @@ def snapshot(vagal: float = 1.0, sympathetic: float = 1.0,
 
 def describe_metrics(values: dict) -> str:
     """One line of the demo's metrics, rounded for reading (units included)."""
-    return (f"Mean HR {values['mean_hr_bpm']:.0f} bpm · SDNN {values['sdnn_ms']:.0f} ms · "
-            f"RMSSD {values['rmssd_ms']:.0f} ms · LF {values['lf_ms2']:,.0f} ms² · "
-            f"HF {values['hf_ms2']:,.0f} ms² · LF/HF {values['lf_hf']:.1f}")
+    return (tr("Mean HR {mean_hr_bpm:.0f} bpm · SDNN {sdnn_ms:.0f} ms · RMSSD {rmssd_ms:.0f} ms · LF {lf_ms2:,.0f} "
+               "ms² · HF {hf_ms2:,.0f} ms² · LF/HF {lf_hf:.1f}",
+               mean_hr_bpm=(values['mean_hr_bpm']), sdnn_ms=(values['sdnn_ms']), rmssd_ms=(values['rmssd_ms']),
+               lf_ms2=(values['lf_ms2']), hf_ms2=(values['hf_ms2']), lf_hf=(values['lf_hf'])))
 
 
 def repeat_metrics(seeds=range(10), **settings) -> pd.DataFrame:
@@ -891,6 +896,8 @@ def recording(table: pd.DataFrame, subject_id: str, condition: str) -> np.ndarra
     """
     rows = table[(table["subject_id"] == subject_id) & (table["condition"] == condition)]
     if rows.empty:
-        raise DataError(f"No recording for {subject_id!r} in condition {condition!r}.",
-                        hint=f"People are S01-S{DATASET_SUBJECTS:02d}; conditions are {', '.join(CONDITIONS)}.")
+        raise DataError(tr("No recording for {subject_id!r} in condition {condition!r}.",
+                           subject_id=subject_id, condition=condition),
+                        hint=tr("People are S01-S{last:02d}; conditions are {conditions}.",
+                                last=DATASET_SUBJECTS, conditions=(', '.join(CONDITIONS))))
     return rows.sort_values("beat_index")["rr_ms"].to_numpy(dtype=float)

@@ -58,6 +58,7 @@ import pandas as pd
 
 from . import hrv, spectral
 from .errors import DataError
+from .i18n import N_, tr
 
 #: Mean NN interval (ms): pooled mean RR of short-term recordings in Nunan et al. (2010).
 MEAN_RR_MS = 926.0
@@ -125,14 +126,15 @@ def simulate_rr(breaths_per_min: float = 15.0, duration_s: float = DURATION_S, *
         rate = float(breaths_per_min)
         duration = float(duration_s)
     except (TypeError, ValueError):
-        raise DataError("The breathing rate and duration must be numbers.",
-                        hint="For example simulate_rr(6) for six breaths a minute.") from None
+        raise DataError(tr("The breathing rate and duration must be numbers."),
+                        hint=tr("For example simulate_rr(6) for six breaths a minute.")) from None
     if not (math.isfinite(rate) and low <= rate <= high):
-        raise DataError(f"A breathing rate of {breaths_per_min!r} breaths per minute is outside the "
-                        f"simulation's range ({low:g}-{high:g}).",
-                        hint="Resting adults usually breathe somewhere between 6 and 20 times a minute.")
+        raise DataError(tr("A breathing rate of {breaths_per_min!r} breaths per minute is outside the simulation's "
+                           "range ({low:g}-{high:g}).", breaths_per_min=breaths_per_min, low=low, high=high),
+                        hint=tr("Resting adults usually breathe somewhere between 6 and 20 times a minute."))
     if not (math.isfinite(duration) and duration >= 30):
-        raise DataError(f"A duration of {duration_s!r} s is too short to simulate; use at least 30 s.")
+        raise DataError(tr("A duration of {duration_s!r} s is too short to simulate; use at least 30 s.",
+                           duration_s=duration_s))
     f_resp = breaths_to_hz(rate)
     rng = np.random.default_rng(seed)
     n_max = int(duration * 1000.0 / (mean_rr_ms - lf_amplitude_ms - resp_amplitude_ms - 4 * noise_sd_ms)) + 2
@@ -172,14 +174,16 @@ class BreathingSpectrum:
         for name, (low, high) in spectral.BANDS.items():
             if low <= self.breathing_hz < high:
                 return name
-        return "above HF"
+        return N_("above HF")  # a value, translated only where it is shown
 
     def summary(self) -> str:
         """One sentence: breathing rate, where it falls, and the LF/HF that results."""
         m = self.metrics
-        return (f"Breathing {self.breaths_per_min:g} times a minute ({self.breathing_hz:.3f} Hz) puts the "
-                f"breathing rhythm in the {self.band} band: LF {m['lf_ms2']:.0f} ms², HF {m['hf_ms2']:.0f} ms², "
-                f"LF/HF {m['lf_hf']:.2f} (simulated; SDNN {m['sdnn_ms']:.0f} ms).")
+        return (tr("Breathing {breaths_per_min:g} times a minute ({breathing_hz:.3f} Hz) puts the breathing rhythm "
+                   "in the {band} band: LF {lf_ms2:.0f} ms², HF {hf_ms2:.0f} ms², LF/HF {lf_hf:.2f} (simulated; "
+                   "SDNN {sdnn_ms:.0f} ms).",
+                   breaths_per_min=self.breaths_per_min, breathing_hz=self.breathing_hz, band=tr(self.band),
+                   lf_ms2=(m['lf_ms2']), hf_ms2=(m['hf_ms2']), lf_hf=(m['lf_hf']), sdnn_ms=(m['sdnn_ms'])))
 
 
 def breathing_spectrum(breaths_per_min: float = 15.0, **kwargs) -> BreathingSpectrum:

@@ -62,6 +62,7 @@ from scipy import stats
 
 from . import simulated
 from .errors import DataError
+from .i18n import N_, tr
 
 #: Scheduled samples of the course's protocol: label -> minutes after a 07:00 waking.
 SAMPLE_SCHEDULE = {
@@ -92,6 +93,8 @@ DATASET_COLUMNS = {"subject_id": "text", "group": "text", "day": "integer", "sam
 #: The simulated groups, in file order.
 #: Neutral names that describe the SIMULATED patterns, not a diagnosis (see the datasheet).
 GROUPS = ("control", "low_rise", "flat_slope")
+#: How the groups are named in figures and alt text (the codes above stay in the data).
+GROUP_NAMES = {"control": N_("control"), "low_rise": N_("low rise"), "flat_slope": N_("flat slope")}
 
 
 # --- metrics from samples --------------------------------------------------------
@@ -101,14 +104,17 @@ def _as_series(times, values, *, what: str, min_length: int = 2):
     t = np.asarray(times, dtype=float).ravel()
     v = np.asarray(values, dtype=float).ravel()
     if t.size != v.size:
-        raise DataError(f"{what} needs as many times as values (got {t.size} times and {v.size} values).")
+        raise DataError(tr("{what} needs as many times as values (got {times} times and {values} values).",
+                           what=what, times=t.size, values=v.size))
     if t.size < min_length:
-        raise DataError(f"{what} needs at least {min_length} samples (got {t.size}).")
+        raise DataError(tr("{what} needs at least {min_length} samples (got {size}).",
+                           what=what, min_length=min_length, size=t.size))
     if not (np.all(np.isfinite(t)) and np.all(np.isfinite(v))):
-        raise DataError(f"{what} got a missing or infinite time or value.",
-                        hint="Remove samples that were not taken instead of leaving them blank.")
+        raise DataError(tr("{what} got a missing or infinite time or value.", what=what),
+                        hint=tr("Remove samples that were not taken instead of leaving them blank."))
     if np.any(np.diff(t) <= 0):
-        raise DataError(f"{what} needs sample times in increasing order, each later than the one before.")
+        raise DataError(tr("{what} needs sample times in increasing order, each later than the one before.",
+                           what=what))
     return t, v
 
 
@@ -147,10 +153,11 @@ def car_increase_pct(samples, times, window_min: float = CAR_WINDOW_MIN) -> floa
     """
     t, v = _as_series(times, samples, what="car_increase_pct")
     if v[0] <= 0:
-        raise DataError("car_increase_pct needs a waking sample above zero to compute a percentage.")
+        raise DataError(tr("car_increase_pct needs a waking sample above zero to compute a percentage."))
     after = (t > t[0]) & (t - t[0] <= window_min)
     if not np.any(after):
-        raise DataError(f"car_increase_pct found no sample within {window_min:g} minutes after the waking sample.")
+        raise DataError(tr("car_increase_pct found no sample within {window_min:g} minutes after the waking sample.",
+                           window_min=window_min))
     return float(100.0 * (v[after].max() - v[0]) / v[0])
 
 
@@ -280,9 +287,9 @@ def true_curve(t_min, car_rise: float = 0.6, peak_min: float = 40.0, decline_per
        *Psychoneuroendocrinology*. doi:10.1016/j.psyneuen.2015.08.011
     """
     if not latent_min < peak_min:
-        raise ValueError("the peak must come after the latent period")
+        raise ValueError(tr("the peak must come after the latent period"))
     if not 0 <= decline_per_h < 1:
-        raise ValueError("decline_per_h must be between 0 and 1")
+        raise ValueError(tr("decline_per_h must be between 0 and 1"))
     t = np.asarray(t_min, dtype=float)
     rising = np.clip((t - latent_min) / (peak_min - latent_min), 0.0, 1.0)
     g = np.where(t <= peak_min, np.sin(np.pi / 2 * rising) ** 2, np.exp(-(t - peak_min) / fade_min))
@@ -321,7 +328,7 @@ def sample_day(car_rise: float = 0.6, peak_min: float = 40.0, decline_per_h: flo
     .. [1] Stalder T et al. (2016). *Psychoneuroendocrinology* 63:414-432.
     """
     if delay_min < 0:
-        raise ValueError("delay_min cannot be negative")
+        raise ValueError(tr("delay_min cannot be negative"))
     labels = list(SAMPLE_SCHEDULE)
     scheduled = np.array([SAMPLE_SCHEDULE[s] for s in labels], dtype=float)
     actual = np.where(np.isin(labels, CAR_SAMPLES), scheduled + delay_min, scheduled)
@@ -591,13 +598,13 @@ def day_pairs(summary: pd.DataFrame, metric: str = "car_increase_pct") -> pd.Dat
     .. [1] Wüst S et al. (2000). *Noise Health* 2(7):79-88.
     """
     if metric not in summary.columns:
-        raise DataError(f"day_pairs: the summary has no column {metric!r}; "
-                        f"it has {', '.join(map(str, summary.columns))}.")
+        raise DataError(tr("day_pairs: the summary has no column {metric!r}; it has {columns}.",
+                           metric=metric, columns=(', '.join(map(str, summary.columns)))))
     wide = summary.pivot(index="subject_id", columns="day", values=metric)
     order = summary["subject_id"].drop_duplicates()
     wide = wide.reindex(order).dropna(subset=[d for d in (1, 2) if d in wide.columns])
     if not {1, 2} <= set(wide.columns):
-        raise DataError("day_pairs needs a summary with days 1 and 2.")
+        raise DataError(tr("day_pairs needs a summary with days 1 and 2."))
     groups = summary.drop_duplicates("subject_id").set_index("subject_id")["group"]
     return pd.DataFrame({"group": groups.reindex(wide.index), "day1": wide[1], "day2": wide[2]})
 
@@ -636,12 +643,13 @@ def verdict_flip_pct(day1, day2, cutoff: float) -> float:
     a = np.asarray(day1, dtype=float).ravel()
     b = np.asarray(day2, dtype=float).ravel()
     if a.size != b.size:
-        raise DataError(f"verdict_flip_pct needs the same people on both days (got {a.size} and {b.size} values).")
+        raise DataError(tr("verdict_flip_pct needs the same people on both days (got {first} and {second} values).",
+                           first=a.size, second=b.size))
     if a.size == 0:
-        raise DataError("verdict_flip_pct needs at least one person.")
+        raise DataError(tr("verdict_flip_pct needs at least one person."))
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b)) and np.isfinite(cutoff)):
-        raise DataError("verdict_flip_pct got a missing or infinite value.",
-                        hint="Leave out people without a value on both days.")
+        raise DataError(tr("verdict_flip_pct got a missing or infinite value."),
+                        hint=tr("Leave out people without a value on both days."))
     return float(100.0 * np.mean((a < cutoff) != (b < cutoff)))
 
 
@@ -665,7 +673,7 @@ def day_to_day_r(day1, day2) -> float:
     a = np.asarray(day1, dtype=float).ravel()
     b = np.asarray(day2, dtype=float).ravel()
     if a.size != b.size or a.size < 3:
-        raise DataError("day_to_day_r needs the same people on both days, at least three of them.")
+        raise DataError(tr("day_to_day_r needs the same people on both days, at least three of them."))
     return float(stats.pearsonr(a, b)[0])
 
 
@@ -729,9 +737,9 @@ def plot_group_car(summary: pd.DataFrame, ax=None):
         ax.plot(i + rng.uniform(-0.18, 0.18, values.size), values, "o", color=colour, alpha=0.6, markersize=4)
         ax.plot([i - 0.3, i + 0.3], [values.mean()] * 2, color=PALETTE["black"], linewidth=2.5)
     ax.axhline(0, color=PALETTE["black"], linewidth=0.8, linestyle=":")
-    ax.set_xticks(range(len(GROUPS)), [g.replace("_", " ") for g in GROUPS])
-    ax.set_ylabel("Measured CAR rise (%)")
-    ax.set_title("SIMULATED data: CAR rise per person-day (bar = group mean)", fontsize=10)
+    ax.set_xticks(range(len(GROUPS)), [tr(GROUP_NAMES[g]) for g in GROUPS])
+    ax.set_ylabel(tr("Measured CAR rise (%)"))
+    ax.set_title(tr("SIMULATED data: CAR rise per person-day (bar = group mean)"), fontsize=10)
     return ax
 
 
@@ -754,6 +762,7 @@ def describe_group_car(summary: pd.DataFrame) -> str:
     parts = []
     for group in GROUPS:
         v = summary.loc[summary["group"] == group, "car_increase_pct"]
-        parts.append(f"{group.replace('_', ' ')}: mean {v.mean():.0f} %, range {v.min():.0f} to {v.max():.0f} %")
-    return ("Dot plot of SIMULATED data: the measured cortisol awakening rise for every person-day in three "
-            "groups, which overlap widely. " + "; ".join(parts) + ".")
+        parts.append(tr("{group}: mean {mean:.0f} %, range {low:.0f} to {high:.0f} %",
+                        group=tr(GROUP_NAMES[group]), mean=v.mean(), low=v.min(), high=v.max()))
+    return (tr("Dot plot of SIMULATED data: the measured cortisol awakening rise for every person-day in three "
+               "groups, which overlap widely. ") + "; ".join(parts) + ".")

@@ -58,11 +58,14 @@ import numpy as np
 from scipy import stats
 
 from .errors import DataError
+from .i18n import N_, format_number, tr
 
 #: The two kinds of outcome an NNT can count, for ``outcome=`` in :func:`number_needed_to_treat`.
+#: What a ratio can compare (the ``what`` of :func:`ratio_ci_in_words`), marked for translation.
+RATIO_WORDS = (N_("odds"), N_("risk"), N_("hazard"), N_("rate"))
 OUTCOMES = {
-    "bad": "an outcome the treatment should prevent (still ill, relapsed, deteriorated)",
-    "good": "an outcome the treatment should bring about (recovered, no longer misusing)",
+    "bad": N_("an outcome the treatment should prevent (still ill, relapsed, deteriorated)"),
+    "good": N_("an outcome the treatment should bring about (recovered, no longer misusing)"),
 }
 
 
@@ -71,10 +74,10 @@ OUTCOMES = {
 def _number(value, name: str) -> float:
     """``value`` as a finite float, or a sentence saying why it is not one."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise DataError(f"The {name} must be a number, not {value!r}.")
+        raise DataError(tr("The {name} must be a number, not {value!r}.", name=name, value=value))
     value = float(value)
     if not math.isfinite(value):
-        raise DataError(f"The {name} must be a finite number, not {value}.")
+        raise DataError(tr("The {name} must be a finite number, not {value}.", name=name, value=value))
     return value
 
 
@@ -82,27 +85,31 @@ def _proportion(value, name: str) -> float:
     """``value`` as a proportion from 0 to 1; a percentage gets the hint how to write it."""
     value = _number(value, name)
     if not 0.0 <= value <= 1.0:
-        hint = f"Give proportions between 0 and 1: {value:g} % is {value / 100:.3f}." if 1 < value <= 100 else None
-        raise DataError(f"The {name} is a proportion and must lie between 0 and 1 (got {value:g}).", hint=hint)
+        hint = (tr("Give proportions between 0 and 1: {value:g} % is {fraction:.3f}.", value=value, fraction=value / 100)
+                if 1 < value <= 100 else None)
+        raise DataError(tr("The {name} is a proportion and must lie between 0 and 1 (got {value:g}).",
+                           name=name, value=value), hint=hint)
     return value
 
 
 def _group(mean, sd, n, label: str) -> tuple[float, float, int]:
     """A group's mean, SD and size, checked."""
-    mean = _number(mean, f"{label} mean")
-    sd = _number(sd, f"{label} SD")
-    size = _number(n, f"{label} size")
+    mean = _number(mean, tr("{label} mean", label=label))
+    sd = _number(sd, tr("{label} SD", label=label))
+    size = _number(n, tr("{label} size", label=label))
     if sd <= 0:
-        raise DataError(f"The {label} SD must be above zero (got {sd:g}).")
+        raise DataError(tr("The {label} SD must be above zero (got {sd:g}).", label=label, sd=sd))
     if size < 2 or size != int(size):
-        raise DataError(f"The {label} size must be a whole number of at least 2 (got {size:g}).")
+        raise DataError(tr("The {label} size must be a whole number of at least 2 (got {size:g}).",
+                           label=label, size=size))
     return mean, sd, int(size)
 
 
 def _outcome(outcome) -> str:
     if outcome not in OUTCOMES:
-        raise DataError(f"Say whether the event counted is bad or good: outcome='bad' or outcome='good', "
-                        f"not {outcome!r}.", hint="; ".join(f"'{k}': {v}" for k, v in OUTCOMES.items()))
+        raise DataError(tr("Say whether the event counted is bad or good: outcome='bad' or outcome='good', not "
+                           "{outcome!r}.", outcome=outcome),
+                        hint="; ".join(f"'{k}': {tr(v)}" for k, v in OUTCOMES.items()))
     return outcome
 
 
@@ -129,8 +136,8 @@ def pooled_sd(sd_group: float, n_group: int, sd_comparison: float, n_comparison:
     .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
        Sciences*, 2nd ed.
     """
-    _, sd1, n1 = _group(0.0, sd_group, n_group, "group's")
-    _, sd2, n2 = _group(0.0, sd_comparison, n_comparison, "comparison group's")
+    _, sd1, n1 = _group(0.0, sd_group, n_group, tr("group's"))
+    _, sd2, n2 = _group(0.0, sd_comparison, n_comparison, tr("comparison group's"))
     return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
 
 
@@ -163,8 +170,8 @@ def cohens_d(mean_group: float, sd_group: float, n_group: int,
     .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
        Sciences*, 2nd ed.
     """
-    m1, _, _ = _group(mean_group, sd_group, n_group, "group's")
-    m2, _, _ = _group(mean_comparison, sd_comparison, n_comparison, "comparison group's")
+    m1, _, _ = _group(mean_group, sd_group, n_group, tr("group's"))
+    m2, _, _ = _group(mean_comparison, sd_comparison, n_comparison, tr("comparison group's"))
     return (m1 - m2) / pooled_sd(sd_group, n_group, sd_comparison, n_comparison)
 
 
@@ -222,7 +229,7 @@ def cohens_u3(effect_size: float) -> float:
     .. [2] Powers MB et al. (2010). *Clin Psychol Rev* 30(6):635-641: g = 1.08,
        "better than 86%" of controls. [@powers2010]
     """
-    return float(stats.norm.cdf(_number(effect_size, "effect size")))
+    return float(stats.norm.cdf(_number(effect_size, tr("effect size"))))
 
 
 def probability_of_superiority(effect_size: float) -> float:
@@ -260,7 +267,7 @@ def probability_of_superiority(effect_size: float) -> float:
        language effect size indicator. *Behav Res Methods Instrum Comput*
        31(4):706-709. doi:10.3758/BF03200750
     """
-    return float(stats.norm.cdf(_number(effect_size, "effect size") / math.sqrt(2.0)))
+    return float(stats.norm.cdf(_number(effect_size, tr("effect size")) / math.sqrt(2.0)))
 
 
 def best_cutoff_accuracy(effect_size: float) -> float:
@@ -293,7 +300,7 @@ def best_cutoff_accuracy(effect_size: float) -> float:
     .. [1] Cohen J (1988). *Statistical Power Analysis for the Behavioral
        Sciences*, 2nd ed. (Overlap of two normal distributions as a reading of *d*.)
     """
-    return float(stats.norm.cdf(abs(_number(effect_size, "effect size")) / 2.0))
+    return float(stats.norm.cdf(abs(_number(effect_size, tr("effect size"))) / 2.0))
 
 
 def u3_figure(effect_size: float):
@@ -318,25 +325,25 @@ def u3_figure(effect_size: float):
 
     from . import plotting
 
-    g = _number(effect_size, "effect size")
+    g = _number(effect_size, tr("effect size"))
     u3 = cohens_u3(g)
     x = np.linspace(-3.5, 3.5 + g, 400)
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     control, treated = stats.norm.pdf(x), stats.norm.pdf(x, loc=g)
-    ax.plot(x, control, color=plotting.PALETTE["vermillion"], label="control group")
-    ax.plot(x, treated, color=plotting.PALETTE["blue"], linestyle="--", label="treated group")
+    ax.plot(x, control, color=plotting.PALETTE["vermillion"], label=tr("control group"))
+    ax.plot(x, treated, color=plotting.PALETTE["blue"], linestyle="--", label=tr("treated group"))
     ax.fill_between(x, control, where=x <= g, color=plotting.PALETTE["vermillion"], alpha=0.25,
-                    label=f"controls below the average treated person: {100 * u3:.0f}%")
+                    label=tr("controls below the average treated person: {pct:.0f}%", pct=100 * u3))
     ax.axvline(g, color=plotting.PALETTE["black"], linewidth=1)
-    ax.set_xlabel("Improvement, in standard deviations of the control group")
+    ax.set_xlabel(tr("Improvement, in standard deviations of the control group"))
     ax.set_yticks([])
     ax.set_ylim(0, 0.6)  # room for the legend above the curves
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    ax.set_title(f"An effect of g = {g:.2f}", fontsize=10)
+    ax.set_title(tr("An effect of g = {g:.2f}", g=g), fontsize=10)
     fig.tight_layout()
-    alt = (f"Two bell curves of improvement, the treated group's curve shifted {g:.2f} standard deviations "
-           f"to the right of the control group's. The shaded part of the control curve, left of the treated "
-           f"group's average, is {100 * u3:.0f}% of the control group.")
+    alt = (tr("Two bell curves of improvement, the treated group's curve shifted {g:.2f} standard deviations to "
+              "the right of the control group's. The shaded part of the control curve, left of the treated group's "
+              "average, is {pct:.0f}% of the control group.", g=g, pct=100 * u3))
     return fig, alt
 
 
@@ -363,7 +370,8 @@ def risk_difference(p_group: float, p_comparison: float) -> float:
     .. [2] Garland EL et al. (2022). *JAMA Intern Med* 182(4):407-417: 45.0 %
        versus 24.4 % no longer misusing opioids, a difference of 0.206. [@garland2022]
     """
-    return _proportion(p_group, "group's proportion") - _proportion(p_comparison, "comparison group's proportion")
+    return (_proportion(p_group, tr("group's proportion"))
+            - _proportion(p_comparison, tr("comparison group's proportion")))
 
 
 def risk_ratio(p_group: float, p_comparison: float) -> float:
@@ -394,10 +402,10 @@ def risk_ratio(p_group: float, p_comparison: float) -> float:
     .. [2] Garland EL et al. (2022). *JAMA Intern Med* 182(4):407-417: 45.0 %
        versus 24.4 % gives a risk ratio of about 1.84. [@garland2022]
     """
-    group = _proportion(p_group, "group's proportion")
-    comparison = _proportion(p_comparison, "comparison group's proportion")
+    group = _proportion(p_group, tr("group's proportion"))
+    comparison = _proportion(p_comparison, tr("comparison group's proportion"))
     if comparison == 0:
-        raise DataError("The risk ratio is undefined when no one in the comparison group has the outcome.")
+        raise DataError(tr("The risk ratio is undefined when no one in the comparison group has the outcome."))
     return group / comparison
 
 
@@ -429,11 +437,11 @@ def odds_ratio(p_group: float, p_comparison: float) -> float:
        odds ratio is about 3.4, the published model-based one 3.10. [@rozental2017]
     """
     odds = []
-    for p, name in ((p_group, "group's proportion"), (p_comparison, "comparison group's proportion")):
+    for p, name in ((p_group, tr("group's proportion")), (p_comparison, tr("comparison group's proportion"))):
         p = _proportion(p, name)
         if p in (0.0, 1.0):
-            raise DataError(f"The {name} is {p:g}: at 0 or 1 the odds are zero or infinite, so the odds ratio "
-                            "is not a usable number.")
+            raise DataError(tr("The {name} is {p:g}: at 0 or 1 the odds are zero or infinite, so the odds ratio is "
+                               "not a usable number.", name=name, p=p))
         odds.append(p / (1.0 - p))
     return odds[0] / odds[1]
 
@@ -504,17 +512,24 @@ def nnt_in_words(p_treated: float, p_control: float, *, outcome: str) -> str:
        treat. *BMJ* 317:1309.
     """
     value = number_needed_to_treat(p_treated, p_control, outcome=outcome)
+    bad = outcome == "bad"
     if math.isinf(value):
-        effect = "prevent a single bad" if outcome == "bad" else "bring about a single extra good"
-        return (f"The two groups have the same event rate, so the NNT is infinite: treating any number of people "
-                f"would not be expected to {effect} outcome.")
-    change = "fewer bad" if outcome == "bad" else "more good"
+        if bad:
+            return tr("The two groups have the same event rate, so the NNT is infinite: treating any number of "
+                      "people would not be expected to prevent a single bad outcome.")
+        return tr("The two groups have the same event rate, so the NNT is infinite: treating any number of "
+                  "people would not be expected to bring about a single extra good outcome.")
     if value > 0:
-        return f"Treat about {math.ceil(value)} people for one {change} outcome (NNT {value:.1f})."
-    worse = "more bad" if outcome == "bad" else "fewer good"
-    extra = "extra" if outcome == "bad" else "fewer"
-    return (f"The treated group has {worse} outcomes: about one {extra} for every {math.ceil(-value)} people "
-            f"treated (a number needed to harm of {-value:.1f}).")
+        if bad:
+            return tr("Treat about {n} people for one fewer bad outcome (NNT {value:.1f}).",
+                      n=math.ceil(value), value=value)
+        return tr("Treat about {n} people for one more good outcome (NNT {value:.1f}).",
+                  n=math.ceil(value), value=value)
+    if bad:
+        return tr("The treated group has more bad outcomes: about one extra for every {n} people treated (a "
+                  "number needed to harm of {value:.1f}).", n=math.ceil(-value), value=-value)
+    return tr("The treated group has fewer good outcomes: about one fewer for every {n} people treated (a "
+              "number needed to harm of {value:.1f}).", n=math.ceil(-value), value=-value)
 
 
 def natural_frequency(proportion: float, out_of: int = 10) -> str:
@@ -548,18 +563,18 @@ def natural_frequency(proportion: float, out_of: int = 10) -> str:
     >>> natural_frequency(0.200)
     'about 2 in 10 (20.0%)'
     """
-    proportion = _proportion(proportion, "proportion")
-    size = _number(out_of, "group size")
+    proportion = _proportion(proportion, tr("proportion"))
+    size = _number(out_of, tr("group size"))
     if size < 2 or size != int(size):
-        raise DataError(f"The group size must be a whole number of at least 2 (got {size:g}).")
+        raise DataError(tr("The group size must be a whole number of at least 2 (got {size:g}).", size=size))
     size = int(size)
     count = math.floor(proportion * size + 0.5)
-    percent = f"({100 * proportion:.1f}%)"
+    percent = "(" + format_number(100 * proportion, ".1f") + "%)"
     if count == 0 and proportion > 0:
-        return f"fewer than 1 in {size} {percent}"
+        return tr("fewer than 1 in {size} {percent}", size=size, percent=percent)
     if count == size and proportion < 1:
-        return f"nearly all {size} {percent}"
-    return f"about {count} in {size} {percent}"
+        return tr("nearly all {size} {percent}", size=size, percent=percent)
+    return tr("about {count} in {size} {percent}", count=count, size=size, percent=percent)
 
 
 def ratio_ci_in_words(estimate: float, low: float, high: float, what: str = "odds") -> str:
@@ -594,23 +609,29 @@ def ratio_ci_in_words(estimate: float, low: float, high: float, what: str = "odd
        the example above. [@grant2017]
     """
     values = []
-    for value, name in ((estimate, "ratio"), (low, "lower confidence limit"), (high, "upper confidence limit")):
+    names = (tr("ratio"), tr("lower confidence limit"), tr("upper confidence limit"))
+    for value, name in zip((estimate, low, high), names):
         value = _number(value, name)
         if value <= 0:
-            raise DataError(f"A ratio and its confidence limits must be above zero; the {name} is {value:g}.")
+            raise DataError(tr("A ratio and its confidence limits must be above zero; the {name} is {value:g}.",
+                               name=name, value=value))
         values.append(value)
     estimate, low, high = values
     if not low <= estimate <= high:
-        raise DataError(f"The interval {low:g} to {high:g} should contain the estimate {estimate:g}.",
-                        hint="Check the order: estimate, lower limit, upper limit.")
+        raise DataError(tr("The interval {low:g} to {high:g} should contain the estimate {estimate:g}.",
+                           low=low, high=high, estimate=estimate),
+                        hint=tr("Check the order: estimate, lower limit, upper limit."))
 
     def words(ratio: float) -> str:
         change = round(100 * (ratio - 1))
         if change == 0:
-            return f"the same {what}"
-        return f"{abs(change)} % {'lower' if change < 0 else 'higher'} {what}"
+            return tr("the same {what}", what=tr(what))
+        if change < 0:
+            return tr("{change} % lower {what}", change=abs(change), what=tr(what))
+        return tr("{change} % higher {what}", change=abs(change), what=tr(what))
 
-    text = f"Best estimate: {words(estimate)}. The data are compatible with anything from {words(low)} to {words(high)}"
+    text = tr("Best estimate: {estimate}. The data are compatible with anything from {low} to {high}",
+              estimate=words(estimate), low=words(low), high=words(high))
     if low <= 1 <= high:
-        return text + ", so 'no difference' is not ruled out."
-    return text + ", so 'no difference' is unlikely."
+        return text + tr(", so 'no difference' is not ruled out.")
+    return text + tr(", so 'no difference' is unlikely.")

@@ -23,6 +23,11 @@ import numpy as np
 import pandas as pd
 
 from course.errors import DataError
+from course.i18n import N_, tr
+
+#: Names other modules give ``as_nn_array(metric=...)`` (course.artefacts, course.plotting), marked here so
+#: the message "{what} needs at least ..." can name them in the learner's language.
+METRIC_NAMES = (N_("Artefact detection"), N_("Artefact correction"), N_("Artefact deletion"))
 
 #: Keys of the dictionary returned by :func:`time_domain`, in order.
 TIME_DOMAIN_KEYS = (
@@ -72,70 +77,73 @@ def as_nn_array(nn_ms, min_length: int = 2, *, metric: str | None = None) -> np.
        standards of measurement, physiological interpretation and clinical
        use. *Circulation* 93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    what = metric or "This calculation"
+    what = tr(metric) if metric else tr("This calculation")
     if isinstance(nn_ms, (str, bytes)):
         raise DataError(
-            "The NN intervals are a piece of text, not a list of numbers.",
-            hint="Pass numbers in milliseconds, for example [812, 845, 790].",
+            tr("The NN intervals are a piece of text, not a list of numbers."),
+            hint=tr("Pass numbers in milliseconds, for example [812, 845, 790]."),
         )
     if isinstance(nn_ms, pd.DataFrame):
         raise DataError(
-            f"Expected one column of NN intervals but got a table with {nn_ms.shape[1]} columns "
-            f"({', '.join(map(str, nn_ms.columns))}).",
-            hint="Pick the column that holds the intervals, for example df['nn_ms'].",
+            tr("Expected one column of NN intervals but got a table with {n_columns} columns ({columns}).",
+               n_columns=nn_ms.shape[1], columns=(', '.join(map(str, nn_ms.columns)))),
+            hint=tr("Pick the column that holds the intervals, for example df['nn_ms']."),
         )
     raw = np.asarray(nn_ms)
     if raw.dtype.kind in "US":
         bad = [str(v) for v in np.ravel(raw) if not _parses_as_float(v)][:3]
         if bad:
             raise DataError(
-                "Some NN intervals are not numbers, for example " + ", ".join(repr(v) for v in bad) + ".",
-                hint="Remove text, units such as 'ms', or empty entries before calculating.",
+                tr("Some NN intervals are not numbers, for example {examples}.",
+               examples=(", ".join(repr(v) for v in bad))),
+                hint=tr("Remove text, units such as 'ms', or empty entries before calculating."),
             )
         raise DataError(
-            "The NN intervals are stored as text (such as '812'), not as numbers.",
-            hint="Read files with course.data.read_nn_csv, which converts and checks the numbers.",
+            tr("The NN intervals are stored as text (such as '812'), not as numbers."),
+            hint=tr("Read files with course.data.read_nn_csv, which converts and checks the numbers."),
         )
     if raw.dtype.kind in "bMm":
         raise DataError(
-            "The NN intervals are not numbers (they look like true/false values, dates or times).",
-            hint="Pass intervals as numbers in milliseconds, for example [812, 845, 790].",
+            tr("The NN intervals are not numbers (they look like true/false values, dates or times)."),
+            hint=tr("Pass intervals as numbers in milliseconds, for example [812, 845, 790]."),
         )
     try:
         values = np.array(raw, dtype=float)
     except (TypeError, ValueError):
         bad = [v for v in np.ravel(raw) if isinstance(v, (str, bytes)) or not _parses_as_float(v)][:3]
         raise DataError(
-            "Some NN intervals are not numbers, for example " + ", ".join(repr(v) for v in bad) + ".",
-            hint="Remove text, units such as 'ms', or empty entries before calculating.",
+            tr("Some NN intervals are not numbers, for example {examples}.",
+               examples=(", ".join(repr(v) for v in bad))),
+            hint=tr("Remove text, units such as 'ms', or empty entries before calculating."),
         ) from None
     if values.ndim != 1:
-        shape = " x ".join(map(str, values.shape)) or "a single number"
+        shape = " x ".join(map(str, values.shape)) or tr("a single number")
         raise DataError(
-            f"Expected a single series of NN intervals but got {shape}.",
-            hint="Pass a flat list of intervals in milliseconds, for example [812, 845, 790].",
+            tr("Expected a single series of NN intervals but got {shape}.", shape=shape),
+            hint=tr("Pass a flat list of intervals in milliseconds, for example [812, 845, 790]."),
         )
     if values.size < min_length:
         raise DataError(
-            f"{what} needs at least {min_length} NN intervals, but only {values.size} were given.",
-            hint="Use a longer recording.",
+            tr("{what} needs at least {min_length} NN intervals, but only {size} were given.",
+               what=what, min_length=min_length, size=values.size),
+            hint=tr("Use a longer recording."),
         )
     not_finite = ~np.isfinite(values)
     if not_finite.any():
         positions = np.flatnonzero(not_finite)[:5] + 1
         raise DataError(
-            f"{int(not_finite.sum())} NN interval(s) are missing (NaN) or infinite, "
-            f"at position(s) {', '.join(map(str, positions))} (counting from 1).",
-            hint="Remove or fill the gaps first; HRV cannot be computed across missing beats.",
+            tr("{n} NN interval(s) are missing (NaN) or infinite, at position(s) {positions} (counting from 1).",
+               n=int(not_finite.sum()), positions=(', '.join(map(str, positions)))),
+            hint=tr("Remove or fill the gaps first; HRV cannot be computed across missing beats."),
         )
     not_positive = values <= 0
     if not_positive.any():
         positions = np.flatnonzero(not_positive)[:5] + 1
         raise DataError(
-            f"{int(not_positive.sum())} NN interval(s) are zero or negative, "
-            f"at position(s) {', '.join(map(str, positions))} (counting from 1). "
-            "The time between two heartbeats is always positive.",
-            hint="Check that the column holds intervals, not differences between intervals.",
+            tr("{n} NN interval(s) are zero or negative, at position(s) {positions} (counting from 1). The "
+               "time between two heartbeats is always positive.",
+               n=int(not_positive.sum()), positions=(', '.join(map(str, positions)))),
+            hint=tr("Check that the column holds intervals, not differences between intervals."),
         )
     return values
 
@@ -166,7 +174,7 @@ def mean_nn(nn_ms) -> float:
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    return float(np.mean(as_nn_array(nn_ms, min_length=1, metric="Mean NN")))
+    return float(np.mean(as_nn_array(nn_ms, min_length=1, metric=tr("Mean NN"))))
 
 
 def mean_hr(nn_ms) -> float:
@@ -316,7 +324,7 @@ def time_domain(nn_ms) -> dict:
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    values = as_nn_array(nn_ms, min_length=2, metric="The time-domain summary")
+    values = as_nn_array(nn_ms, min_length=2, metric=tr("The time-domain summary"))
     return {
         "mean_nn_ms": mean_nn(values),
         "mean_hr_bpm": mean_hr(values),
@@ -367,18 +375,19 @@ def windowed_time_domain(nn_ms, window_s: float) -> pd.DataFrame:
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    values = as_nn_array(nn_ms, min_length=2, metric="Windowed HRV")
+    values = as_nn_array(nn_ms, min_length=2, metric=tr("Windowed HRV"))
     try:
         window_s = float(window_s)
     except (TypeError, ValueError):
         raise DataError(
-            f"The window length must be a number of seconds, not {window_s!r}.",
-            hint="For example window_s=60 for one-minute windows.",
+            tr("The window length must be a number of seconds, not {window_s!r}.", window_s=window_s),
+            hint=tr("For example window_s=60 for one-minute windows."),
         ) from None
     if not math.isfinite(window_s) or window_s < MIN_WINDOW_S:
         raise DataError(
-            f"A window of {window_s:g} s is too short; the shortest window allowed is {MIN_WINDOW_S:g} s.",
-            hint="Windows of a few beats give unstable HRV values; try 60 s or more.",
+            tr("A window of {window_s:g} s is too short; the shortest window allowed is {MIN_WINDOW_S:g} s.",
+               window_s=window_s, MIN_WINDOW_S=MIN_WINDOW_S),
+            hint=tr("Windows of a few beats give unstable HRV values; try 60 s or more."),
         )
     window_ms = window_s * 1000.0
     end_ms = np.cumsum(values)
@@ -386,9 +395,9 @@ def windowed_time_domain(nn_ms, window_s: float) -> pd.DataFrame:
     n_windows = int(end_ms[-1] // window_ms)
     if n_windows == 0:
         raise DataError(
-            f"The window ({window_s:g} s) is longer than the recording ({total_s:.1f} s), "
-            "so not even one complete window fits.",
-            hint=f"Choose a window of at most {math.floor(total_s):d} s.",
+            tr("The window ({window_s:g} s) is longer than the recording ({total_s:.1f} s), so not even one "
+               "complete window fits.", window_s=window_s, total_s=total_s),
+            hint=tr("Choose a window of at most {seconds:d} s.", seconds=math.floor(total_s)),
         )
     # Window index (0-based) of each interval: ends in (k*W, (k+1)*W].
     index = np.ceil(end_ms / window_ms).astype(int) - 1
@@ -397,9 +406,9 @@ def windowed_time_domain(nn_ms, window_s: float) -> pd.DataFrame:
         chunk = values[index == k]
         if chunk.size < 2:
             raise DataError(
-                f"Window {k + 1} ({k * window_s:g}-{(k + 1) * window_s:g} s) holds only "
-                f"{chunk.size} interval(s), too few for HRV.",
-                hint="Use a longer window, and check the data for very long intervals (missed beats).",
+                tr("Window {k} ({start:g}-{end:g} s) holds only {size} interval(s), too few for HRV.",
+                   k=k + 1, start=k * window_s, end=(k + 1) * window_s, size=chunk.size),
+                hint=tr("Use a longer window, and check the data for very long intervals (missed beats)."),
             )
         rows.append({"window": k + 1, "start_s": k * window_s, **time_domain(chunk)})
     return pd.DataFrame(rows, columns=["window", "start_s", *TIME_DOMAIN_KEYS])

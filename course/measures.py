@@ -53,6 +53,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from .errors import DataError
+from .i18n import N_, tr
 
 #: Penn Alcohol Craving Scale: number of items and the range of each item (Flannery et al. 1999).
 PACS_ITEMS = 5
@@ -61,9 +62,9 @@ PACS_ITEM_RANGE = (0, 6)
 #: Research cut-offs for the PACS total (Hartwell et al. 2019): rule, sensitivity, specificity, where derived.
 PACS_CUTOFFS = (
     {"rule": "total >= 15", "threshold": 15, "strict": False, "sensitivity": 0.67, "specificity": 0.81,
-     "note": "best balance in 338 non-treatment-seeking heavy drinkers"},
+     "note": N_("best balance in 338 non-treatment-seeking heavy drinkers")},
     {"rule": "total > 20", "threshold": 20, "strict": True, "sensitivity": 0.41, "specificity": 0.95,
-     "note": "used as a stand-in for the DSM-5 craving criterion"},
+     "note": N_("used as a stand-in for the DSM-5 craving criterion")},
 )
 
 #: FFMQ-39 structure (Baer et al. 2006): items rated 1-5; facet name -> number of items.
@@ -86,14 +87,14 @@ FFMQ_REVERSE_ITEMS = (3, 5, 8, 10, 12, 13, 14, 16, 17, 18, 22, 23, 25, 28, 30, 3
 
 #: A six-item scale MADE UP FOR TEACHING (not the FFMQ, not validated): items, range, reverse key, facets.
 ILLUSTRATIVE_SCALE = {
-    "name": "Illustrative present-moment scale (made up for this course; not validated)",
+    "name": N_("Illustrative present-moment scale (made up for this course; not validated)"),
     "items": (
-        "I notice the feel of my feet on the ground when I walk.",
-        "I do things on autopilot, without paying attention to them.",
-        "I notice sounds around me, such as birds or traffic.",
-        "My attention stays with what I am doing right now.",
-        "When an urge comes, I notice where in my body I feel it.",
-        "I get so caught up in my thoughts that I miss what is going on around me.",
+        N_("I notice the feel of my feet on the ground when I walk."),
+        N_("I do things on autopilot, without paying attention to them."),
+        N_("I notice sounds around me, such as birds or traffic."),
+        N_("My attention stays with what I am doing right now."),
+        N_("When an urge comes, I notice where in my body I feel it."),
+        N_("I get so caught up in my thoughts that I miss what is going on around me."),
     ),
     "low": 1,
     "high": 5,
@@ -107,27 +108,35 @@ def _is_number(value) -> bool:
 
 
 def _check_responses(responses, low: int, high: int, what: str, n_items: int | None = None) -> list[float]:
+    what = tr(what)
     """The responses as a list of numbers, or a DataError naming the first problem (items counted from 1)."""
     if isinstance(responses, (str, bytes, Mapping)) or not isinstance(responses, Iterable):
-        raise DataError(f"The {what} answers should be a list of numbers, not {type(responses).__name__}.")
+        raise DataError(tr("The {what} answers should be a list of numbers, not {name}.",
+                           what=what, name=type(responses).__name__))
     values = list(responses)
     if n_items is not None and len(values) != n_items:
-        raise DataError(f"The {what} has {n_items} items, but {len(values)} answers were given.",
-                        hint=f"Give exactly one answer per item, in item order ({n_items} in all).")
+        raise DataError(tr("The {what} has {n_items} items, but {n_values} answers were given.",
+                           what=what, n_items=n_items, n_values=len(values)),
+                        hint=tr("Give exactly one answer per item, in item order ({n_items} in all).",
+                                n_items=n_items))
     if not values:
-        raise DataError(f"There are no {what} answers to score.")
+        raise DataError(tr("There are no {what} answers to score.", what=what))
     for number, value in enumerate(values, start=1):
         if value is None or (_is_number(value) and math.isnan(value)):
-            raise DataError(f"Item {number} of the {what} has no answer (it is missing).",
-                            hint="Do not fill in a guess: follow the scale's rule for missing answers, "
-                                 "or leave the total unscored.")
+            raise DataError(tr("Item {number} of the {what} has no answer (it is missing).",
+                               number=number, what=what),
+                            hint=tr("Do not fill in a guess: follow the scale's rule for missing answers, or leave "
+                                    "the total unscored."))
         if not _is_number(value):
-            raise DataError(f"Item {number} of the {what} is {value!r}, which is not a number.")
+            raise DataError(tr("Item {number} of the {what} is {value!r}, which is not a number.",
+                               number=number, what=what, value=value))
         if not low <= value <= high:
-            raise DataError(f"Item {number} of the {what} is {value:g}, but answers run from {low} to {high}.",
-                            hint="Check for a typing error, or a form that used a different scale.")
+            raise DataError(tr("Item {number} of the {what} is {value:g}, but answers run from {low} to {high}.",
+                               number=number, what=what, value=value, low=low, high=high),
+                            hint=tr("Check for a typing error, or a form that used a different scale."))
         if value != int(value):
-            raise DataError(f"Item {number} of the {what} is {value:g}, but answers are whole numbers.")
+            raise DataError(tr("Item {number} of the {what} is {value:g}, but answers are whole numbers.",
+                               number=number, what=what, value=value))
     return [int(v) for v in values]
 
 
@@ -172,13 +181,18 @@ def pacs_cutoffs(total: int) -> list[str]:
     course.errors.DataError
         If ``total`` is not a whole number from 0 to 30.
     """
-    _check_responses([total], 0, PACS_ITEMS * PACS_ITEM_RANGE[1], what="PACS total")
+    _check_responses([total], 0, PACS_ITEMS * PACS_ITEM_RANGE[1], what=tr("PACS total"))
     lines = []
     for cut in PACS_CUTOFFS:
         reached = total > cut["threshold"] if cut["strict"] else total >= cut["threshold"]
-        lines.append(f"{cut['rule']}: {'reached' if reached else 'not reached'} "
-                     f"(sensitivity {100 * cut['sensitivity']:.0f} %, specificity {100 * cut['specificity']:.0f} %; "
-                     f"{cut['note']})")
+        numbers = dict(rule=cut["rule"], sensitivity=100 * cut["sensitivity"], specificity=100 * cut["specificity"],
+                       note=tr(cut["note"]))
+        if reached:
+            lines.append(tr("{rule}: reached (sensitivity {sensitivity:.0f} %, specificity {specificity:.0f} %; "
+                            "{note})", **numbers))
+        else:
+            lines.append(tr("{rule}: not reached (sensitivity {sensitivity:.0f} %, specificity {specificity:.0f} %; "
+                            "{note})", **numbers))
     return lines
 
 
@@ -206,16 +220,18 @@ def score_range(n_items: int, low: int, high: int) -> tuple[int, int]:
     (8, 40) and for the 7-item non-reactivity facet (7, 35) (Baer et al. 2006).
     """
     if not (isinstance(n_items, int) and n_items >= 1):
-        raise DataError(f"The number of items must be a whole number of at least 1, not {n_items!r}.")
+        raise DataError(tr("The number of items must be a whole number of at least 1, not {n_items!r}.",
+                           n_items=n_items))
     _check_bounds(low, high)
     return n_items * low, n_items * high
 
 
 def _check_bounds(low, high) -> None:
     if not (_is_number(low) and _is_number(high)) or low != int(low) or high != int(high):
-        raise DataError(f"The lowest and highest answers must be whole numbers, not {low!r} and {high!r}.")
+        raise DataError(tr("The lowest and highest answers must be whole numbers, not {low!r} and {high!r}.",
+                           low=low, high=high))
     if low >= high:
-        raise DataError(f"The lowest answer ({low}) must be below the highest ({high}).")
+        raise DataError(tr("The lowest answer ({low}) must be below the highest ({high}).", low=low, high=high))
 
 
 def reverse_score(response: int, low: int, high: int) -> int:
@@ -230,32 +246,35 @@ def reverse_score(response: int, low: int, high: int) -> int:
         is missing or outside them.
     """
     _check_bounds(low, high)
-    (value,) = _check_responses([response], low, high, what="answer")
+    (value,) = _check_responses([response], low, high, what=N_("answer"))
     return int(low + high - value)
 
 
 def _check_key(reverse_items, n_items: int, what: str) -> set[int]:
+    what = tr(what)
     if isinstance(reverse_items, (str, bytes)) or not isinstance(reverse_items, Iterable):
-        raise DataError(f"The reverse-keyed items of the {what} should be a list of item numbers.")
+        raise DataError(tr("The reverse-keyed items of the {what} should be a list of item numbers.", what=what))
     key = list(reverse_items)
     numbers = []
     for item in key:
         # Any whole-number type counts (Python int, numpy.int64 from an array, ...); True/False do not.
         if not (isinstance(item, Integral) and not isinstance(item, (bool, np.bool_))):
-            raise DataError(f"Reverse-keyed item {item!r} of the {what} is not a whole item number.",
-                            hint="Item numbers are whole numbers counted from 1, as on the printed form.")
+            raise DataError(tr("Reverse-keyed item {item!r} of the {what} is not a whole item number.",
+                               item=item, what=what),
+                            hint=tr("Item numbers are whole numbers counted from 1, as on the printed form."))
         if not 1 <= int(item) <= n_items:
-            raise DataError(f"Reverse-keyed item {int(item)} is not an item number of the {what} "
-                            f"(items are numbered 1 to {n_items}).",
-                            hint="Item numbers count from 1, as on the printed form.")
+            raise DataError(tr("Reverse-keyed item {item} is not an item number of the {what} (items are numbered "
+                               "1 to {n_items}).", item=int(item), what=what, n_items=n_items),
+                            hint=tr("Item numbers count from 1, as on the printed form."))
         numbers.append(int(item))
     if len(set(numbers)) != len(numbers):
-        raise DataError(f"The reverse-keyed items of the {what} list an item twice: {numbers}.")
+        raise DataError(tr("The reverse-keyed items of the {what} list an item twice: {numbers}.",
+                           what=what, numbers=numbers))
     return set(numbers)
 
 
 def score_scale(responses: Sequence[int], reverse_items: Iterable[int], low: int, high: int,
-                what: str = "scale") -> int:
+                what: str = N_("scale")) -> int:
     """Total of a scale after reversing its reverse-keyed items.
 
     Parameters
@@ -293,7 +312,7 @@ def score_scale(responses: Sequence[int], reverse_items: Iterable[int], low: int
 
 
 def facet_scores(responses: Sequence[int], facets: Mapping[str, Iterable[int]], reverse_items: Iterable[int],
-                 low: int, high: int, what: str = "scale") -> dict[str, int]:
+                 low: int, high: int, what: str = N_("scale")) -> dict[str, int]:
     """Facet (subscale) totals after reversing reverse-keyed items.
 
     Parameters
@@ -321,13 +340,15 @@ def facet_scores(responses: Sequence[int], facets: Mapping[str, Iterable[int]], 
     key = _check_key(reverse_items, len(values), what)
     seen: dict[int, str] = {}
     for name, items in facets.items():
-        for item in _check_key(items, len(values), f"{what} facet '{name}'"):
+        for item in _check_key(items, len(values), tr("{what} facet '{name}'", what=tr(what), name=name)):
             if item in seen:
-                raise DataError(f"Item {item} is in two facets of the {what}: '{seen[item]}' and '{name}'.")
+                raise DataError(tr("Item {item} is in two facets of the {what}: '{first}' and '{name}'.",
+                                   item=item, what=tr(what), first=seen[item], name=name))
             seen[item] = name
     unassigned = sorted(set(range(1, len(values) + 1)) - set(seen))
     if unassigned:
-        raise DataError(f"Item(s) {', '.join(map(str, unassigned))} of the {what} belong to no facet.")
+        raise DataError(tr("Item(s) {items} of the {what} belong to no facet.",
+                           items=(', '.join(map(str, unassigned))), what=tr(what)))
     scored = {n: (low + high - v if n in key else v) for n, v in enumerate(values, start=1)}
     return {name: int(sum(scored[int(i)] for i in items)) for name, items in facets.items()}
 
@@ -402,7 +423,7 @@ def unflipped_facet(flipped_score: int, n_items: int, low: int = 1, high: int = 
         ``n_items * high``.
     """
     lowest, highest = score_range(n_items, low, high)
-    _check_responses([flipped_score], lowest, highest, what="facet score")
+    _check_responses([flipped_score], lowest, highest, what=tr("facet score"))
     return int(n_items * (low + high) - flipped_score)
 
 

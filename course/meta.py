@@ -81,6 +81,7 @@ import numpy as np
 from scipy import stats
 
 from .errors import DataError
+from .i18n import N_, format_number, tr
 
 #: Added to events and non-events of an arm with 0 or all events (so n grows by 1).
 CONTINUITY_CORRECTION = 0.5
@@ -114,7 +115,7 @@ def logit(p):
     """
     p = np.asarray(p, dtype=float)
     if np.any((p <= 0) | (p >= 1)):
-        raise ValueError("logit needs proportions strictly between 0 and 1 (use fractions, not percent).")
+        raise ValueError(tr("logit needs proportions strictly between 0 and 1 (use fractions, not percent)."))
     out = np.log(p / (1.0 - p))
     return float(out) if out.ndim == 0 else out
 
@@ -146,11 +147,12 @@ def _counts(events, n):
     events = np.atleast_1d(np.asarray(events, dtype=float))
     n = np.atleast_1d(np.asarray(n, dtype=float))
     if events.shape != n.shape:
-        raise ValueError(f"events and n need the same length (got {events.size} and {n.size}).")
+        raise ValueError(tr("events and n need the same length (got {size} and {size2}).",
+                            size=events.size, size2=n.size))
     if events.size == 0:
-        raise ValueError("No studies: events and n are empty.")
+        raise ValueError(tr("No studies: events and n are empty."))
     if np.any(n <= 0) or np.any(events < 0) or np.any(events > n):
-        raise ValueError("Each study needs n > 0 and 0 <= events <= n.")
+        raise ValueError(tr("Each study needs n > 0 and 0 <= events <= n."))
     return events, n
 
 
@@ -246,7 +248,7 @@ def prediction_interval(mu: float, se: float, tau2: float, k: int, level: float 
        doi:10.1111/j.1467-985X.2008.00552.x
     """
     if k < 3:
-        raise ValueError("A prediction interval needs at least 3 studies (t with k - 2 degrees of freedom).")
+        raise ValueError(tr("A prediction interval needs at least 3 studies (t with k - 2 degrees of freedom)."))
     half = stats.t.ppf(0.5 + level / 2, k - 2) * math.sqrt(tau2 + se ** 2)
     return (mu - half, mu + half)
 
@@ -274,7 +276,7 @@ def typical_within_variance(v) -> float:
     """
     w = 1.0 / np.asarray(v, dtype=float)
     if w.size < 2:
-        raise ValueError("The typical within-study variance needs at least 2 studies.")
+        raise ValueError(tr("The typical within-study variance needs at least 2 studies."))
     return float((w.size - 1) * w.sum() / (w.sum() ** 2 - (w ** 2).sum()))
 
 
@@ -298,7 +300,7 @@ def tau2_from_i2(i2_pct: float, s2: float) -> float:
     .. [1] Higgins JPT, Thompson SG (2002). *Stat Med* 21(11):1539-1558.
     """
     if not 0 <= i2_pct < 100:
-        raise ValueError("I² must be at least 0 and below 100 %.")
+        raise ValueError(tr("I² must be at least 0 and below 100 %."))
     frac = i2_pct / 100.0
     return s2 * frac / (1.0 - frac)
 
@@ -374,7 +376,7 @@ def _tau2_reml(y, v, tol: float = 1e-10, max_iter: int = 500) -> float:
         if abs(new - tau2) < tol * max(1.0, tau2):
             return new
         tau2 = new
-    raise RuntimeError("The REML estimate of tau² did not converge.")
+    raise RuntimeError(tr("The REML estimate of tau² did not converge."))
 
 
 def restricted_log_likelihood(tau2: float, y, v) -> float:
@@ -438,7 +440,7 @@ def hartung_knapp_se(y, v, tau2: float = 0.0, modified: bool = False) -> float:
     y = np.asarray(y, dtype=float)
     w = 1.0 / (np.asarray(v, dtype=float) + tau2)
     if y.size < 2:
-        raise DataError("The Hartung-Knapp interval needs at least 2 studies (t with k - 1 degrees of freedom).")
+        raise DataError(tr("The Hartung-Knapp interval needs at least 2 studies (t with k - 1 degrees of freedom)."))
     mu = np.sum(w * y) / w.sum()
     q = float(np.sum(w * (y - mu) ** 2) / (y.size - 1))
     if modified:
@@ -492,16 +494,17 @@ def pool(y, v, method: str = "DL", ci: str = "normal") -> PoolResult:
     """
     method = str(method).upper()
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}.")
+        raise ValueError(tr("method must be one of {options}, not {method!r}.",
+                            options=(', '.join(METHODS)), method=method))
     ci_method = {c.lower(): c for c in CI_METHODS}.get(str(ci).lower())
     if ci_method is None:
-        raise ValueError(f"ci must be one of {', '.join(CI_METHODS)}, not {ci!r}.")
+        raise ValueError(tr("ci must be one of {options}, not {ci!r}.", options=(', '.join(CI_METHODS)), ci=ci))
     y = np.atleast_1d(np.asarray(y, dtype=float))
     v = np.atleast_1d(np.asarray(v, dtype=float))
     if y.shape != v.shape or y.size == 0:
-        raise ValueError("y and v need the same, non-zero length.")
+        raise ValueError(tr("y and v need the same, non-zero length."))
     if np.any(~np.isfinite(y)) or np.any(~np.isfinite(v)) or np.any(v <= 0):
-        raise ValueError("Every estimate must be finite and every variance positive.")
+        raise ValueError(tr("Every estimate must be finite and every variance positive."))
     k = y.size
     w_fe = 1.0 / v
     mu_fe = float(np.sum(w_fe * y) / w_fe.sum())
@@ -568,12 +571,15 @@ class PooledProportion:
 
     def summary(self) -> str:
         """One sentence with k, the pooled %, its CI, the PI and I²."""
-        kind = "" if self.logit.ci_method == "normal" else f" ({self.logit.ci_method}, t with {self.k - 1} df)"
-        text = (f"{self.k} arms, {self.method}: pooled {self.estimate_pct:.1f} % "
-                f"(95% CI{kind} {self.ci_pct[0]:.1f} to {self.ci_pct[1]:.1f} %)")
+        kind = "" if self.logit.ci_method == "normal" else tr(" ({ci_method}, t with {df} df)",
+                                                              ci_method=self.logit.ci_method, df=self.k - 1)
+        text = (tr("{k} arms, {method}: pooled {estimate_pct:.1f} % (95% CI{kind} {low:.1f} to {high:.1f} %)",
+                   k=self.k, method=self.method, estimate_pct=self.estimate_pct, kind=kind, low=self.ci_pct[0],
+                   high=self.ci_pct[1]))
         if not math.isnan(self.pi_pct[0]):
-            text += f", 95% prediction interval {self.pi_pct[0]:.1f} to {self.pi_pct[1]:.1f} %"
-        return text + f", I² {self.I2:.0f} %, tau² {self.tau2:.2f}."
+            text += tr(", 95% prediction interval {low:.1f} to {high:.1f} %",
+                       low=self.pi_pct[0], high=self.pi_pct[1])
+        return text + tr(", I² {I2:.0f} %, tau² {tau2:.2f}.", I2=self.I2, tau2=self.tau2)
 
 
 def pool_proportions(events, n, method: str = "DL", ci: str = "normal") -> PooledProportion:
@@ -641,7 +647,7 @@ def logit_normal_mean(mu: float, tau2: float, nodes: int = 80) -> float:
        transformed-scale meta-analysis is a median, not a population mean).
     """
     if tau2 < 0:
-        raise DataError("tau² cannot be negative.")
+        raise DataError(tr("tau² cannot be negative."))
     if tau2 == 0:
         return inv_logit(mu)
     x, w = np.polynomial.hermite_e.hermegauss(nodes)
@@ -677,8 +683,10 @@ class GlmmResult:
 
     def summary(self) -> str:
         """One sentence: k, the pooled (median) %, its CI and tau²."""
-        return (f"{self.k} arms, binomial-normal GLMM: pooled {self.estimate_pct:.1f} % "
-                f"(95% CI {self.ci_pct[0]:.1f} to {self.ci_pct[1]:.1f} %), tau² {self.tau2:.2f}.")
+        return (tr("{k} arms, binomial-normal GLMM: pooled {estimate_pct:.1f} % (95% CI {low:.1f} to "
+                   "{high:.1f} %), tau² {tau2:.2f}.",
+                   k=self.k, estimate_pct=self.estimate_pct, low=self.ci_pct[0], high=self.ci_pct[1],
+                   tau2=self.tau2))
 
 
 def glmm_log_likelihood(mu: float, tau: float, events, n, nodes: int = 30) -> float:
@@ -766,10 +774,10 @@ def pool_proportions_glmm(events, n, nodes: int = 30) -> GlmmResult:
 
     events, n = _arm_counts(events, n)
     if events.size < 2:
-        raise DataError("The GLMM needs at least 2 studies.")
+        raise DataError(tr("The GLMM needs at least 2 studies."))
     if events.sum() == 0 or events.sum() == n.sum():
-        raise DataError("With no events at all (or only events) the GLMM's pooled proportion is 0 % (or 100 %) "
-                        "and has no finite logit; report the counts instead.")
+        raise DataError(tr("With no events at all (or only events) the GLMM's pooled proportion is 0 % (or 100 %) "
+                           "and has no finite logit; report the counts instead."))
     crude = (events.sum() + 0.5) / (n.sum() + 1.0)
 
     def negative(params):
@@ -884,7 +892,8 @@ def study_table(events, n, labels=None, interval: str = "wilson"):
 
     interval = str(interval).lower()
     if interval not in ARM_INTERVALS:
-        raise ValueError(f"interval must be one of {', '.join(ARM_INTERVALS)}, not {interval!r}.")
+        raise ValueError(tr("interval must be one of {options}, not {interval!r}.",
+                            options=(', '.join(ARM_INTERVALS)), interval=interval))
     events, n = _arm_counts(events, n)
     y, v = logit_proportion(events, n)
     if interval == "wilson":
@@ -894,7 +903,7 @@ def study_table(events, n, labels=None, interval: str = "wilson"):
     else:
         half = Z95 * np.sqrt(v)
         low, high = inv_logit(y - half), inv_logit(y + half)
-    labels = list(labels) if labels is not None else [f"study {i + 1}" for i in range(events.size)]
+    labels = list(labels) if labels is not None else [tr("study {i}", i=i + 1) for i in range(events.size)]
     return pd.DataFrame({"label": labels, "events": events.astype(int), "n": n.astype(int),
                          "pct": 100.0 * events / n, "ci_low_pct": 100.0 * np.asarray(low),
                          "ci_high_pct": 100.0 * np.asarray(high), "y": y, "v": v})
@@ -929,9 +938,10 @@ class PublishedPrediction:
 
     def summary(self) -> str:
         """One sentence with the inputs' consequences: SE, tau², the PI."""
-        return (f"From the published summary (k = {self.k}): SE of the logit {self.se:.3f}, "
-                f"tau² about {self.tau2:.2f} (tau {math.sqrt(self.tau2):.2f}), "
-                f"95% prediction interval about {self.pi_pct[0]:.1f} to {self.pi_pct[1]:.1f} %.")
+        return (tr("From the published summary (k = {k}): SE of the logit {se:.3f}, tau² about {tau2:.2f} (tau "
+                   "{tau:.2f}), 95% prediction interval about {low:.1f} to {high:.1f} %.",
+                   k=self.k, se=self.se, tau2=self.tau2, tau=math.sqrt(self.tau2), low=self.pi_pct[0],
+                   high=self.pi_pct[1]))
 
 
 def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pct: float, i2_pct: float,
@@ -982,23 +992,24 @@ def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pc
     """
     values = (estimate_pct, ci_low_pct, ci_high_pct)
     if any(not (0 < float(x) < 100) for x in values):
-        raise DataError("The pooled percentage and both CI limits must lie strictly between 0 and 100 %: "
-                        "a logit cannot be taken of 0 % or 100 %.",
-                        hint="A CI that starts at exactly 0 % did not come from a logit model; this "
-                             "approximation does not apply to it.")
+        raise DataError(tr("The pooled percentage and both CI limits must lie strictly between 0 and 100 %: a "
+                           "logit cannot be taken of 0 % or 100 %."),
+                        hint=tr("A CI that starts at exactly 0 % did not come from a logit model; this "
+                                "approximation does not apply to it."))
     if not ci_low_pct < estimate_pct < ci_high_pct:
-        raise DataError(f"The CI ({ci_low_pct} to {ci_high_pct} %) must contain the estimate ({estimate_pct} %).")
+        raise DataError(tr("The CI ({ci_low_pct} to {ci_high_pct} %) must contain the estimate ({estimate_pct} %).",
+                           ci_low_pct=ci_low_pct, ci_high_pct=ci_high_pct, estimate_pct=estimate_pct))
     if not 0 <= i2_pct < 100:
-        raise DataError("I² must be at least 0 and below 100 %.")
+        raise DataError(tr("I² must be at least 0 and below 100 %."))
     if int(k) != k or k < 3:
-        raise DataError("A prediction interval needs at least 3 studies (t with k - 2 degrees of freedom).")
+        raise DataError(tr("A prediction interval needs at least 3 studies (t with k - 2 degrees of freedom)."))
     k = int(k)
     mu = logit(estimate_pct / 100)
     low_half = mu - logit(ci_low_pct / 100)
     high_half = logit(ci_high_pct / 100) - mu
     halves = {"mean": (low_half + high_half) / 2, "lower": low_half, "upper": high_half}
     if half not in halves:
-        raise ValueError(f"half must be one of {', '.join(halves)}, not {half!r}.")
+        raise ValueError(tr("half must be one of {options}, not {half!r}.", options=(', '.join(halves)), half=half))
     se = halves[half] / Z95
     frac = i2_pct / 100
     tau2 = frac * k * se ** 2
@@ -1008,14 +1019,17 @@ def prediction_from_published(estimate_pct: float, ci_low_pct: float, ci_high_pc
                                s2=float(s2), pi_pct=(100 * inv_logit(low), 100 * inv_logit(high)))
 
 
-def describe_pool(result: PooledProportion, what: str = "dropout") -> str:
+def describe_pool(result: PooledProportion, what: str = N_("dropout")) -> str:
     """Alt-text sentence for a pooled result: k, pooled %, CI, PI and I²."""
     kind = "" if result.logit.ci_method == "normal" else f" ({result.logit.ci_method})"
-    text = (f"Pooled {what} over {result.k} arms ({result.method}): {result.estimate_pct:.1f} %, "
-            f"95% confidence interval{kind} {result.ci_pct[0]:.1f} to {result.ci_pct[1]:.1f} %")
+    text = (tr("Pooled {what} over {k} arms ({method}): {estimate_pct:.1f} %, 95% confidence interval{kind} "
+               "{low:.1f} to {high:.1f} %",
+               what=tr(what), k=result.k, method=result.method, estimate_pct=result.estimate_pct, kind=kind,
+               low=result.ci_pct[0], high=result.ci_pct[1]))
     if not math.isnan(result.pi_pct[0]):
-        text += f"; 95% prediction interval {result.pi_pct[0]:.1f} to {result.pi_pct[1]:.1f} %"
-    return text + f"; I² {result.I2:.0f} %."
+        text += tr("; 95% prediction interval {low:.1f} to {high:.1f} %",
+                   low=result.pi_pct[0], high=result.pi_pct[1])
+    return text + tr("; I² {I2:.0f} %.", I2=result.I2)
 
 
 def forest_plot(events, n, labels=None, method: str = "REML", title: str | None = None, ax=None,
@@ -1062,18 +1076,18 @@ def forest_plot(events, n, labels=None, method: str = "REML", title: str | None 
     sizes = 20 + 180 * result.logit.weights / result.logit.weights.max()
     ax.hlines(rows, table["ci_low_pct"], table["ci_high_pct"], color=plotting.PALETTE["black"], lw=1)
     ax.scatter(table["pct"], rows, s=sizes, marker="s", color=plotting.PALETTE["blue"], zorder=3,
-               label="each arm (size = weight)")
+               label=tr("each arm (size = weight)"))
     lo, hi = result.ci_pct
     ax.fill([lo, result.estimate_pct, hi, result.estimate_pct], [1.0, 1.3, 1.0, 0.7],
-            color=plotting.PALETTE["vermillion"], label=f"pooled {method} with 95% CI")
+            color=plotting.PALETTE["vermillion"], label=tr("pooled {method} with 95% CI", method=method))
     if not math.isnan(result.pi_pct[0]):
         ax.hlines(0.2, *result.pi_pct, color=plotting.PALETTE["vermillion"], lw=3, alpha=0.6,
-                  label="95% prediction interval")
+                  label=tr("95% prediction interval"))
     ax.axvline(result.estimate_pct, color=plotting.PALETTE["vermillion"], lw=0.8, ls=":")
-    ax.set_yticks(list(rows) + [1.0, 0.2], list(table["label"]) + ["pooled", "prediction"])
+    ax.set_yticks(list(rows) + [1.0, 0.2], list(table["label"]) + [tr("pooled"), tr("prediction")])
     ax.set_ylim(-0.5, rows.max() + 0.8)
     ax.set_xlim(0, max(60.0, float(table["ci_high_pct"].max()) + 2))
-    ax.set_xlabel("Dropout (%)")
+    ax.set_xlabel(tr("Dropout (%)"))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     if title:
@@ -1117,17 +1131,17 @@ def funnel_plot(events, n, method: str = "REML", title: str | None = None, ax=No
     top = float(se.max()) * 1.1
     grid = np.linspace(0, top, 50)
     ax.plot(result.estimate - Z95 * grid, grid, ls="--", color=plotting.PALETTE["black"], lw=1,
-            label="pooled ± 1.96 SE")
+            label=tr("pooled ± 1.96 SE"))
     ax.plot(result.estimate + Z95 * grid, grid, ls="--", color=plotting.PALETTE["black"], lw=1)
-    ax.axvline(result.estimate, color=plotting.PALETTE["vermillion"], lw=1.2, label=f"pooled ({method})")
-    ax.scatter(y, se, color=plotting.PALETTE["blue"], s=22, zorder=3, label="each arm")
+    ax.axvline(result.estimate, color=plotting.PALETTE["vermillion"], lw=1.2, label=tr("pooled ({method})", method=method))
+    ax.scatter(y, se, color=plotting.PALETTE["blue"], s=22, zorder=3, label=tr("each arm"))
     ax.set_ylim(top, 0)
     ax.set_xlim(float(y.min()) - 0.5, float(y.max()) + 0.5)
     pct_ticks = [p for p in (1, 2, 5, 10, 20, 40, 70) if
                  (y.min() - 0.3) <= logit(p / 100) <= (y.max() + 0.3)] or [10, 20, 30]
-    ax.set_xticks([logit(p / 100) for p in pct_ticks], [f"{p}%" for p in pct_ticks])
-    ax.set_xlabel("Dropout (logit scale, labelled in %)")
-    ax.set_ylabel("Standard error of the logit")
+    ax.set_xticks([logit(p / 100) for p in pct_ticks], [format_number(p) + "%" for p in pct_ticks])
+    ax.set_xlabel(tr("Dropout (logit scale, labelled in %)"))
+    ax.set_ylabel(tr("Standard error of the logit"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=10)

@@ -42,6 +42,7 @@ import numbers
 from scipy.stats import norm
 
 from .errors import DataError
+from .i18n import tr
 
 
 #: Share of Bowen et al. (2014)'s 286 randomised people missing at follow-up (53 of 286, 18.5 %;
@@ -51,9 +52,9 @@ BOWEN_2014_ATTRITION = 53 / 286
 
 def _check(alpha: float, power: float | None = None) -> None:
     if not 0 < alpha < 1:
-        raise DataError(f"alpha must be between 0 and 1 (got {alpha}); 0.05 is the usual choice.")
+        raise DataError(tr("alpha must be between 0 and 1 (got {alpha}); 0.05 is the usual choice.", alpha=alpha))
     if power is not None and not 0 < power < 1:
-        raise DataError(f"power must be between 0 and 1 (got {power}); 0.8 is the usual choice.")
+        raise DataError(tr("power must be between 0 and 1 (got {power}); 0.8 is the usual choice.", power=power))
 
 
 def n_per_arm(smd: float, alpha: float = 0.05, power: float = 0.8) -> int:
@@ -84,7 +85,8 @@ def n_per_arm(smd: float, alpha: float = 0.05, power: float = 0.8) -> int:
     """
     _check(alpha, power)
     if smd == 0 or not math.isfinite(smd):
-        raise DataError("The effect size must be a non-zero number: no trial can be powered to find an effect of 0.")
+        raise DataError(tr("The effect size must be a non-zero number: no trial can be powered to find an effect "
+                           "of 0."))
     z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
     return math.ceil(2 * z ** 2 / smd ** 2 - 1e-9)
 
@@ -113,7 +115,7 @@ def power_for_n(smd: float, n_per_arm: float, alpha: float = 0.05) -> float:
     """
     _check(alpha)
     if n_per_arm <= 0:
-        raise DataError("The number of people per arm must be positive.")
+        raise DataError(tr("The number of people per arm must be positive."))
     shift = abs(smd) * math.sqrt(n_per_arm / 2)
     z = norm.ppf(1 - alpha / 2)
     return float(norm.cdf(shift - z) + norm.cdf(-shift - z))
@@ -130,7 +132,7 @@ def events_needed(hazard_ratio: float, alpha: float = 0.05, power: float = 0.8) 
     """
     _check(alpha, power)
     if hazard_ratio <= 0 or hazard_ratio == 1 or not math.isfinite(hazard_ratio):
-        raise DataError("The hazard ratio must be a positive number other than 1.")
+        raise DataError(tr("The hazard ratio must be a positive number other than 1."))
     z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
     return math.ceil(4 * z ** 2 / math.log(hazard_ratio) ** 2 - 1e-9)
 
@@ -147,7 +149,7 @@ def logrank_power(hazard_ratio: float, events: float, alpha: float = 0.05) -> fl
     """
     _check(alpha)
     if hazard_ratio <= 0 or events < 0:
-        raise DataError("The hazard ratio must be positive and the number of events 0 or more.")
+        raise DataError(tr("The hazard ratio must be positive and the number of events 0 or more."))
     shift = math.sqrt(events / 4) * abs(math.log(hazard_ratio))
     z = norm.ppf(1 - alpha / 2)
     return float(norm.cdf(shift - z) + norm.cdf(-shift - z))
@@ -155,8 +157,8 @@ def logrank_power(hazard_ratio: float, events: float, alpha: float = 0.05) -> fl
 
 def _check_attrition(attrition: float) -> None:
     if not (isinstance(attrition, numbers.Real) and math.isfinite(attrition) and 0 <= attrition < 1):
-        raise DataError(f"Attrition must be a share from 0 up to (not including) 1 (got {attrition!r}); "
-                        "18.5 % is 0.185.")
+        raise DataError(tr("Attrition must be a share from 0 up to (not including) 1 (got {attrition!r}); 18.5 % "
+                           "is 0.185.", attrition=attrition))
 
 
 def n_analysed(n_randomised: float, attrition: float) -> float:
@@ -186,7 +188,7 @@ def n_analysed(n_randomised: float, attrition: float) -> float:
     """
     _check_attrition(attrition)
     if not n_randomised > 0:
-        raise DataError("The number of people randomised per arm must be positive.")
+        raise DataError(tr("The number of people randomised per arm must be positive."))
     return float(n_randomised) * (1 - attrition)
 
 
@@ -215,5 +217,5 @@ def n_to_randomise(n_needed: float, attrition: float) -> int:
     """
     _check_attrition(attrition)
     if not n_needed > 0:
-        raise DataError("The number of people needed per arm must be positive.")
+        raise DataError(tr("The number of people needed per arm must be positive."))
     return math.ceil(n_needed / (1 - attrition) - 1e-9)

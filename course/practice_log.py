@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import simulated
 from .errors import DataError
+from .i18n import N_, tr
 
 #: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "practice_log_sim.csv"
@@ -113,7 +114,7 @@ def simulate_practice_log(seed: int = DATASET_SEED, n_people: int = N_PEOPLE) ->
        doi:10.1001/jamapsychiatry.2013.4546 (the 8-week, weekly-session design).
     """
     if not (isinstance(n_people, int) and 1 <= n_people <= 99):
-        raise DataError(f"n_people must be a whole number from 1 to 99, not {n_people!r}.")
+        raise DataError(tr("n_people must be a whole number from 1 to 99, not {n_people!r}.", n_people=n_people))
     rng = np.random.default_rng(seed)
     days = np.arange(1, DAYS + 1)
     weeks = (days - 1) // 7 + 1
@@ -188,7 +189,7 @@ def simulate_confounded_log(seed: int = CONFOUNDED_SEED, n_people: int = N_PEOPL
     the 8 weekly sessions follow the MBRP format (Bowen et al. 2014).
     """
     if not (isinstance(n_people, int) and not isinstance(n_people, bool) and 1 <= n_people <= 99):
-        raise DataError(f"n_people must be a whole number from 1 to 99, not {n_people!r}.")
+        raise DataError(tr("n_people must be a whole number from 1 to 99, not {n_people!r}.", n_people=n_people))
     rng = np.random.default_rng(seed)
     days = np.arange(1, DAYS + 1)
     weeks = (days - 1) // 7 + 1
@@ -216,8 +217,8 @@ def simulate_confounded_log(seed: int = CONFOUNDED_SEED, n_people: int = N_PEOPL
 
 #: The two SIMULATED scenarios of the demo: key -> (label, built-in craving points per minute of practice).
 SCENARIOS = {
-    "weak link": ("SIMULATED: a weak built-in link", CRAVING_PER_MINUTE),
-    "confounded": ("SIMULATED and CONFOUNDED: practice has no effect", CONFOUNDED_CRAVING_PER_MINUTE),
+    "weak link": (N_("SIMULATED: a weak built-in link"), CRAVING_PER_MINUTE),
+    "confounded": (N_("SIMULATED and CONFOUNDED: practice has no effect"), CONFOUNDED_CRAVING_PER_MINUTE),
 }
 
 
@@ -233,7 +234,8 @@ def scenario_log(scenario: str = "weak link") -> pd.DataFrame:
         return load_practice_log()
     if scenario == "confounded":
         return simulate_confounded_log()
-    raise DataError(f"There is no scenario {scenario!r}; choose one of {', '.join(map(repr, SCENARIOS))}.")
+    raise DataError(tr("There is no scenario {scenario!r}; choose one of {options}.",
+                       scenario=scenario, options=(', '.join(map(repr, SCENARIOS)))))
 
 
 def pooled_dose_response(table: pd.DataFrame) -> dict:
@@ -257,7 +259,7 @@ DATASET = simulated.SimulatedDataset(
             simulated.within("week", 1, WEEKS),
             simulated.within("practice_min", 0, 24 * 60, unit="min"),
             simulated.within("craving_0_10", 0, 10),
-            simulated.one_of("group_session", SESSION_LABELS, what="group_session label")),
+            simulated.one_of("group_session", SESSION_LABELS, what=N_("group_session label"))),
 )
 
 
@@ -323,7 +325,8 @@ def rolling_mean(values, window: int) -> np.ndarray:
        doi:10.25080/Majora-92bf1922-00a); the tests compare the two.
     """
     if not (isinstance(window, (int, np.integer)) and not isinstance(window, bool) and window >= 1):
-        raise DataError(f"The smoothing window must be a whole number of days, at least 1 (got {window!r}).")
+        raise DataError(tr("The smoothing window must be a whole number of days, at least 1 (got {window!r}).",
+                           window=window))
     x = np.asarray(values, dtype=float)
     sums = np.cumsum(np.insert(x, 0, 0.0))
     idx = np.arange(1, x.size + 1)
@@ -359,7 +362,8 @@ def person_log(table: pd.DataFrame, person_id: str) -> pd.DataFrame:
     rows = table[table["person_id"] == person_id].sort_values("day")
     if rows.empty:
         people = ", ".join(sorted(table["person_id"].unique()))
-        raise DataError(f"There is no person '{person_id}' in the practice log; choose one of {people}.")
+        raise DataError(tr("There is no person '{person_id}' in the practice log; choose one of {people}.",
+                           person_id=person_id, people=people))
     return rows.reset_index(drop=True)
 
 
@@ -394,9 +398,9 @@ def dose_response(practice_min, craving) -> dict:
     x = np.asarray(practice_min, dtype=float)
     y = np.asarray(craving, dtype=float)
     if x.size != y.size or x.size < 3:
-        raise DataError("A dose-response line needs at least 3 paired days of practice and craving.")
+        raise DataError(tr("A dose-response line needs at least 3 paired days of practice and craving."))
     if np.ptp(x) == 0 or np.ptp(y) == 0:
-        raise DataError("Practice or craving is the same on every day, so no line can be fitted.")
+        raise DataError(tr("Practice or craving is the same on every day, so no line can be fitted."))
     slope, intercept = np.polyfit(x, y, 1)
     r = float(np.corrcoef(x, y)[0, 1])
     return {"slope_per_10_min": float(10 * slope), "intercept": float(intercept), "r": r, "n": int(x.size)}
@@ -474,11 +478,13 @@ def describe_person(table: pd.DataFrame, person_id: str, window: int = 7) -> str
     fit = dose_response(log["practice_min"], log["craving_0_10"])
     smooth = rolling_mean(log["craving_0_10"], window)
     attended = int((log["group_session"] == "attended").sum())
-    return (f"SIMULATED person {person_id}: practised on {int((log['practice_min'] > 0).sum())} of {DAYS} days "
-            f"(mean {log['practice_min'].mean():.1f} min a day) and attended {attended} of {WEEKS} group sessions. "
-            f"Craving ({window}-day rolling mean) went from {smooth[6]:.1f} on day 7 to {smooth[-1]:.1f} on day "
-            f"{DAYS}. Same-day practice and craving: r = {fit['r']:.2f}, {fit['slope_per_10_min']:+.2f} points per "
-            "10 minutes (an invented link, not a study result).")
+    return (tr("SIMULATED person {person_id}: practised on {practised} of {DAYS} days (mean {mean:.1f} min a day) and "
+               "attended {attended} of {WEEKS} group sessions. Craving ({window}-day rolling mean) went from "
+               "{start:.1f} on day 7 to {end:.1f} on day {DAYS}. Same-day practice and craving: r = {r:.2f}, "
+               "{slope_per_10_min:+.2f} points per 10 minutes (an invented link, not a study result).",
+               person_id=person_id, practised=(int((log['practice_min'] > 0).sum())), DAYS=DAYS,
+               mean=(log['practice_min'].mean()), attended=attended, WEEKS=WEEKS, window=window, start=smooth[6],
+               end=smooth[-1], r=(fit['r']), slope_per_10_min=(fit['slope_per_10_min'])))
 
 
 def _person_frame(i: int, days, weeks, minutes, craving, attended) -> pd.DataFrame:

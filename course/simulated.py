@@ -31,6 +31,7 @@ import pandas as pd
 
 from .data import read_table
 from .errors import DataError
+from .i18n import N_, format_number, tr
 from .paths import datasets_dir
 
 #: The modules that declare a simulated dataset, each as a module-level ``DATASET``.
@@ -41,18 +42,23 @@ REGENERATE_COMMAND = "python -m course.publish.datasets"
 
 #: Kinds of column a simulated dataset may declare, and what each holds.
 KINDS = {
-    "text": "text",
-    "integer": "whole numbers",
-    "integer or blank": "whole numbers or blanks",
-    "number": "numbers",
-    "flag": "True or False",
+    "text": N_("text"),
+    "integer": N_("whole numbers"),
+    "integer or blank": N_("whole numbers or blanks"),
+    "number": N_("numbers"),
+    "flag": N_("True or False"),
 }
 
 #: The column every simulated dataset has, ``True`` on every row.
 FLAG_COLUMN = "simulated"
 
-_HINT = (f"Regenerate the course's simulated files with `{REGENERATE_COMMAND}` in a terminal, "
-         "or restore the file from the course repository.")
+_HINT_TEXT = N_("Regenerate the course's simulated files with `python -m course.publish.datasets` in a terminal, "
+                "or restore the file from the course repository.")
+
+
+def _hint() -> str:
+    """The hint under every problem with a simulated file, in the current language."""
+    return tr(_HINT_TEXT)
 _READ_AS = {"text": "text", "integer": "integer", "integer or blank": "integer", "number": "number", "flag": "text"}
 
 
@@ -78,7 +84,7 @@ def _show(value) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return format_number(value, "g")
     return str(value)
 
 
@@ -87,34 +93,39 @@ def one_of(column: str, allowed, what: str | None = None) -> Check:
     allowed = tuple(allowed)
     what = what or column
     return Check(lambda table: table[column].isin(allowed),
-                 lambda row: f"unknown {what} {_show(row[column])} (known: {', '.join(map(str, allowed))})")
+                 lambda row: tr("unknown {what} {value} (known: {allowed})", what=tr(what), value=_show(row[column]),
+                                allowed=(", ".join(map(str, allowed)))))
 
 
 def within(column: str, low, high, unit: str = "") -> Check:
     """A check that every value of ``column`` lies from ``low`` to ``high`` (inclusive); blanks pass."""
     unit_text = f" {unit}" if unit else ""
     return Check(lambda table: (table[column] >= low) & (table[column] <= high),
-                 lambda row: f"{column} is {_show(row[column])}; it must lie between {low} and {high}{unit_text}")
+                 lambda row: tr("{column} is {value}; it must lie between {low} and {high}{unit_text}",
+                                column=column, value=_show(row[column]), low=low, high=high, unit_text=unit_text))
 
 
 def greater_than(column: str, bound, unit: str = "") -> Check:
     """A check that every value of ``column`` is greater than ``bound``; blanks pass."""
     unit_text = f" {unit}" if unit else ""
     return Check(lambda table: table[column] > bound,
-                 lambda row: f"{column} is {_show(row[column])}{unit_text}; it must be greater than {bound}{unit_text}")
+                 lambda row: tr("{column} is {value}{unit_text}; it must be greater than {bound}{unit_text}",
+                                column=column, value=_show(row[column]), unit_text=unit_text, bound=bound))
 
 
 def at_least(column: str, bound, unit: str = "") -> Check:
     """A check that every value of ``column`` is at least ``bound``; blanks pass."""
     unit_text = f" {unit}" if unit else ""
     return Check(lambda table: table[column] >= bound,
-                 lambda row: f"{column} is {_show(row[column])}{unit_text}; it must be at least {bound}{unit_text}")
+                 lambda row: tr("{column} is {value}{unit_text}; it must be at least {bound}{unit_text}",
+                                column=column, value=_show(row[column]), unit_text=unit_text, bound=bound))
 
 
 def not_more_than(column: str, other: str) -> Check:
     """A check that ``column`` is never larger than ``other`` on the same row (e.g. dropouts and people)."""
     return Check(lambda table: table[column] <= table[other],
-                 lambda row: f"{column} is {_show(row[column])}, more than {other} ({_show(row[other])})")
+                 lambda row: tr("{column} is {value}, more than {other} ({other_value})",
+                                column=column, value=_show(row[column]), other=other, other_value=_show(row[other])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,15 +229,17 @@ class SimulatedDataset:
         """
         path = self.path() if path is None else Path(path)
         if path.is_dir():
-            raise DataError(f"'{path.name}' is a folder, not the data file {self.file_name}.", hint=_HINT)
+            raise DataError(tr("'{name}' is a folder, not the data file {file_name}.",
+                               name=path.name, file_name=self.file_name), hint=_hint())
         if not path.is_file():
-            raise DataError(f"The file {path.name} is missing from {path.parent}.", hint=_HINT)
+            raise DataError(tr("The file {name} is missing from {parent}.", name=path.name, parent=path.parent),
+                            hint=_hint())
         if not path.read_bytes().strip():
-            raise DataError(f"The file {path.name} is empty.", hint=_HINT)
+            raise DataError(tr("The file {name} is empty.", name=path.name), hint=_hint())
         try:
             table = read_table(path, {name: _READ_AS[kind] for name, kind in self.columns.items()})
         except DataError as exc:
-            raise DataError(exc.message, hint=_HINT) from None
+            raise DataError(exc.message, hint=_hint()) from None
         for name, kind in self.columns.items():
             if kind in ("integer", "number"):
                 _no_blanks(table, name, kind, path.name)
@@ -238,7 +251,8 @@ class SimulatedDataset:
             failing = ~pd.Series(check.passes(table), index=table.index).fillna(True).astype(bool)
             if failing.any():
                 first = failing.idxmax()
-                raise DataError(f"{path.name}, line {_line(first)}: {check.explain(table.loc[first])}.", hint=_HINT)
+                raise DataError(tr("{name}, line {line}: {problem}.", name=path.name, line=_line(first),
+                                   problem=check.explain(table.loc[first])), hint=_hint())
         return table
 
 
@@ -249,8 +263,8 @@ def _line(index) -> int:
 def _no_blanks(table: pd.DataFrame, column: str, kind: str, name: str) -> None:
     blank = table[column].isna()
     if blank.any():
-        raise DataError(f"{name}, line {_line(blank.idxmax())}: column '{column}' is blank; "
-                        f"it should hold {KINDS[kind]}.", hint=_HINT)
+        raise DataError(tr("{name}, line {line}: column '{column}' is blank; it should hold {kind}.",
+                           name=name, line=_line(blank.idxmax()), column=column, kind=tr(KINDS[kind])), hint=_hint())
 
 
 def _every_row_simulated(table: pd.DataFrame, name: str) -> None:
@@ -258,9 +272,10 @@ def _every_row_simulated(table: pd.DataFrame, name: str) -> None:
     unmarked = cells != "True"
     if unmarked.any():
         first = unmarked.idxmax()
-        raise DataError(f"{name}, line {_line(first)}: the row is not marked simulated ({FLAG_COLUMN} is "
-                        f"{cells[first]!r}, not 'True'); every row of the course's SIMULATED files says True.",
-                        hint=_HINT)
+        raise DataError(tr("{name}, line {line}: the row is not marked simulated ({flag} is {value!r}, "
+                           "not 'True'); every row of the course's SIMULATED files says True.",
+                           name=name, line=_line(first), flag=FLAG_COLUMN, value=cells[first]),
+                        hint=_hint())
     table[FLAG_COLUMN] = True
 
 

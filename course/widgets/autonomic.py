@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import autonomic, plotting
+from ..i18n import tr
 from . import _layout
 
 #: Highest frequency shown in the spectrum, Hz.
@@ -35,18 +36,18 @@ class AutonomicPlot:
         self.fig, (self.ax_rr, self.ax_psd) = plt.subplots(2, 1, figsize=(7.5, 5.4))
         (self.rr_line,) = self.ax_rr.plot([], [], color=plotting.PALETTE["blue"], linewidth=1.2)
         self.mean_line = self.ax_rr.axhline(0, color=plotting.PALETTE["black"], linestyle="--", linewidth=1,
-                                            label="mean RR")
+                                            label=tr("mean RR"))
         self.ax_rr.set_xlim(0, autonomic.RECORDING_S)
-        self.ax_rr.set_xlabel("Time (s)")
-        self.ax_rr.set_ylabel("RR interval (ms)")
+        self.ax_rr.set_xlabel(tr("Time (s)"))
+        self.ax_rr.set_ylabel(tr("RR interval (ms)"))
         self.ax_rr.legend(loc="upper right", fontsize=9, framealpha=0.9)
         plotting.shade_bands(self.ax_psd)
         (self.psd_line,) = self.ax_psd.plot([], [], color=plotting.PALETTE["vermillion"])
         self.breath_line = self.ax_psd.axvline(0.25, color=plotting.PALETTE["black"], linestyle=":",
-                                               linewidth=1.2, label="breathing frequency")
+                                               linewidth=1.2, label=tr("breathing frequency"))
         self.ax_psd.set_xlim(0, MAX_HZ)
-        self.ax_psd.set_xlabel("Frequency (Hz)")
-        self.ax_psd.set_ylabel("Power (ms²/Hz)")
+        self.ax_psd.set_xlabel(tr("Frequency (Hz)"))
+        self.ax_psd.set_ylabel(tr("Power (ms²/Hz)"))
         self.ax_psd.legend(loc="upper right", fontsize=9, framealpha=0.9)
         self.fig.tight_layout()
         self.state: dict = {}
@@ -67,19 +68,21 @@ class AutonomicPlot:
         self.ax_psd.set_ylim(0, 1.15 * float(self.state["psd"][shown].max()))
         hz = breaths_per_min / 60
         self.breath_line.set_xdata([hz, hz])
-        self.ax_rr.set_title(f"Simulated 5-minute recording: vagal ×{vagal:.2f}, sympathetic ×{sympathetic:.2f}, "
-                             f"{breaths_per_min:g} breaths/min", fontsize=10, y=_layout.TITLE_Y)
+        self.ax_rr.set_title(tr("Simulated 5-minute recording: vagal ×{vagal:.2f}, sympathetic ×{sympathetic:.2f}, "
+                                "{breaths:g} breaths/min", vagal=vagal, sympathetic=sympathetic,
+                                breaths=breaths_per_min), fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """The current metrics in one line, with the breathing frequency and its band."""
         s = self.state["simulation"].settings
         hz = s["breaths_per_min"] / 60
         band = self.state["breathing_band"]
-        where = f"in the {band} band" if band else "outside the Task Force bands"
-        note = ("; the breathing rhythm now counts as LF, so HF power no longer tracks it: read RMSSD"
+        where = tr("in the {band} band", band=band) if band else tr("outside the Task Force bands")
+        note = (tr("; the breathing rhythm now counts as LF, so HF power no longer tracks it: read RMSSD")
                 if band in ("LF", "VLF") else "")
         return (autonomic.describe_metrics(self.state["metrics"])
-                + f" (breathing {s['breaths_per_min']:g}/min = {hz:.2f} Hz, {where}{note}).")
+                + tr(" (breathing {breaths:g}/min = {hz:.2f} Hz, {where}{note}).", breaths=s["breaths_per_min"],
+                     hz=hz, where=where, note=note))
 
     def alt_text(self) -> str:
         """Alt text written from the current simulation."""
@@ -87,12 +90,14 @@ class AutonomicPlot:
         freqs, psd = self.state["freqs_hz"], self.state["psd"]
         peak = float(freqs[np.argmax(psd)])
         band = autonomic.breathing_band(peak * 60)
-        where = f"in the {band} band" if band else "outside the Task Force bands"
-        return (f"Two charts of a simulated 5-minute recording. Top: {sim.rr_ms.size} RR intervals over "
-                f"{sim.t_s[-1]:.0f} seconds, ranging from {sim.rr_ms.min():.0f} to {sim.rr_ms.max():.0f} ms "
-                f"around a mean of {sim.rr_ms.mean():.0f} ms. Bottom: power spectrum with shaded VLF, LF and "
-                f"HF bands; its highest peak is at {peak:.2f} Hz, {where}, and the breathing "
-                f"frequency is marked at {sim.settings['breaths_per_min'] / 60:.2f} Hz. " + self.summary())
+        where = tr("in the {band} band", band=band) if band else tr("outside the Task Force bands")
+        return tr("Two charts of a simulated 5-minute recording. Top: {n} RR intervals over {seconds:.0f} seconds, "
+                  "ranging from {low:.0f} to {high:.0f} ms around a mean of {mean:.0f} ms. Bottom: power spectrum "
+                  "with shaded VLF, LF and HF bands; its highest peak is at {peak:.2f} Hz, {where}, and the "
+                  "breathing frequency is marked at {breathing:.2f} Hz. ",
+                  n=sim.rr_ms.size, seconds=sim.t_s[-1], low=sim.rr_ms.min(), high=sim.rr_ms.max(),
+                  mean=sim.rr_ms.mean(), peak=peak, where=where,
+                  breathing=sim.settings["breaths_per_min"] / 60) + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
@@ -117,15 +122,16 @@ def autonomic_demo(vagal: float = 1.0, sympathetic: float = 1.0,
                   continuous_update=False)
     vagal_slider = widgets.FloatSlider(value=vagal, min=autonomic.VAGAL_RANGE[0], max=autonomic.VAGAL_RANGE[1],
                                        step=0.05, readout_format=".2f",
-                                       description="Vagal (parasympathetic) tone", **common)
+                                       description=tr("Vagal (parasympathetic) tone"), **common)
     sympathetic_slider = widgets.FloatSlider(value=sympathetic, min=autonomic.SYMPATHETIC_RANGE[0],
                                              max=autonomic.SYMPATHETIC_RANGE[1], step=0.05, readout_format=".2f",
-                                             description="Sympathetic drive", **common)
+                                             description=tr("Sympathetic drive"), **common)
     breathing_slider = widgets.IntSlider(value=int(breaths_per_min), min=int(autonomic.BREATHING_RANGE[0]),
                                          max=int(autonomic.BREATHING_RANGE[1]), step=1,
-                                         description="Breathing rate (breaths/min)", **common)
-    reset = widgets.Button(description="Back to typical rest",
-                           tooltip="Vagal tone 1, sympathetic drive 1, breathing 15 per minute")
+                                         description=tr("Breathing rate (breaths/min)"), **common)
+    reset = widgets.Button(description=tr("Back to typical rest"),
+                           tooltip=tr("Vagal tone 1, sympathetic drive 1, breathing 15 per minute"))
+
 
     def to_rest(_button=None):
         vagal_slider.value = 1.0

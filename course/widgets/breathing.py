@@ -18,6 +18,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from .. import breathing, plotting, spectral
+from ..i18n import format_number, tr
 from . import _layout
 
 #: Slider range (breaths per minute).
@@ -38,15 +39,15 @@ class BreathingPlot:
         (self.tacho,) = self.ax_t.plot([], [], lw=1.2)
         self.ax_t.set_xlim(0, 60)
         self.ax_t.set_ylim(nn_bottom - 20, nn_top + 20)
-        self.ax_t.set_xlabel("Time (s), first minute of 5 simulated minutes")
-        self.ax_t.set_ylabel("Interval (ms)")
+        self.ax_t.set_xlabel(tr("Time (s), first minute of 5 simulated minutes"))
+        self.ax_t.set_ylabel(tr("Interval (ms)"))
         plotting.shade_bands(self.ax_f)
         (self.spec,) = self.ax_f.plot([], [], color=plotting.PALETTE["blue"])
         self.marker = self.ax_f.axvline(0.25, color=plotting.PALETTE["black"], linestyle="--", lw=1.0,
-                                        label="Breathing frequency")
+                                        label=tr("Breathing frequency"))
         self.ax_f.set_xlim(0, 0.5)
         self.ax_f.set_ylim(0, 1.1 * psd_top)
-        self.ax_f.set_xlabel("Frequency (Hz)")
+        self.ax_f.set_xlabel(tr("Frequency (Hz)"))
         self.ax_f.set_ylabel("ms²/Hz")
         self.ax_f.legend(loc="center right", fontsize=8, framealpha=0.9)
         self.ratio = self.ax_f.text(0.99, 0.80, "", transform=self.ax_f.transAxes, ha="right", va="top",
@@ -63,9 +64,9 @@ class BreathingPlot:
         keep = r.freqs_hz <= 0.5
         self.spec.set_data(r.freqs_hz[keep], r.psd_ms2_per_hz[keep])
         self.marker.set_xdata([r.breathing_hz, r.breathing_hz])
-        self.ratio.set_text(f"LF/HF = {r.metrics['lf_hf']:.2f}")
-        self.ax_t.set_title(f"SIMULATED: breathing {r.breaths_per_min:g} times a minute ({r.breathing_hz:.3f} Hz)",
-                            fontsize=10, y=_layout.TITLE_Y)
+        self.ratio.set_text("LF/HF = " + format_number(r.metrics["lf_hf"], ".2f"))
+        self.ax_t.set_title(tr("SIMULATED: breathing {breaths:g} times a minute ({hz:.3f} Hz)",
+                               breaths=r.breaths_per_min, hz=r.breathing_hz), fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence describing the current setting and its LF/HF."""
@@ -74,9 +75,10 @@ class BreathingPlot:
     def alt_text(self) -> str:
         """Alt text written from the current simulation."""
         r = self.result
-        return (f"Two charts of a simulated recording. Top: the first minute of intervals, rising and falling "
-                f"{r.breaths_per_min:g} times a minute. Bottom: its power spectrum with the VLF, LF and HF bands "
-                f"shaded and a dashed line at the breathing frequency, {r.breathing_hz:.3f} Hz. " + self.summary())
+        return tr("Two charts of a simulated recording. Top: the first minute of intervals, rising and falling "
+                  "{breaths:g} times a minute. Bottom: its power spectrum with the VLF, LF and HF bands shaded and "
+                  "a dashed line at the breathing frequency, {hz:.3f} Hz. ", breaths=r.breaths_per_min,
+                  hz=r.breathing_hz) + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
@@ -99,7 +101,8 @@ def breathing_demo(breaths_per_min: int = 15):
     low, high = SLIDER_RANGE
     slider = widgets.IntSlider(
         value=breaths_per_min, min=low, max=high, step=1,
-        description="Breathing rate (breaths per minute)",
+        description=tr("Breathing rate (breaths per minute)"),
+
         style={"description_width": "initial"},
         layout=widgets.Layout(width="480px"),
         continuous_update=False,

@@ -15,6 +15,7 @@ import html
 import matplotlib.pyplot as plt
 
 from .. import claims, plotting
+from ..i18n import format_number, tr
 
 #: The claim shown first.
 DEFAULT_CLAIM = "dropout_half"
@@ -54,7 +55,7 @@ class ClaimPlot:
                 bar.set_hatch("//" if from_article else "")
                 bar.set_visible(True)
                 self.values[i].set_position((value + top * 0.01, i))
-                self.values[i].set_text(f"{value:g}")
+                self.values[i].set_text(format_number(value, "g"))
                 labels.append(label)
             else:
                 bar.set_visible(False)
@@ -68,24 +69,29 @@ class ClaimPlot:
             self.ax.set_axis_on()
         else:
             self.ax.set_axis_off()
-        self.message.set_text("" if numbers else "No numbers to plot for this claim.\n"
-                              "Read the evidence and verdict in the text.")
-        self.title.set_text(f"Claim: {self.claim.short}  |  verdict: {self.claim.verdict}")
+        self.message.set_text("" if numbers else tr("No numbers to plot for this claim.\n"
+                                                    "Read the evidence and verdict in the text."))
+        self.title.set_text(tr("Claim: {short}  |  verdict: {verdict}", short=self.claim.short,
+                               verdict=self.claim.verdict))
 
     def summary(self) -> str:
         """One or two sentences: the claim, its verdict and its numbers."""
         c = self.claim
-        text = f"Claim '{c.short}': verdict {c.verdict.upper()}."
+        text = tr("Claim '{short}': verdict {verdict}.", short=c.short, verdict=c.verdict.upper())
         if c.numbers:
-            text += " Numbers shown (" + c.unit + "): " + "; ".join(
-                f"{label} {value:g}" for label, value, _ in c.numbers) + "."
+            shown = "; ".join(f"{label} {format_number(value, 'g')}" for label, value, _ in c.numbers)
+            text += tr(" Numbers shown ({unit}): {numbers}.", unit=c.unit, numbers=shown)
         return text
 
     def alt_text(self) -> str:
         """Alt text written from the claim's numbers."""
-        kind = "Horizontal bar chart" if self.claim.numbers else "Empty chart"
         article = any(from_article for *_, from_article in self.claim.numbers)
-        alt = f"{kind} for the article's claim" + (", the article's own figure hatched" if article else "")
+        if not self.claim.numbers:
+            alt = tr("Empty chart for the article's claim")
+        elif article:
+            alt = tr("Horizontal bar chart for the article's claim, the article's own figure hatched")
+        else:
+            alt = tr("Horizontal bar chart for the article's claim")
         return alt + ". " + self.summary()
 
     def render(self) -> plotting.AltFigure:
@@ -95,15 +101,18 @@ class ClaimPlot:
 
 def card_html(claim: claims.Claim) -> str:
     """The claim card as HTML: checkable version, evidence with keys and strength, verdict."""
+    strength = html.escape(tr("Strength:"))
     items = "".join(
         f"<li>{html.escape(e.finding)}"
         + (f" <code>[{html.escape('; '.join(e.keys))}]</code>" if e.keys else "")
-        + f"<br><em>Strength:</em> {html.escape(e.strength())}</li>"
+        + f"<br><em>{strength}</em> {html.escape(e.strength())}</li>"
         for e in claim.evidence)
-    return (f"<p><strong>The article says (paraphrased):</strong> {html.escape(claim.article_says)}</p>"
-            f"<p><strong>Checkable version:</strong> {html.escape(claim.checkable)}</p>"
-            f"<p><strong>Best evidence:</strong></p><ul>{items}</ul>"
-            f"<p><strong>Verdict: {html.escape(claim.verdict)}.</strong> {html.escape(claim.why)}</p>")
+    says, checkable = html.escape(tr("The article says (paraphrased):")), html.escape(tr("Checkable version:"))
+    best, verdict = html.escape(tr("Best evidence:")), html.escape(tr("Verdict: {verdict}.", verdict=claim.verdict))
+    return (f"<p><strong>{says}</strong> {html.escape(claim.article_says)}</p>"
+            f"<p><strong>{checkable}</strong> {html.escape(claim.checkable)}</p>"
+            f"<p><strong>{best}</strong></p><ul>{items}</ul>"
+            f"<p><strong>{verdict}</strong> {html.escape(claim.why)}</p>")
 
 
 def claim_checker_demo(claim_id: str = DEFAULT_CLAIM):
@@ -133,6 +142,7 @@ def claim_checker_demo(claim_id: str = DEFAULT_CLAIM):
     import ipywidgets as widgets
 
     dropdown = widgets.Dropdown(options=[(c.short, c.claim_id) for c in claims.CLAIMS], value=claim_id,
-                                description="The article's claim", style={"description_width": "initial"},
+                                description=tr("The article's claim"), style={"description_width": "initial"},
+
                                 layout=widgets.Layout(width="520px"))
     return controls_demo(plot, {"claim_id": dropdown}, caption=lambda p: card_html(p.claim))

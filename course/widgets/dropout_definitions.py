@@ -11,17 +11,24 @@ import matplotlib.pyplot as plt
 
 from .. import dropout_definitions as dd
 from .. import plotting
+from ..i18n import N_, format_number, tr
 from . import _layout
 
 #: Slider name -> (label a screen reader announces, minimum, maximum, step).
 CONTROLS = {
-    "lost_before_start_pct": ("Lost before session 1 (% of those randomised)", 0, 50, 1),
-    "lost_before_mid_pct": ("Lost between session 1 and mid-treatment (% of starters)", 0, 50, 1),
-    "lost_after_mid_pct": ("Lost between mid-treatment and the last session (%)", 0, 50, 1),
-    "completers_not_assessed_pct": ("Completers who miss the post-treatment assessment (%)", 0, 50, 1),
-    "leavers_assessed_pct": ("People who left treatment but still give the assessment (%)", 0, 100, 5),
+    "lost_before_start_pct": (N_("Lost before session 1 (% of those randomised)"), 0, 50, 1),
+    "lost_before_mid_pct": (N_("Lost between session 1 and mid-treatment (% of starters)"), 0, 50, 1),
+    "lost_after_mid_pct": (N_("Lost between mid-treatment and the last session (%)"), 0, 50, 1),
+    "completers_not_assessed_pct": (N_("Completers who miss the post-treatment assessment (%)"), 0, 50, 1),
+    "leavers_assessed_pct": (N_("People who left treatment but still give the assessment (%)"), 0, 100, 5),
 }
 SETTINGS = list(CONTROLS)
+#: Stage labels and definition names from :mod:`course.dropout_definitions`, marked so the figure and
+#: summary can show them translated (the English stays the key in the data).
+SHOWN_NAMES = (N_("randomised"), N_("attended session 1"), N_("reached mid-treatment"),
+               N_("completed the planned sessions"), N_("gave the post-treatment assessment"),
+               N_("did not start treatment"), N_("did not complete treatment (of those randomised)"),
+               N_("did not complete treatment (of those who started)"), N_("missed the post-treatment assessment"))
 STAGE_ORDER = ["randomised", "started", "mid_treatment", "completed"]
 
 
@@ -34,7 +41,7 @@ class DropoutDefinitionsPlot:
         self.fig, (self.ax_flow, self.ax_def) = plt.subplots(
             1, 2, figsize=(10.0, 3.8), gridspec_kw={"width_ratios": [1.0, 1.15]})
         blue, orange, sky = plotting.PALETTE["blue"], plotting.PALETTE["orange"], plotting.PALETTE["sky"]
-        labels = [dd.STAGES[s] for s in STAGE_ORDER] + [dd.STAGES["assessed"]]
+        labels = [tr(dd.STAGES[s]) for s in STAGE_ORDER] + [tr(dd.STAGES["assessed"])]
         ys = list(range(len(labels)))[::-1]
         self.stage_bars = self.ax_flow.barh(ys[:-1], [0] * len(STAGE_ORDER), color=blue)
         self.assessed_completers = self.ax_flow.barh(ys[-1], 0, color=blue)
@@ -42,21 +49,21 @@ class DropoutDefinitionsPlot:
         self.flow_text = [self.ax_flow.text(0, y, "", va="center", fontsize=9) for y in ys]
         self.ax_flow.set_yticks(ys, labels, fontsize=9)
         self.ax_flow.set_xlim(0, self.n_randomised * 1.45)
-        self.ax_flow.set_xlabel("People")
-        self.ax_flow.set_title(f"{self.n_randomised} people randomised", fontsize=10, y=_layout.TITLE_Y)
+        self.ax_flow.set_xlabel(tr("People"))
+        self.ax_flow.set_title(tr("{n} people randomised", n=self.n_randomised), fontsize=10, y=_layout.TITLE_Y)
         self.ax_flow.grid(axis="y", alpha=0)
 
         dys = list(range(len(dd.DEFINITIONS)))[::-1]
         self.def_bars = self.ax_def.barh(dys, [0] * len(dys), color=orange)
         self.def_text = [self.ax_def.text(0, y, "", va="center", fontsize=9) for y in dys]
-        wrapped = ["did not start\ntreatment", "did not complete\n(of those randomised)",
-                   "did not complete\n(of those who started)", "missed the post-\ntreatment assessment"]
+        wrapped = [tr("did not start\ntreatment"), tr("did not complete\n(of those randomised)"),
+                   tr("did not complete\n(of those who started)"), tr("missed the post-\ntreatment assessment")]
         self.ax_def.set_yticks(dys, wrapped, fontsize=9)
         self.ax_def.set_xlim(0, 100)
-        self.ax_def.set_xlabel("Dropout (%) under this definition")
-        self.ax_def.set_title("Same people, four definitions", fontsize=10, y=_layout.TITLE_Y)
+        self.ax_def.set_xlabel(tr("Dropout (%) under this definition"))
+        self.ax_def.set_title(tr("Same people, four definitions"), fontsize=10, y=_layout.TITLE_Y)
         self.ax_def.grid(axis="y", alpha=0)
-        self.fig.suptitle("SIMULATED cohort (not real data): what counts as dropout?", fontsize=11,
+        self.fig.suptitle(tr("SIMULATED cohort (not real data): what counts as dropout?"), fontsize=11,
                           fontweight="bold")
         self.fig.tight_layout()
         self.flow = self.table = None
@@ -81,30 +88,32 @@ class DropoutDefinitionsPlot:
         self.assessed_leavers[0].set_width(left)
         last = self.flow_text[-1]
         last.set_position((done + left + 1, last.get_position()[1]))
-        last.set_text(f"{done} completers\n+ {left} who left")
+        last.set_text(tr("{done} completers\n+ {left} who left", done=done, left=left))
         last.set_fontsize(8)
         for bar, text, row in zip(self.def_bars, self.def_text, self.table.itertuples()):
             pct = 0.0 if row.out_of == 0 else row.dropout_pct
             bar.set_width(pct)
             text.set_position((pct + 1, text.get_position()[1]))
-            text.set_text("undefined (nobody to count)" if row.out_of == 0
-                          else f"{row.dropout_pct:.1f}%  ({row.dropouts} of {row.out_of})")
+            text.set_text(tr("undefined (nobody to count)") if row.out_of == 0
+                          else tr("{pct:.1f}%  ({dropouts} of {out_of})", pct=row.dropout_pct,
+                                  dropouts=row.dropouts, out_of=row.out_of))
 
     def summary(self) -> str:
         """One or two sentences with the settings and the four percentages."""
         f, t = self.flow, self.table
-        pcts = ", ".join(f"{row.definition} {row.dropout_pct:.1f}%" for row in t.itertuples())
+        pcts = ", ".join(f"{tr(row.definition)} {format_number(row.dropout_pct, '.1f')}%" for row in t.itertuples())
         low, high = t["dropout_pct"].min(), t["dropout_pct"].max()
-        return (f"SIMULATED cohort: of {f['randomised']} randomised, {f['started']} attended session 1, "
-                f"{f['mid_treatment']} reached mid-treatment, {f['completed']} completed and {f['assessed']} "
-                f"gave the post-treatment assessment. Dropout by definition: {pcts}. "
-                f"Range {low:.1f}% to {high:.1f}% for the same people.")
+        return tr("SIMULATED cohort: of {randomised} randomised, {started} attended session 1, {mid} reached "
+                  "mid-treatment, {completed} completed and {assessed} gave the post-treatment assessment. "
+                  "Dropout by definition: {pcts}. Range {low:.1f}% to {high:.1f}% for the same people.",
+                  randomised=f["randomised"], started=f["started"], mid=f["mid_treatment"],
+                  completed=f["completed"], assessed=f["assessed"], pcts=pcts, low=low, high=high)
 
     def alt_text(self) -> str:
         """Alt text written from the current numbers."""
-        return ("Two bar charts of a SIMULATED trial arm: on the left, the number of people still present at "
-                "each stage from randomisation to the post-treatment assessment; on the right, the dropout "
-                "percentage under four definitions. " + self.summary())
+        return tr("Two bar charts of a SIMULATED trial arm: on the left, the number of people still present at "
+                  "each stage from randomisation to the post-treatment assessment; on the right, the dropout "
+                  "percentage under four definitions. ") + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
@@ -136,7 +145,8 @@ def dropout_definitions_demo(**settings):
 
     sliders = {
         name: widgets.IntSlider(value=int(round(getattr(plot, name))), min=low, max=high, step=step,
-                                description=label, style={"description_width": "initial"},
+                                description=tr(label), style={"description_width": "initial"},
+
                                 layout=widgets.Layout(width="560px"), continuous_update=False)
         for name, (label, low, high, step) in CONTROLS.items()
     }

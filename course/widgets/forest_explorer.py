@@ -27,16 +27,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import dropout_sim, meta, plotting
+from ..i18n import N_, tr
 from . import _layout
 
 ALL = "ALL"
 ANY = "any"
 #: Filters' start values.
 DEFAULTS = {"therapy": "PE", "fmt": ANY, "population": ANY, "method": "REML", "ci": "normal"}
-FORMATS = [("Individual or group", ANY), ("Individual only", "individual"), ("Group only", "group")]
-POPULATIONS = [("Civilian and military", ANY), ("Civilian only", "civilian"), ("Military or veteran only", "military")]
+FORMATS = [(N_("Individual or group"), ANY), (N_("Individual only"), "individual"), (N_("Group only"), "group")]
+POPULATIONS = [(N_("Civilian and military"), ANY), (N_("Civilian only"), "civilian"),
+               (N_("Military or veteran only"), "military")]
 METHODS = [("DerSimonian–Laird", "DL"), ("REML", "REML")]
-CI_CHOICES = [("Normal (z = 1.96)", "normal"), ("Hartung–Knapp (t, k − 1 df)", "HKSJ")]
+CI_CHOICES = [(N_("Normal (z = 1.96)"), "normal"), (N_("Hartung–Knapp (t, k − 1 df)"), "HKSJ")]
+#: The simulated therapies' names (from the data), marked so the menu can show them translated.
+THERAPY_NAMES = (N_("CBT with a trauma focus"), N_("Cognitive Processing Therapy"), N_("Cognitive Therapy"),
+                 N_("Narrative Exposure Therapy"), N_("Prolonged Exposure"), N_("Virtual Reality Exposure"),
+                 N_("CBT without a trauma focus"), N_("Present Centred Therapy"), N_("Supportive Counselling"),
+                 N_("Relaxation Training"), N_("Waitlist"))
+#: How a chosen format or population reads in a figure title (other values: "<value> format/samples").
+FORMAT_WORDS = {"individual": N_("individual format"), "group": N_("group format")}
+POPULATION_WORDS = {"civilian": N_("civilian samples"), "military": N_("military samples")}
+
+
+def _translated(choices):
+    """(label, value) pairs with the labels in the current language."""
+    return [(tr(label), value) for label, value in choices]
 #: Above this many arms the rows are not labelled one by one.
 MAX_LABELLED = 30
 
@@ -44,18 +59,19 @@ MAX_LABELLED = 30
 def therapy_options() -> list:
     """Dropdown options: (label, value) for every simulated therapy, then all active therapies together."""
     names = dropout_sim.therapy_names()
-    options = [(f"{name} ({abbr})" if name != abbr else abbr, abbr) for abbr, name in names.items()]
-    return options + [("All active therapies together (no waitlist)", ALL)]
+    options = [(f"{tr(name)} ({abbr})" if name != abbr else abbr, abbr) for abbr, name in names.items()]
+    return options + [(tr("All active therapies together (no waitlist)"), ALL)]
 
 
 def _describe_filters(therapy: str, fmt: str, population: str) -> str:
     names = dropout_sim.therapy_names()
-    what = "all active therapies" if therapy == ALL else names.get(therapy, therapy)
+    what = tr("all active therapies") if therapy == ALL else tr(names.get(therapy, therapy))
     parts = [what]
     if fmt != ANY:
-        parts.append(f"{fmt} format")
+        parts.append(tr(FORMAT_WORDS[fmt]) if fmt in FORMAT_WORDS else tr("{fmt} format", fmt=fmt))
     if population != ANY:
-        parts.append(f"{population} samples")
+        parts.append(tr(POPULATION_WORDS[population]) if population in POPULATION_WORDS
+                     else tr("{population} samples", population=population))
     return ", ".join(parts)
 
 
@@ -122,17 +138,18 @@ class ForestExplorerPlot:
         black, blue, red = plotting.PALETTE["black"], plotting.PALETTE["blue"], plotting.PALETTE["vermillion"]
         self.fig, self.ax = plt.subplots(figsize=(7.5, 6.0))
         self.cis = self.ax.hlines([], [], [], color=black, lw=0.9)
-        self.points = self.ax.scatter([], [], marker="s", color=blue, zorder=3, label="each arm (size = weight)")
+        self.points = self.ax.scatter([], [], marker="s", color=blue, zorder=3,
+                                      label=tr("each arm (size = weight)"))
         (self.diamond,) = self.ax.fill([0, 0, 0, 0], [-1.0, -0.7, -1.0, -1.3], color=red,
-                                       label="pooled (random effects) with 95% CI")
+                                       label=tr("pooled (random effects) with 95% CI"))
         (self.pi_line,) = self.ax.plot([], [], color=red, lw=4, alpha=0.55, solid_capstyle="butt",
-                                       label="95% prediction interval")
+                                       label=tr("95% prediction interval"))
         self.pooled_line = self.ax.axvline(0, color=red, lw=0.8, ls=":")
         self.ax.set_xlim(0, 100)
-        self.ax.set_xlabel("Dropout (%) with 95% confidence intervals (Wilson for each arm)")
+        self.ax.set_xlabel(tr("Dropout (%) with 95% confidence intervals (Wilson for each arm)"))
         self.ax.grid(axis="y", visible=False)
         self.ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-        self.fig.suptitle("SIMULATED trial arms (not real trials)", fontsize=11, fontweight="bold")
+        self.fig.suptitle(tr("SIMULATED trial arms (not real trials)"), fontsize=11, fontweight="bold")
         self.arms, self.result = None, None
         self.update(**values)
         _layout.freeze(self.fig, [(self.ax, "x")])
@@ -171,11 +188,11 @@ class ForestExplorerPlot:
             self.pi_line.set_data(list(r.pi_pct), [pi_y, pi_y])
         if k <= MAX_LABELLED:
             labels = [s.removeprefix("SIM-") for s in self.arms["study_id"]]
-            self.ax.set_yticks(list(rows) + [pooled_y, pi_y], labels + ["pooled", "prediction"], fontsize=7)
+            self.ax.set_yticks(list(rows) + [pooled_y, pi_y], labels + [tr("pooled"), tr("prediction")], fontsize=7)
             self.ax.set_ylabel("")
         else:
-            self.ax.set_yticks([pooled_y, pi_y], ["pooled", "prediction"], fontsize=7)
-            self.ax.set_ylabel(f"{k} arms, sorted by dropout")
+            self.ax.set_yticks([pooled_y, pi_y], [tr("pooled"), tr("prediction")], fontsize=7)
+            self.ax.set_ylabel(tr("{k} arms, sorted by dropout", k=k))
         self.ax.set_ylim(pi_y - 0.8 * step, k + 1.0)
         self.ax.set_title(f"{_describe_filters(self.therapy, self.fmt, self.population)} ({self.method})",
                           fontsize=10, y=_layout.TITLE_Y)
@@ -184,14 +201,14 @@ class ForestExplorerPlot:
         """One sentence: which arms, k, pooled %, CI, prediction interval and I²."""
         what = _describe_filters(self.therapy, self.fmt, self.population)
         if self.result is None:
-            return f"SIMULATED arms, {what}: no arm matches these filters."
-        return f"SIMULATED arms, {what}: {self.result.summary()}"
+            return tr("SIMULATED arms, {what}: no arm matches these filters.", what=what)
+        return tr("SIMULATED arms, {what}: {summary}", what=what, summary=self.result.summary())
 
     def alt_text(self) -> str:
         """Alt text written from the current numbers."""
-        return ("Forest plot of SIMULATED trial arms: each arm's dropout with its 95% confidence interval, "
-                "sorted from lowest to highest, with the pooled diamond and the prediction interval below. "
-                + self.summary())
+        return tr("Forest plot of SIMULATED trial arms: each arm's dropout with its 95% confidence interval, "
+                  "sorted from lowest to highest, with the pooled diamond and the prediction interval below. "
+                  ) + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
@@ -225,20 +242,21 @@ def forest_explorer_demo(table=None, **settings):
 
     style, layout = {"description_width": "initial"}, widgets.Layout(width="520px")
     controls = {
-        "therapy": widgets.Dropdown(options=therapy_options(), value=values["therapy"], description="Therapy",
+        "therapy": widgets.Dropdown(options=therapy_options(), value=values["therapy"], description=tr("Therapy"),
                                     style=style, layout=layout),
-        "fmt": widgets.Dropdown(options=FORMATS, value=values["fmt"], description="Format",
+        "fmt": widgets.Dropdown(options=_translated(FORMATS), value=values["fmt"], description=tr("Format"),
                                 style=style, layout=layout),
-        "population": widgets.Dropdown(options=POPULATIONS, value=values["population"], description="Population",
-                                       style=style, layout=layout),
+        "population": widgets.Dropdown(options=_translated(POPULATIONS), value=values["population"],
+                                       description=tr("Population"), style=style, layout=layout),
         "method": widgets.ToggleButtons(options=METHODS, value=values["method"],
-                                        description="Estimate of tau² (between-arm variance)", style=style,
-                                        tooltips=["DerSimonian–Laird (method of moments)",
-                                                  "Restricted maximum likelihood"]),
-        "ci": widgets.ToggleButtons(options=CI_CHOICES, value=values["ci"],
-                                    description="95% CI of the average", style=style,
-                                    tooltips=["Pooled logit ± 1.96 standard errors",
-                                              "Hartung–Knapp–Sidik–Jonkman: rescaled standard error, t with k − 1 "
-                                              "degrees of freedom; wider with few arms"]),
+                                        description=tr("Estimate of tau² (between-arm variance)"), style=style,
+                                        tooltips=[tr("DerSimonian–Laird (method of moments)"),
+                                                  tr("Restricted maximum likelihood")]),
+        "ci": widgets.ToggleButtons(options=_translated(CI_CHOICES), value=values["ci"],
+                                    description=tr("95% CI of the average"), style=style,
+                                    tooltips=[tr("Pooled logit ± 1.96 standard errors"),
+                                              tr("Hartung–Knapp–Sidik–Jonkman: rescaled standard error, t with k − 1 "
+                                                 "degrees of freedom; wider with few arms")]),
+
     }
     return controls_demo(plot, controls)

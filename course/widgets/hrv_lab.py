@@ -34,6 +34,7 @@ import numpy as np
 
 from .. import artefacts, data, hrv, plotting, rr_import, spectral
 from ..errors import DataError
+from ..i18n import N_, format_number, tr
 from . import _layout
 
 #: Standard length (s) of a short-term recording (Task Force 1996).
@@ -41,12 +42,22 @@ SHORT_TERM_S = 300.0
 #: A recording within this many seconds of 5 minutes counts as a 5-minute recording.
 SHORT_TERM_TOLERANCE_S = 10.0
 #: What the dropdown offers, in order: (label, key).
-SOURCES = [("MIT-BIH recording, 5 minutes", "5min"), ("MIT-BIH recording, 60 minutes", "60min"),
-           ("Your uploaded file", "upload")]
+SOURCES = [(N_("MIT-BIH recording, 5 minutes"), "5min"), (N_("MIT-BIH recording, 60 minutes"), "60min"),
+           (N_("Your uploaded file"), "upload")]
 #: Lesson 3's choices for flagged intervals: (label, key).
-METHODS = [("Leave as they are", "none"), ("Interpolate (lesson 3)", "interpolate"), ("Delete (lesson 3)", "delete")]
+METHODS = [(N_("Leave as they are"), "none"), (N_("Interpolate (lesson 3)"), "interpolate"),
+           (N_("Delete (lesson 3)"), "delete")]
 #: Units for an uploaded file: (label, key); None detects them.
-UNIT_CHOICES = [("Detect automatically", None), ("Milliseconds", "ms"), ("Seconds", "s")]
+UNIT_CHOICES = [(N_("Detect automatically"), None), (N_("Milliseconds"), "ms"), (N_("Seconds"), "s")]
+#: The warning about recordings shorter than 5 minutes (dropped when the file reader already said it).
+SHORTER_THAN_5_MIN = N_("The recording is shorter than 5 minutes, the standard length for short-term HRV, so "
+                        "its values cannot be compared with 5-minute norms; few ultra-short measures have been "
+                        "shown to agree with 5-minute values.")
+
+
+def _translated(choices):
+    """(label, key) pairs with the labels in the current language."""
+    return [(tr(label), key) for label, key in choices]
 
 
 # --- the analysis ----------------------------------------------------------------------
@@ -80,42 +91,50 @@ class LabReport:
         t, f = self.time_domain, self.frequency
 
         def show(value, fmt):
-            return "not shown (recording too short)" if value is None else format(value, fmt)
+            return tr("not shown (recording too short)") if value is None else format_number(value, fmt)
 
+        n, total = self.n_flagged, self.original_ms.size
+        if self.corrected and n and self.method == "interpolate":
+            flagged = tr("{n} of {total} (corrected)", n=n, total=total)
+        elif self.corrected and n and self.method == "delete":
+            flagged = tr("{n} of {total} (deleted)", n=n, total=total)
+        else:
+            flagged = tr("{n} of {total}", n=n, total=total)
         return [
-            ("Intervals analysed", f"{t['n_intervals']}"),
-            ("Duration", f"{self.duration_s:.0f} s ({self.duration_s / 60:.1f} min)"),
-            ("Mean heart rate", f"{t['mean_hr_bpm']:.1f} bpm"),
-            ("SDNN", f"{t['sdnn_ms']:.1f} ms"),
-            ("RMSSD", f"{t['rmssd_ms']:.1f} ms"),
-            ("pNN50", f"{t['pnn50_pct']:.1f} %"),
-            ("VLF power", show(f["vlf_ms2"], ".0f") + (" ms²" if f["vlf_ms2"] is not None else "")),
-            ("LF power", show(f["lf_ms2"], ".0f") + (" ms²" if f["lf_ms2"] is not None else "")),
-            ("HF power", show(f["hf_ms2"], ".0f") + (" ms²" if f["hf_ms2"] is not None else "")),
+            (tr("Intervals analysed"), f"{t['n_intervals']}"),
+            (tr("Duration"), tr("{s:.0f} s ({m:.1f} min)", s=self.duration_s, m=self.duration_s / 60)),
+            (tr("Mean heart rate"), tr("{bpm:.1f} bpm", bpm=t["mean_hr_bpm"])),
+            ("SDNN", format_number(t["sdnn_ms"], ".1f") + " ms"),
+            ("RMSSD", format_number(t["rmssd_ms"], ".1f") + " ms"),
+            ("pNN50", format_number(t["pnn50_pct"], ".1f") + " %"),
+            (tr("VLF power"), show(f["vlf_ms2"], ".0f") + (" ms²" if f["vlf_ms2"] is not None else "")),
+            (tr("LF power"), show(f["lf_ms2"], ".0f") + (" ms²" if f["lf_ms2"] is not None else "")),
+            (tr("HF power"), show(f["hf_ms2"], ".0f") + (" ms²" if f["hf_ms2"] is not None else "")),
             ("LF/HF", show(f["lf_hf"], ".2f")),
-            ("Flagged intervals", f"{self.n_flagged} of {self.original_ms.size}"
-                                  + ({"interpolate": " (corrected)", "delete": " (deleted)"}.get(self.method, "")
-                                     if self.corrected and self.n_flagged else "")),
+            (tr("Flagged intervals"), flagged),
         ]
 
     def summary(self) -> str:
         """One line: source, length, SDNN, RMSSD, HF, flagged count and number of warnings."""
         t, f = self.time_domain, self.frequency
-        hf = "not shown" if f["hf_ms2"] is None else f"{f['hf_ms2']:.0f} ms²"
-        return (f"{self.source}: {t['n_intervals']} intervals over {self.duration_s:.0f} s; "
-                f"SDNN {t['sdnn_ms']:.1f} ms, RMSSD {t['rmssd_ms']:.1f} ms, HF {hf}; "
-                f"{self.n_flagged} interval(s) flagged; {len(self.warnings)} warning(s).")
+        hf = tr("not shown") if f["hf_ms2"] is None else format_number(f["hf_ms2"], ".0f") + " ms²"
+        return tr("{source}: {n} intervals over {seconds:.0f} s; SDNN {sdnn:.1f} ms, RMSSD {rmssd:.1f} ms, "
+                  "HF {hf}; {flagged} interval(s) flagged; {warnings} warning(s).",
+                  source=self.source, n=t["n_intervals"], seconds=self.duration_s, sdnn=t["sdnn_ms"],
+                  rmssd=t["rmssd_ms"], hf=hf, flagged=self.n_flagged, warnings=len(self.warnings))
 
     def html(self) -> str:
         """The metrics table and the warnings as HTML (text escaped)."""
         body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in self.rows())
-        table = f"<table><thead><tr><th>Measure</th><th>Value</th></tr></thead><tbody>{body}</tbody></table>"
+        measure, value, heading = html.escape(tr("Measure")), html.escape(tr("Value")), html.escape(tr("Warnings"))
+        table = (f"<table><thead><tr><th>{measure}</th><th>{value}</th>"
+                 f"</tr></thead><tbody>{body}</tbody></table>")
         warnings = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-        return table + (f"<p><strong>Warnings</strong></p><ul>{warnings}</ul>" if warnings else "")
+        return table + (f"<p><strong>{heading}</strong></p><ul>{warnings}</ul>" if warnings else "")
 
 
 def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAULT_THRESHOLD,
-            source: str = "Recording", method: str | None = None, flagged=None) -> LabReport:
+            source: str | None = None, method: str | None = None, flagged=None) -> LabReport:
     """Time- and frequency-domain HRV, flagged artefacts and plain-language warnings for one series.
 
     Frequency measures are left out (``None``) when the recording is too short
@@ -137,8 +156,8 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
         also flags implausible intervals); by default the local-median rule.
     threshold : float
         Artefact threshold, as a fraction of the local median.
-    source : str
-        A name for the series, used in the summary.
+    source : str, optional
+        A name for the series, used in the summary (default "Recording").
 
     Returns
     -------
@@ -151,10 +170,12 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
     .. [2] Shaffer F, Meehan ZM, Zerr CL (2020). *Front Neurosci*
        14:594880. doi:10.3389/fnins.2020.594880
     """
-    original = hrv.as_nn_array(nn_ms, min_length=data.MIN_INTERVALS, metric="The HRV lab")
+    source = tr("Recording") if source is None else source
+    original = hrv.as_nn_array(nn_ms, min_length=data.MIN_INTERVALS, metric=tr("The HRV lab"))
     method = method or ("interpolate" if correct else "none")
     if method not in artefacts.CORRECTION_METHODS:
-        raise DataError(f"Correction {method!r} is not an option; use 'none', 'interpolate' or 'delete'.")
+        raise DataError(tr("Correction {method} is not an option; use 'none', 'interpolate' or 'delete'.",
+                           method=repr(method)))
     if flagged is None:
         flagged = artefacts.flag_artefacts(original, threshold)
     flagged = np.asarray(flagged, dtype=bool)
@@ -168,20 +189,18 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
     allowed = spectral.bands_allowed(duration)
     shortest = spectral.MIN_DURATION_S
     if not allowed["HF"]:
-        warnings.append(f"The recording lasts only {duration:.0f} s. The 10x rule needs at least "
-                        f"{shortest['HF']:.0f} s for the HF band and {shortest['LF']:.0f} s for the "
-                        "LF band, so no frequency-domain values are shown.")
+        warnings.append(tr("The recording lasts only {duration:.0f} s. The 10x rule needs at least {hf:.0f} s "
+                           "for the HF band and {lf:.0f} s for the LF band, so no frequency-domain values are "
+                           "shown.", duration=duration, hf=shortest["HF"], lf=shortest["LF"]))
     elif not allowed["LF"]:
-        warnings.append(f"The recording lasts {duration:.0f} s. The 10x rule needs at least "
-                        f"{shortest['LF']:.0f} s for the LF band, so LF power and LF/HF are not shown; "
-                        "HF power is.")
+        warnings.append(tr("The recording lasts {duration:.0f} s. The 10x rule needs at least {lf:.0f} s for "
+                           "the LF band, so LF power and LF/HF are not shown; HF power is.",
+                           duration=duration, lf=shortest["LF"]))
     if not allowed["VLF"]:
-        warnings.append(f"VLF power needs at least {shortest['VLF']:.0f} s (about "
-                        f"{shortest['VLF'] / 60:.0f} minutes) by the same rule, so it is not shown.")
+        warnings.append(tr("VLF power needs at least {vlf:.0f} s (about {minutes:.0f} minutes) by the same "
+                           "rule, so it is not shown.", vlf=shortest["VLF"], minutes=shortest["VLF"] / 60))
     if duration < SHORT_TERM_S - SHORT_TERM_TOLERANCE_S:
-        warnings.append("The recording is shorter than 5 minutes, the standard length for short-term HRV, so "
-                        "its values cannot be compared with 5-minute norms; few ultra-short measures have been "
-                        "shown to agree with 5-minute values.")
+        warnings.append(tr(SHORTER_THAN_5_MIN))
     for name, key in (("VLF", "vlf_ms2"), ("LF", "lf_ms2"), ("HF", "hf_ms2")):
         if not allowed[name]:
             frequency[key] = None
@@ -189,15 +208,16 @@ def analyse(nn_ms, *, correct: bool = False, threshold: float = artefacts.DEFAUL
         frequency["lf_hf"] = frequency["lf_nu"] = frequency["hf_nu"] = None
     n_flagged = int(flagged.sum())
     if n_flagged:
-        what = {"interpolate": "They were replaced by interpolation from their neighbours before the metrics "
-                               "were computed.",
-                "delete": "They were deleted before the metrics were computed (the series is shorter, and "
-                          "intervals that were not neighbours now are).",
-                "none": "The metrics use the intervals as they are."}[method]
-        warnings.append(f"{n_flagged} of {original.size} intervals ({100 * n_flagged / original.size:.1f} %) differ "
-                        f"from the median of their neighbours by more than {100 * threshold:.0f} %. They may be "
-                        "missed, extra or premature beats, or large genuine swings: look at the marked points "
-                        f"on the tachogram. {what}")
+        what = {"interpolate": tr("They were replaced by interpolation from their neighbours before the metrics "
+                                  "were computed."),
+                "delete": tr("They were deleted before the metrics were computed (the series is shorter, and "
+                             "intervals that were not neighbours now are)."),
+                "none": tr("The metrics use the intervals as they are.")}[method]
+        warnings.append(tr("{n} of {total} intervals ({pct:.1f} %) differ from the median of their neighbours "
+                           "by more than {threshold:.0f} %. They may be missed, extra or premature beats, or "
+                           "large genuine swings: look at the marked points on the tachogram. {what}",
+                           n=n_flagged, total=original.size, pct=100 * n_flagged / original.size,
+                           threshold=100 * threshold, what=what))
     return LabReport(source, original, nn, flagged, corrected, float(threshold), duration,
                      time_domain, frequency, freqs, psd, warnings, method)
 
@@ -209,9 +229,10 @@ def _source_label(source: str) -> str:
     """The dropdown label of a source key, or a DataError naming the options."""
     labels = {key: label for label, key in SOURCES}
     if source not in labels:
-        raise DataError(f"There is no recording called {source!r}; choose one of "
-                        f"{', '.join(repr(k) for k in labels)}.")
-    return labels[source]
+        options = ", ".join(repr(k) for k in labels)
+        raise DataError(tr("There is no recording called {source}; choose one of {options}.",
+                           source=repr(source), options=options))
+    return tr(labels[source])
 
 
 class HRVLab:
@@ -230,16 +251,16 @@ class HRVLab:
         self.report: LabReport | None = None
         self._shipped: dict = {}  # analyses of the shipped recordings, by (source, method): they never change
         self.fig, (self.ax_t, self.ax_f) = plt.subplots(2, 1, figsize=(7.5, 5.4))
-        (self.tacho,) = self.ax_t.plot([], [], lw=1.0, label="Intervals")
+        (self.tacho,) = self.ax_t.plot([], [], lw=1.0, label=tr("Intervals"))
         self.marks = self.ax_t.scatter([], [], s=28, marker="o", facecolors="none", linewidths=1.4,
-                                       edgecolors=plotting.PALETTE["vermillion"], label="Flagged", zorder=3)
-        self.ax_t.set_xlabel("Time (s)")
-        self.ax_t.set_ylabel("Interval (ms)")
+                                       edgecolors=plotting.PALETTE["vermillion"], label=tr("Flagged"), zorder=3)
+        self.ax_t.set_xlabel(tr("Time (s)"))
+        self.ax_t.set_ylabel(tr("Interval (ms)"))
         self.ax_t.legend(loc="upper right", fontsize=8, framealpha=0.9)
         plotting.shade_bands(self.ax_f)
         (self.spec,) = self.ax_f.plot([], [], color=plotting.PALETTE["blue"])
         self.ax_f.set_xlim(0, 0.5)
-        self.ax_f.set_xlabel("Frequency (Hz)")
+        self.ax_f.set_xlabel(tr("Frequency (Hz)"))
         self.ax_f.set_ylabel("ms²/Hz")
         self.fig.tight_layout()
         self.select(source)
@@ -276,11 +297,11 @@ class HRVLab:
         self.source = source
         if source == "upload":
             if self.imported is None:
-                self.problem = self.problem or ("No file uploaded yet. Use the Upload button to choose a CSV or "
-                                                "text file of RR intervals (milliseconds or seconds).")
+                self.problem = self.problem or tr("No file uploaded yet. Use the Upload button to choose a CSV or "
+                                                  "text file of RR intervals (milliseconds or seconds).")
                 return
             self.problem = None
-            self._show(self.imported.rr_ms, f"Your file '{self.upload_name}'")
+            self._show(self.imported.rr_ms, tr("Your file '{name}'", name=self.upload_name))
         else:
             self.problem = None
             self._show(None, _source_label(source), shipped=source)
@@ -325,8 +346,10 @@ class HRVLab:
                 self._shipped[key] = r
             else:
                 r = analyse(nn, method=self.method, source=label, flagged=self.imported.flagged)
-                if any(n.startswith("The recording lasts") and "5 minutes" in n for n in self.imported.notes):
-                    r.warnings = [w for w in r.warnings if "shorter than 5 minutes" not in w]
+                # the file reader already said the recording is short (it adds that note below this length)
+                raw_s = float(self.imported.rr_ms.sum() / 1000.0)
+                if raw_s < rr_import.SHORT_TERM_S - rr_import.SHORT_TERM_TOLERANCE_S:
+                    r.warnings = [w for w in r.warnings if w != tr(SHORTER_THAN_5_MIN)]
         except DataError as exc:  # a sentence in the widget, never a traceback
             self.problem = data.problem_sentence(exc)
             self.report = None
@@ -366,17 +389,19 @@ class HRVLab:
         unchanged = r.correction_note("none")  # the reader's sentence for "left as they are"
         notes = [r.correction_note(self.method) if n == unchanged else n for n in r.notes]
         if not self.imported.medical_flag:  # with the flag, the full medical note is already there
-            notes.append(rr_import.SAFETY_NOTE)
+            notes.append(tr(rr_import.SAFETY_NOTE))
         return notes
 
     def message_html(self) -> str:
         """The current problem (if any), notes about the uploaded file and the report, as HTML (text escaped)."""
         parts = []
         if self.problem:
-            parts.append(f"<p><strong>Problem with the file:</strong> {html.escape(self.problem)}</p>")
+            heading = html.escape(tr("Problem with the file:"))
+            parts.append(f"<p><strong>{heading}</strong> {html.escape(self.problem)}</p>")
         if self.showing_upload and self.report is not None:
             items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes())
-            parts.append(f"<p><strong>About your file</strong></p><ul>{items}</ul>")
+            heading = html.escape(tr("About your file"))
+            parts.append(f"<p><strong>{heading}</strong></p><ul>{items}</ul>")
         if self.has_figure:
             parts.append(self.report.html())
         return "".join(parts)
@@ -389,21 +414,23 @@ class HRVLab:
         """Alt text for the figure, from the current report (naming the kinds of flagged beats in an upload)."""
         r = self.report
         f = r.frequency
-        peak = f"The HF peak is at {f['hf_peak_hz']:.2f} Hz." if f["hf_ms2"] is not None else ""
+        peak = tr("The HF peak is at {hz:.2f} Hz.", hz=f["hf_peak_hz"]) if f["hf_ms2"] is not None else ""
         kinds = ""
         if self.showing_upload and r.n_flagged:
             counts = {}
             for kind in self.imported.kinds:
                 if kind:
                     counts[kind] = counts.get(kind, 0) + 1
-            names = {"long": "possible missed beats", "premature": "possible premature beats",
-                     "pause": "pauses after them", "short": "short intervals", "other": "large swings"}
+            names = {"long": tr("possible missed beats"), "premature": tr("possible premature beats"),
+                     "pause": tr("pauses after them"), "short": tr("short intervals"), "other": tr("large swings")}
             kinds = " (" + ", ".join(f"{n} {names[k]}" for k, n in counts.items()) + ")"
-        done = {"interpolate": " and interpolated", "delete": " and deleted"}.get(r.method, "") if r.corrected else ""
-        return (f"Two charts for {r.source}. Top: tachogram of {r.nn_ms.size} intervals over {r.duration_s:.0f} s, "
-                f"from {r.nn_ms.min():.0f} to {r.nn_ms.max():.0f} ms, with {r.n_flagged} flagged interval(s){kinds} "
-                f"circled{done}. Bottom: power spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. "
-                f"{peak}")
+        done = ({"interpolate": tr(" and interpolated"), "delete": tr(" and deleted")}.get(r.method, "")
+                if r.corrected else "")
+        return tr("Two charts for {source}. Top: tachogram of {n} intervals over {seconds:.0f} s, from {low:.0f} "
+                  "to {high:.0f} ms, with {flagged} flagged interval(s){kinds} circled{done}. Bottom: power "
+                  "spectrum from 0 to 0.5 Hz with the VLF, LF and HF bands shaded. {peak}",
+                  source=r.source, n=r.nn_ms.size, seconds=r.duration_s, low=r.nn_ms.min(), high=r.nn_ms.max(),
+                  flagged=r.n_flagged, kinds=kinds, done=done, peak=peak)
 
     def render(self) -> plotting.AltFigure:
         """The current figure as a displayable image with alt text."""
@@ -424,16 +451,18 @@ def hrv_lab_demo(source: str = "5min"):
     import ipywidgets as widgets
 
     style = {"description_width": "initial"}
-    chooser = widgets.Dropdown(options=SOURCES, value=source, description="Recording", style=style)
-    upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description="Upload CSV",
-                                tooltip="Choose a CSV or text file of RR intervals (milliseconds or seconds)")
-    column = widgets.Dropdown(options=[("Detected automatically", None)], value=None, description="Column",
-                              style=style, tooltip="Which column of your file holds the intervals",
+    chooser = widgets.Dropdown(options=_translated(SOURCES), value=source, description=tr("Recording"),
+                               style=style)
+    upload = widgets.FileUpload(accept=".csv,.txt", multiple=False, description=tr("Upload CSV"),
+                                tooltip=tr("Choose a CSV or text file of RR intervals (milliseconds or seconds)"))
+    column = widgets.Dropdown(options=[(tr("Detected automatically"), None)], value=None, description=tr("Column"),
+                              style=style, tooltip=tr("Which column of your file holds the intervals"),
                               layout=widgets.Layout(display="none"))  # shown only when the choice is ambiguous
-    units = widgets.Dropdown(options=UNIT_CHOICES, value=None, description="Units", style=style,
-                             tooltip="Units of the intervals in your file")
-    method = widgets.Dropdown(options=METHODS, value="none", description="Flagged beats", style=style,
-                              tooltip="What to do with flagged intervals before the metrics (lesson 3)")
+    units = widgets.Dropdown(options=_translated(UNIT_CHOICES), value=None, description=tr("Units"), style=style,
+                             tooltip=tr("Units of the intervals in your file"))
+    method = widgets.Dropdown(options=_translated(METHODS), value="none", description=tr("Flagged beats"),
+                              style=style, tooltip=tr("What to do with flagged intervals before the metrics "
+                                                      "(lesson 3)"))
     busy = {"column": False}
 
     def refresh_column_menu():
@@ -445,7 +474,8 @@ def hrv_lab_demo(source: str = "5min"):
                 column.value = r.column
                 column.layout.display = None
             elif lab.column is None:
-                column.options = [("Detected automatically", None)]
+                column.options = [(tr("Detected automatically"), None)]
+
                 column.value = None
                 column.layout.display = "none"
         finally:

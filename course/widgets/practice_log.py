@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, practice_log
+from ..i18n import tr
 from . import _layout
 
 #: Defaults of the demo.
@@ -44,38 +45,39 @@ class PracticeLogPlot:
         self.days = days
 
         self.points = self.ax_scatter.scatter([], [], s=22, color=blue, alpha=0.6, edgecolors="none",
-                                              label="one day")
-        (self.fit_line,) = self.ax_scatter.plot([], [], color=orange, linewidth=2, label="least-squares line")
+                                              label=tr("one day"))
+        (self.fit_line,) = self.ax_scatter.plot([], [], color=orange, linewidth=2, label=tr("least-squares line"))
         self.ax_scatter.set_xlim(-1, 1.05 * max(45, float(self.table["practice_min"].max())))
         self.ax_scatter.set_ylim(-0.5, 10.5)
-        self.ax_scatter.set_xlabel("Home practice that day (minutes)")
-        self.ax_scatter.set_ylabel("Craving that day (0-10)")
+        self.ax_scatter.set_xlabel(tr("Home practice that day (minutes)"))
+        self.ax_scatter.set_ylabel(tr("Craving that day (0-10)"))
         self.ax_scatter.legend(loc="upper right", fontsize=8)
 
         from matplotlib.collections import LineCollection
 
-        self.bars = LineCollection([], colors=plotting.PALETTE["sky"], linewidths=4, label="minutes each day")
+        self.bars = LineCollection([], colors=plotting.PALETTE["sky"], linewidths=4, label=tr("minutes each day"))
         self.ax_practice.add_collection(self.bars)
-        (self.practice_smooth,) = self.ax_practice.plot([], [], color=blue, linewidth=2, label="rolling mean")
-        (self.attended,) = self.ax_practice.plot([], [], "^", color=black, markersize=6, label="group: attended")
+        (self.practice_smooth,) = self.ax_practice.plot([], [], color=blue, linewidth=2, label=tr("rolling mean"))
+        (self.attended,) = self.ax_practice.plot([], [], "^", color=black, markersize=6, label=tr("group: attended"))
         (self.missed,) = self.ax_practice.plot([], [], "^", mfc="white", color=black, markersize=6,
-                                               label="group: missed")
-        self.ax_practice.set_ylabel("Practice (min)")
+                                               label=tr("group: missed"))
+        self.ax_practice.set_ylabel(tr("Practice (min)"))
         self.ax_practice.set_ylim(-8, 1.4 * max(45, float(self.table["practice_min"].max())))
         self.ax_practice.axhline(0, color=black, linewidth=0.6)
         self.ax_practice.legend(loc="upper center", fontsize=7, ncol=4, framealpha=0.9, handlelength=1.2,
                                 columnspacing=0.8)
         self.ax_practice.tick_params(labelbottom=False)
 
-        (self.craving_raw,) = self.ax_craving.plot([], [], ".", color=orange, alpha=0.45, label="rating each day")
+        (self.craving_raw,) = self.ax_craving.plot([], [], ".", color=orange, alpha=0.45, label=tr("rating each day"))
         (self.craving_smooth,) = self.ax_craving.plot([], [], color=orange, linewidth=2, linestyle="-",
-                                                      label="rolling mean")
+                                                      label=tr("rolling mean"))
         self.ax_craving.set_ylim(-0.5, 10.5)
         self.ax_craving.set_xlim(0.3, practice_log.DAYS + 0.7)
-        self.ax_craving.set_xticks(list(practice_log.SESSION_DAYS), [f"wk {k + 1}" for k in range(practice_log.WEEKS)],
+        self.ax_craving.set_xticks(list(practice_log.SESSION_DAYS),
+                                   [tr("wk {k}", k=k + 1) for k in range(practice_log.WEEKS)],
                                    fontsize=8)
-        self.ax_craving.set_xlabel("Day of the programme (group session days marked)")
-        self.ax_craving.set_ylabel("Craving (0-10)")
+        self.ax_craving.set_xlabel(tr("Day of the programme (group session days marked)"))
+        self.ax_craving.set_ylabel(tr("Craving (0-10)"))
         self.ax_craving.legend(loc="upper center", fontsize=7, ncol=2, framealpha=0.9)
 
         self.title = self.fig.suptitle("", fontsize=11, fontweight="bold")
@@ -103,8 +105,9 @@ class PracticeLogPlot:
         self.points.set_offsets(np.column_stack([minutes, craving]))
         xs = np.array([0.0, max(40.0, minutes.max())])
         self.fit_line.set_data(xs, self.fit["intercept"] + self.fit["slope_per_10_min"] / 10 * xs)
-        self.ax_scatter.set_title(f"{self.person_id}: r = {self.fit['r']:.2f}, "
-                                  f"{self.fit['slope_per_10_min']:+.2f} points per 10 min", fontsize=10, y=_layout.TITLE_Y)
+        self.ax_scatter.set_title(tr("{person}: r = {r:.2f}, {slope:+.2f} points per 10 min", person=self.person_id,
+                                     r=self.fit["r"], slope=self.fit["slope_per_10_min"]),
+                                  fontsize=10, y=_layout.TITLE_Y)
 
         self.bars.set_segments([[(day, 0.0), (day, height)] for day, height in zip(self.days, minutes)])
         self.practice_smooth.set_data(self.days, practice_log.rolling_mean(minutes, self.window))
@@ -116,23 +119,25 @@ class PracticeLogPlot:
         self.missed.set_data(skipped, np.full(skipped.size, marker_y))
         self.craving_raw.set_data(self.days, craving)
         self.craving_smooth.set_data(self.days, practice_log.rolling_mean(craving, self.window))
-        self.ax_practice.set_title(f"Over 8 weeks ({self.window}-day rolling mean)", fontsize=10, y=_layout.TITLE_Y)
-        self.title.set_text(f"{practice_log.SCENARIOS[self.scenario][0]} (invented data, not a study result)")
+        self.ax_practice.set_title(tr("Over 8 weeks ({window}-day rolling mean)", window=self.window),
+                                   fontsize=10, y=_layout.TITLE_Y)
+        self.title.set_text(tr("{scenario} (invented data, not a study result)",
+                               scenario=tr(practice_log.SCENARIOS[self.scenario][0])))
 
     def summary(self) -> str:
         """One or two sentences with the scenario, the person, the window and the numbers shown."""
         text = practice_log.describe_person(self.table, self.person_id, self.window)
         if self.scenario == "confounded":
-            text += (" CONFOUNDED scenario: practice has no effect on craving here; people practise more when "
-                     "they feel better, and feeling better also lowers craving.")
+            text += tr(" CONFOUNDED scenario: practice has no effect on craving here; people practise more when "
+                       "they feel better, and feeling better also lowers craving.")
         return text
 
     def alt_text(self) -> str:
         """Alt text written from the current person's log."""
-        return ("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a "
-                "least-squares line and much scatter around it. Right: the same days over 8 weeks, "
-                "practice minutes as bars and craving ratings as dots, each with a rolling-mean line; triangles "
-                "mark weekly group sessions, filled if attended. " + self.summary())
+        return tr("Left: scatter of 56 SIMULATED days, practice minutes against craving rating, with a "
+                  "least-squares line and much scatter around it. Right: the same days over 8 weeks, "
+                  "practice minutes as bars and craving ratings as dots, each with a rolling-mean line; triangles "
+                  "mark weekly group sessions, filled if attended. ") + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
@@ -162,11 +167,12 @@ def practice_log_demo(**settings):
     import ipywidgets as widgets
 
     person = widgets.Dropdown(options=plot.people, value=values["person_id"],
-                              description="Simulated person", style={"description_width": "initial"})
+                              description=tr("Simulated person"), style={"description_width": "initial"})
     window = widgets.IntSlider(value=int(values["window"]), min=WINDOW_RANGE[0], max=WINDOW_RANGE[1], step=1,
-                               description="Rolling-mean window (days)", continuous_update=False,
+                               description=tr("Rolling-mean window (days)"), continuous_update=False,
                                style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
-    scenario = widgets.Dropdown(options=[(label, key) for key, (label, _) in practice_log.SCENARIOS.items()],
-                                value=values["scenario"], description="Simulated scenario",
+    scenario = widgets.Dropdown(options=[(tr(label), key) for key, (label, _) in practice_log.SCENARIOS.items()],
+                                value=values["scenario"], description=tr("Simulated scenario"),
+
                                 style={"description_width": "initial"})
     return controls_demo(plot, {"scenario": scenario, "person_id": person, "window": window})

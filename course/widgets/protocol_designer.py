@@ -23,18 +23,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, protocol
+from ..i18n import N_, tr
 from . import _layout
 
 DAYS_PER_MONTH = 30.4375
 #: Sliders: field -> (description, min, max, step).
 SLIDERS = {
-    "sessions": ("Sessions (weekly)", 1, 16, 1),
-    "session_minutes": ("Session length (min)", 30, 180, 15),
-    "group_size": ("Group size", 2, 24, 1),
-    "facilitators": ("Facilitators", 1, 3, 1),
-    "practices_per_session": ("Practices per session", 0, 6, 1),
-    "home_practice_min_per_day": ("Home practice (min/day)", 0, 60, 5),
+    "sessions": (N_("Sessions (weekly)"), 1, 16, 1),
+    "session_minutes": (N_("Session length (min)"), 30, 180, 15),
+    "group_size": (N_("Group size"), 2, 24, 1),
+    "facilitators": (N_("Facilitators"), 1, 3, 1),
+    "practices_per_session": (N_("Practices per session"), 0, 6, 1),
+    "home_practice_min_per_day": (N_("Home practice (min/day)"), 0, 60, 5),
 }
+#: How each severity is named to the learner (the keys are code).
+SEVERITY_NAMES = {"problem": N_("problem"), "caution": N_("caution"), "note": N_("note")}
 _SEVERITY_COLOUR = {"problem": plotting.PALETTE["vermillion"], "caution": plotting.PALETTE["orange"],
                     "note": plotting.PALETTE["sky"]}
 
@@ -52,7 +55,7 @@ class ProtocolPlot:
         self.fig, self.ax = plt.subplots(figsize=(8.0, 2.8))
         blue, black = plotting.PALETTE["blue"], plotting.PALETTE["black"]
         (self.sessions_line,) = self.ax.plot([], [], "|", color=blue, markersize=16, markeredgewidth=2,
-                                             label="group sessions (weekly)")
+                                             label=tr("group sessions (weekly)"))
         self.points = {}
         self.labels = {}
         for key, month in protocol.TIME_POINT_MONTHS.items():
@@ -62,12 +65,12 @@ class ProtocolPlot:
                                             va="bottom" if above else "top", fontsize=9)
         self.ax.set_xlim(-0.5, 13)
         self.ax.set_ylim(-1.0, 1.6)
-        self.ax.set_yticks([0, 1], ["assessments", "sessions"])
-        self.ax.set_xlabel("Months after baseline")
+        self.ax.set_yticks([0, 1], [tr("assessments"), tr("sessions")])
+        self.ax.set_xlabel(tr("Months after baseline"))
         self.ax.grid(axis="y", visible=False)
         self.verdict = self.ax.text(0.99, 0.97, "", transform=self.ax.transAxes, ha="right", va="top", fontsize=9,
                                     bbox=dict(boxstyle="round", fc="white", ec="0.7"))
-        self.ax.set_title("contact hours", fontsize=10)  # placeholder so tight_layout leaves room
+        self.ax.set_title(tr("contact hours"), fontsize=10)  # placeholder so tight_layout leaves room
         self.fig.tight_layout()
         self.warnings = []
         self.skipped = []  # lines of the reasons box that name no rule (set by the demo)
@@ -93,27 +96,31 @@ class ProtocolPlot:
         self.verdict.set_text(protocol.summarise(self.warnings))
         self.verdict.get_bbox_patch().set_edgecolor(_SEVERITY_COLOUR[worst])
         hours = protocol.contact_hours(self.plan["sessions"], self.plan["session_minutes"])
-        self.ax.set_title(f"{self.plan['sessions']} sessions x {self.plan['session_minutes']} min = "
-                          f"{hours:g} contact hours (trial protocol: 16)", fontsize=10, y=_layout.TITLE_Y)
+        self.ax.set_title(tr("{sessions} sessions x {minutes} min = {hours:g} contact hours (trial protocol: 16)",
+                             sessions=self.plan["sessions"], minutes=self.plan["session_minutes"], hours=hours),
+                          fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One sentence with the plan's key numbers and the checker's counts."""
         p = self.plan
         hours = protocol.contact_hours(p["sessions"], p["session_minutes"])
-        points = ", ".join(p["assessments"]) or "none"
-        return (f"Plan: {p['sessions']} weekly sessions of {p['session_minutes']} min ({hours:g} contact hours), "
-                f"groups of {p['group_size']} with {p['facilitators']} facilitator(s), assessments at {points}. "
-                f"Check: {protocol.summarise(self.warnings)}")
+        points = ", ".join(p["assessments"]) or tr("none")
+        return tr("Plan: {sessions} weekly sessions of {minutes} min ({hours:g} contact hours), groups of {size} "
+                  "with {facilitators} facilitator(s), assessments at {points}. Check: {check}",
+                  sessions=p["sessions"], minutes=p["session_minutes"], hours=hours, size=p["group_size"],
+                  facilitators=p["facilitators"], points=points, check=protocol.summarise(self.warnings))
 
     def warnings_html(self) -> str:
         """The warnings as an HTML list (escaped), problems first."""
-        skipped = ("<p>Not understood (write <code>rule: reason</code> with a rule name from a warning): "
-                   + "; ".join(html.escape(line) for line in self.skipped) + "</p>") if self.skipped else ""
+        lines = "; ".join(html.escape(line) for line in self.skipped)
+        skipped = ("<p>" + tr("Not understood (write <code>rule: reason</code> with a rule name from a warning): "
+                              "{lines}", lines=lines) + "</p>") if self.skipped else ""
         if not self.warnings:
-            return "<p>No warnings.</p>" + skipped
-        items = "".join(f"<li><strong>{html.escape(w.severity)}</strong>: {html.escape(w.message)} "
-                        f"<em>({html.escape(w.citation)})</em>"
-                        + (f" Recorded reason: {html.escape(w.reason)}" if w.reason else "") + "</li>"
+            return "<p>" + html.escape(tr("No warnings.")) + "</p>" + skipped
+        items = "".join(f"<li><strong>{html.escape(tr(SEVERITY_NAMES.get(w.severity, w.severity)))}</strong>: "
+                        f"{html.escape(w.message)} <em>({html.escape(w.citation)})</em>"
+                        + (tr(" Recorded reason: {reason}", reason=html.escape(w.reason)) if w.reason else "")
+                        + "</li>"
                         for w in self.warnings)
         return f"<ul>{items}</ul>" + skipped
 
@@ -121,9 +128,10 @@ class ProtocolPlot:
         """Alt text written from the plan."""
         p = self.plan
         months = session_months(p["sessions"])
-        return (f"Timeline from baseline to 13 months: {p['sessions']} weekly group sessions ending at about "
-                f"{months[-1]:.1f} months, and assessment points at "
-                f"{', '.join(p['assessments']) or 'no time points'}. " + self.summary())
+        points = ", ".join(p["assessments"]) or tr("no time points")
+        return tr("Timeline from baseline to 13 months: {sessions} weekly group sessions ending at about "
+                  "{months:.1f} months, and assessment points at {points}. ",
+                  sessions=p["sessions"], months=months[-1], points=points) + self.summary()
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the plan."""
@@ -163,23 +171,23 @@ def protocol_designer_demo(plan=None, folder="."):
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="360px")
     sliders = {field: widgets.IntSlider(value=plot.plan[field], min=low, max=high, step=step,
-                                        description=description, continuous_update=False,
+                                        description=tr(description), continuous_update=False,
                                         style=style, layout=layout)
                for field, (description, low, high, step) in SLIDERS.items()}
-    checks = {f"{group}:{key}": widgets.Checkbox(value=key in plot.plan[group], description=label, indent=False,
-                                                 style=style)
+    checks = {f"{group}:{key}": widgets.Checkbox(value=key in plot.plan[group], description=tr(label),
+                                                 indent=False, style=style)
               for group, options in protocol.LIST_FIELDS.items() for key, label in options.items()}
     texts = {
-        "name": widgets.Text(value=plot.plan["name"], description="Programme name", continuous_update=False,
+        "name": widgets.Text(value=plot.plan["name"], description=tr("Programme name"), continuous_update=False,
                              style=style, layout=widgets.Layout(width="420px")),
-        "notes": widgets.Textarea(value=plot.plan["notes"], description="Notes for the handout",
+        "notes": widgets.Textarea(value=plot.plan["notes"], description=tr("Notes for the handout"),
                                   continuous_update=False, style=style, layout=widgets.Layout(width="420px")),
         "deviations": widgets.Textarea(
             value="\n".join(f"{rule}: {reason}" for rule, reason in plot.plan["deviations"].items()),
-            description="Reasons for departures (rule: reason, one per line)", continuous_update=False,
+            description=tr("Reasons for departures (rule: reason, one per line)"), continuous_update=False,
             style=style, layout=widgets.Layout(width="420px")),
     }
-    button = widgets.Button(description="Export handout", tooltip="Write Markdown, HTML and CSV files",
+    button = widgets.Button(description=tr("Export handout"), tooltip=tr("Write Markdown, HTML and CSV files"),
                             icon="download")
     status = widgets.HTML()
 
@@ -194,11 +202,12 @@ def protocol_designer_demo(plan=None, folder="."):
         try:
             paths = plot.export(folder)
         except OSError as exc:
-            status.value = f"<p>Could not write the handout: {html.escape(str(exc))}</p>"
+            status.value = "<p>" + tr("Could not write the handout: {error}", error=html.escape(str(exc))) + "</p>"
             return
         names = ", ".join(html.escape(p.name) for p in paths)
-        status.value = (f"<p>Saved {names} in {html.escape(str(Path(folder).resolve()))}. "
-                        "Open the .html file in a browser to print it.</p>")
+        where = html.escape(str(Path(folder).resolve()))
+        status.value = ("<p>" + tr("Saved {names} in {folder}. Open the .html file in a browser to print it.",
+                                   names=names, folder=where) + "</p>")
 
     button.on_click(on_export)
 
@@ -207,9 +216,11 @@ def protocol_designer_demo(plan=None, folder="."):
                              *[box for name, box in checks.items() if name.startswith(f"{group}:")]])
 
     def arrange(parts):
-        return [widgets.HTML("<strong>Format</strong>"), *sliders.values(),
-                widgets.HBox([column("Safety screening", "screening"), column("Assessments", "assessments"),
-                              column("Measures", "measures")]),
+        return [widgets.HTML("<strong>" + html.escape(tr("Format")) + "</strong>"), *sliders.values(),
+                widgets.HBox([column(html.escape(tr("Safety screening")), "screening"),
+                              column(html.escape(tr("Assessments")), "assessments"),
+                              column(html.escape(tr("Measures")), "measures")]),
+
                 *texts.values(), parts["caption"], parts["figure"], parts["report"], widgets.HBox([button]), status]
 
     box = controls_demo(plot, {**sliders, **checks, **texts}, update=apply, report=lambda p: p.warnings_html(),

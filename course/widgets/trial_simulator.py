@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import plotting, survival, trial_sim
+from ..i18n import N_, tr
 from . import _layout
 
 #: Defaults: a Bowen-sized arm (95), the pooled-meta-analysis hazard ratio, 53 of 286 missing.
@@ -27,11 +28,12 @@ DEFAULTS = {"hazard_ratio": trial_sim.SCENARIOS["pooled_meta_analysis"]["hazard_
             "n_per_arm": 95, "attrition_pct": 18.5}
 #: Scenario menu: label -> hazard ratio (MBRP versus TAU, time to first use).
 SCENARIO_HRS = {
-    "Pooled meta-analysis: relapse OR 0.72 (Grant 2017) -> HR 0.80": trial_sim.SCENARIOS["pooled_meta_analysis"]["hazard_ratio"],
-    "Optimistic end of its 95% CI: OR 0.46 -> HR 0.57": round(trial_sim.or_to_hazard_ratio(0.46), 2),
-    "Pessimistic end of its 95% CI: OR 1.13 -> HR 1.08": round(trial_sim.or_to_hazard_ratio(1.13), 2),
-    "No effect: HR 1.00": 1.00,
-    "Large effect, ILLUSTRATIVE only (not from a study): HR 0.50": 0.50,
+    N_("Pooled meta-analysis: relapse OR 0.72 (Grant 2017) -> HR 0.80"):
+        trial_sim.SCENARIOS["pooled_meta_analysis"]["hazard_ratio"],
+    N_("Optimistic end of its 95% CI: OR 0.46 -> HR 0.57"): round(trial_sim.or_to_hazard_ratio(0.46), 2),
+    N_("Pessimistic end of its 95% CI: OR 1.13 -> HR 1.08"): round(trial_sim.or_to_hazard_ratio(1.13), 2),
+    N_("No effect: HR 1.00"): 1.00,
+    N_("Large effect, ILLUSTRATIVE only (not from a study): HR 0.50"): 0.50,
 }
 REPLICATES = 200
 DISPLAY_SEED = 7
@@ -47,21 +49,21 @@ class TrialSimulatorPlot:
         days = np.linspace(0, trial_sim.FOLLOW_UP_DAYS, 200)
         self.days = days
         (self.control_line,) = self.ax.plot([], [], drawstyle="steps-post", color=blue,
-                                            label="Treatment as usual (simulated)")
+                                            label=tr("Treatment as usual (simulated)"))
         (self.treated_line,) = self.ax.plot([], [], drawstyle="steps-post", color=orange,
-                                            label="MBRP (simulated)")
+                                            label=tr("MBRP (simulated)"))
         (self.control_true,) = self.ax.plot(days, np.exp(-trial_sim.baseline_hazard() * days), linestyle=":",
-                                            color=blue, linewidth=1.2, label="curves built into the simulation")
+                                            color=blue, linewidth=1.2, label=tr("curves built into the simulation"))
         (self.treated_true,) = self.ax.plot([], [], linestyle=":", color=orange, linewidth=1.2)
         self.ax.axhline(0.5, color=black, linewidth=0.8, alpha=0.5)
         self.ax.set_xlim(0, trial_sim.FOLLOW_UP_DAYS)
         self.ax.set_ylim(0, 1.02)
-        self.ax.set_xlabel("Days since the start of aftercare")
-        self.ax.set_ylabel("Share with no use yet")
+        self.ax.set_xlabel(tr("Days since the start of aftercare"))
+        self.ax.set_ylabel(tr("Share with no use yet"))
         self.ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
         self.box = self.ax.text(1.03, 0.5, "", transform=self.ax.transAxes, ha="left", va="center", fontsize=9,
                                 bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.95))
-        self.fig.suptitle("SIMULATED trial (not real data)", fontsize=11, fontweight="bold")
+        self.fig.suptitle(tr("SIMULATED trial (not real data)"), fontsize=11, fontweight="bold")
         self.fig.tight_layout()
         self.result = None
         self.update(hazard_ratio, n_per_arm, attrition_pct)
@@ -86,24 +88,28 @@ class TrialSimulatorPlot:
         self.treated_true.set_data(self.days, np.exp(-trial_sim.baseline_hazard() * self.hazard_ratio * self.days))
         self.shown = {"control": (t[group == 0], e[group == 0]), "treated": (t[group == 1], e[group == 1])}
         r = self.result
-        self.box.set_text(f"HR {self.hazard_ratio:.2f}, {self.n_per_arm} per arm, {self.attrition_pct:.1f}% drop out\n"
-                          f"expected events: {r['expected_events']:.0f}\n"
-                          f"power (Schoenfeld formula): {r['analytic_power']:.0%}\n"
-                          f"simulated trials with p < 0.05: {r['simulated_power']:.0%} of {r['replicates']}")
-        self.ax.set_title("Time to first use in one simulated trial", fontsize=10, y=_layout.TITLE_Y)
+        self.box.set_text(tr("HR {hr:.2f}, {n} per arm, {attrition:.1f}% drop out\n"
+                             "expected events: {events:.0f}\n"
+                             "power (Schoenfeld formula): {power:.0%}\n"
+                             "simulated trials with p < 0.05: {simulated:.0%} of {replicates}",
+                             hr=self.hazard_ratio, n=self.n_per_arm, attrition=self.attrition_pct,
+                             events=r["expected_events"], power=r["analytic_power"], simulated=r["simulated_power"],
+                             replicates=r["replicates"]))
+        self.ax.set_title(tr("Time to first use in one simulated trial"), fontsize=10, y=_layout.TITLE_Y)
 
     def summary(self) -> str:
         """One or two sentences with the settings and the power."""
         r = self.result
-        return (f"SIMULATED trial with hazard ratio {self.hazard_ratio:.2f}, {self.n_per_arm} people per arm and "
-                f"{self.attrition_pct:.1f}% dropout: about {r['expected_events']:.0f} first uses expected; "
-                f"power {r['analytic_power']:.0%} by Schoenfeld's formula, and {r['simulated_power']:.0%} of "
-                f"{r['replicates']} simulated trials found p < 0.05 with the log-rank test.")
+        return tr("SIMULATED trial with hazard ratio {hr:.2f}, {n} people per arm and {attrition:.1f}% dropout: "
+                  "about {events:.0f} first uses expected; power {power:.0%} by Schoenfeld's formula, and "
+                  "{simulated:.0%} of {replicates} simulated trials found p < 0.05 with the log-rank test.",
+                  hr=self.hazard_ratio, n=self.n_per_arm, attrition=self.attrition_pct, events=r["expected_events"],
+                  power=r["analytic_power"], simulated=r["simulated_power"], replicates=r["replicates"])
 
     def alt_text(self) -> str:
         """Alt text written from the simulated trial shown and the power."""
-        return (survival.describe_km({"Treatment as usual": self.shown["control"], "MBRP": self.shown["treated"]})
-                + " Dotted lines show the curves built into the simulation. " + self.summary())
+        return (survival.describe_km({tr("Treatment as usual"): self.shown["control"], "MBRP": self.shown["treated"]})
+                + tr(" Dotted lines show the curves built into the simulation. ") + self.summary())
 
     def render(self) -> plotting.AltFigure:
         """The current figure with alt text written from the numbers."""
@@ -139,14 +145,16 @@ def trial_simulator_demo(**settings):
     import ipywidgets as widgets
 
     wide = dict(style={"description_width": "initial"}, layout=widgets.Layout(width="560px"))
-    scenario = widgets.Dropdown(options=list(SCENARIO_HRS.items()), index=0, description="Scenario", **wide)
+    scenario = widgets.Dropdown(options=[(tr(label), hr) for label, hr in SCENARIO_HRS.items()], index=0,
+                                description=tr("Scenario"), **wide)
     hr = widgets.FloatSlider(value=values["hazard_ratio"], min=0.40, max=1.20, step=0.01,
-                             description="Hazard ratio, MBRP vs TAU (below 1 = fewer relapses)",
+                             description=tr("Hazard ratio, MBRP vs TAU (below 1 = fewer relapses)"),
                              continuous_update=False, readout_format=".2f", **wide)
     n = widgets.IntSlider(value=values["n_per_arm"], min=20, max=1000, step=5,
-                          description="People randomised per arm", continuous_update=False, **wide)
+                          description=tr("People randomised per arm"), continuous_update=False, **wide)
     attrition = widgets.FloatSlider(value=values["attrition_pct"], min=0, max=50, step=0.5,
-                                    description="Dropout before 12 months (%)", continuous_update=False,
+                                    description=tr("Dropout before 12 months (%)"), continuous_update=False,
+
                                     readout_format=".1f", **wide)
 
     def pick(change):

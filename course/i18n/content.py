@@ -20,6 +20,12 @@ PROSE_FIELDS = frozenset({
 })
 #: Tables whose values (not keys) are prose: verdict words -> what they mean.
 PROSE_TABLES = frozenset({"verdicts"})
+#: Fields that are prose only inside one kind of table: (field, table), e.g. a plotted number's label.
+PROSE_IN = frozenset({("label", "numbers")})
+
+
+def _is_prose(key, parent) -> bool:
+    return key in PROSE_FIELDS or parent in PROSE_TABLES or (key, parent) in PROSE_IN
 
 
 def _context(file_name: str) -> str:
@@ -34,7 +40,7 @@ def _walk(value, key: str | None, parent: str | None, found: list[tuple[str, str
         for i, v in enumerate(value):
             _walk(v, key, parent, found, f"{path}.{i}")
     elif isinstance(value, str) and value.strip():
-        if key in PROSE_FIELDS or parent in PROSE_TABLES:
+        if _is_prose(key, parent):
             found.append((path, value))
 
 
@@ -61,7 +67,7 @@ def _translate(value, key, parent, context):
         return {k: _translate(v, k, key, context) for k, v in value.items()}
     if isinstance(value, list):
         return [_translate(v, key, parent, context) for v in value]
-    if isinstance(value, str) and (key in PROSE_FIELDS or parent in PROSE_TABLES):
+    if isinstance(value, str) and _is_prose(key, parent):
         return _lookup(value, context)
     return value
 

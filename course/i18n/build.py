@@ -2,8 +2,9 @@
 
 ``python -m course.i18n build --out build/nb`` writes ``build/nb/modules/``: a
 copy of ``modules/`` whose markdown cells are replaced by their translations.
-Code cells, cell ids, nbgrader metadata and outputs are copied unchanged, so
-the bokmål edition grades exactly like the English one. Each generated folder
+Code cells, cell ids and nbgrader metadata are copied unchanged, so the
+bokmål edition grades exactly like the English one; stored outputs (printed in
+English) are dropped. Each generated folder
 gets a ``.course-lang`` file, which makes kernels started there speak bokmål
 (:func:`course.i18n.language`). The generated notebooks are never edited by
 hand; they are rebuilt whenever the source or a catalogue changes.
@@ -41,6 +42,9 @@ def translate_notebook(notebook: Path, lang: str = "nb", modules_dir: Path = MOD
     nb = nbformat.read(str(notebook), as_version=4)
     entries = cell_translations(notebook, lang, modules_dir)
     for cell in nb.cells:
+        if cell.cell_type == "code":
+            _drop_english_outputs(cell)
+            continue
         if cell.cell_type != "markdown":
             continue
         if is_references_cell(cell):
@@ -56,6 +60,27 @@ def translate_notebook(notebook: Path, lang: str = "nb", modules_dir: Path = MOD
     nb.metadata["course"] = {**nb.metadata.get("course", {}), "language": lang}
     nb.metadata["language_name"] = LANGUAGE_NAMES[lang]
     return nb
+
+
+#: nbval's tag for a cell whose stored output is compared when the notebook is run.
+CHECK_OUTPUT_TAG = "nbval-check-output"
+
+
+def _drop_english_outputs(cell) -> None:
+    """Remove a code cell's stored output: it was printed in English, and the cell prints bokmål.
+
+    The English source keeps the outputs nbval compares; in the bokmål edition
+    the same code prints the same numbers in other words, so nbval only checks
+    that every cell runs, and the output comparison stays with the English.
+    """
+    cell.outputs = []
+    cell.execution_count = None
+    tags = [t for t in cell.metadata.get("tags", []) if t != CHECK_OUTPUT_TAG]
+    if "tags" in cell.metadata:
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            del cell.metadata["tags"]
 
 
 def build(out_modules: Path, lang: str = "nb", modules_dir: Path = MODULES_DIR,

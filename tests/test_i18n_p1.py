@@ -46,7 +46,7 @@ def test_data_error_in_both_languages(tmp_path):
     with i18n.using("nb"):
         exc = _message(data.read_nn_csv, path)
     assert exc.message == "Filen 'short.csv' har bare 3 intervall(er); det trengs minst 10."
-    assert exc.hint.startswith("Bruk en lengre registrering")
+    assert exc.hint.startswith("Bruk et lengre opptak")
 
 
 def test_rr_import_notes_write_percentages_the_norwegian_way():

@@ -302,19 +302,19 @@ def describe_lewis_plot(table: pd.DataFrame, overall_pct: float = 16) -> str:
     """Alt text for :func:`plot_lewis_table3`, written from the rows it shows."""
     low, high = table.iloc[0], table.iloc[-1]
     controls = table[table["course_grouping"] == CONTROL_GROUPING]
-    control_text = "; ".join(tr("{therapy} {pct:.0f}% ({low:.0f}-{high:.0f})", therapy=r.therapy, pct=r.dropout_pct,
+    control_text = "; ".join(tr("{therapy} {pct:.0f}% ({low:.0f}-{high:.0f})", therapy=tr(r.therapy), pct=r.dropout_pct,
                                 low=r.ci_low_pct, high=r.ci_high_pct)
                              for r in controls.itertuples())
     named = table.set_index("abbreviation")
     picks = [a for a in ("PE", "CPT", "CBT", "PCT") if a in named.index]
-    pick_text = ", ".join(tr("{therapy} {pct:.0f}%", therapy=named.loc[a, "therapy"], pct=named.loc[a, "dropout_pct"])
+    pick_text = ", ".join(tr("{therapy} {pct:.0f}%", therapy=tr(named.loc[a, "therapy"]), pct=named.loc[a, "dropout_pct"])
                           for a in picks)
     return tr("Dot-and-interval chart of pooled dropout with 95% confidence intervals for the {n} "
               "therapies and control conditions with at least {k} studies in "
               "Lewis 2020 Table 3, sorted from {low} ({low_pct:.0f}%) to {high} "
               "({high_pct:.0f}%). Selected therapies: {picks}. Control arms, marked with squares: "
               "{controls}. A dashed line marks the overall pooled dropout of {overall:.0f}%.", n=len(table),
-              k=int(table["k_studies"].min()), low=low.therapy, low_pct=low.dropout_pct, high=high.therapy,
+              k=int(table["k_studies"].min()), low=tr(low.therapy), low_pct=low.dropout_pct, high=tr(high.therapy),
               high_pct=high.dropout_pct, picks=pick_text, controls=control_text, overall=overall_pct)
 
 
@@ -337,7 +337,7 @@ def plot_lewis_table3(table: pd.DataFrame | None = None, overall_pct: float = 16
         ax.plot(row.dropout_pct, i, marker="s" if control else "o", color=colour, markersize=6,
                 mfc="white" if control else colour)
     ax.axvline(overall_pct, color=plotting.PALETTE["black"], linestyle="--", linewidth=1)
-    ax.set_yticks(list(y), [f"{r.therapy} (k={r.k_studies})" for r in table.itertuples()], fontsize=8.5)
+    ax.set_yticks(list(y), [f"{tr(r.therapy)} (k={r.k_studies})" for r in table.itertuples()], fontsize=8.5)
     ax.set_xlim(0, 55)
     ax.set_xlabel(tr("Dropout, % of people in the arm (pooled mean and 95% CI)"))
     ax.plot([], [], "o", color=plotting.PALETTE["blue"], label=tr("therapy"))

@@ -8,7 +8,20 @@ from __future__ import annotations
 import pandas as pd
 
 from .data import read_table
+from .i18n import N_
 from .paths import datasets_dir
+
+#: Therapy names of Lewis et al. 2020 (datasets/lewis2020_dropout_by_therapy.csv) that the forest and dropout
+#: figures show: marked here so that ``tr(name)`` shows them in the reader's language (the data keep English).
+THERAPY_NAMES = (
+    N_("Brief Eclectic Psychotherapy"), N_("Reconsolidation of Traumatic Memories"), N_("EMDR"),
+    N_("Observed & Experiential Integration"), N_("Interpersonal Psychotherapy"),
+    N_("Psychodynamic Psychotherapy"), N_("REM Desensitization"), N_("Emotional Freedom Technique"),
+    N_("Dialogical Exposure Therapy"), N_("Internet-based CBT"), N_("Group CBT-T"),
+    N_("Group Present Centred Therapy"), N_("Group and Individual CBT-T"), N_("Group Stabilizing Treatment"),
+    N_("Group IPT"), N_("Group Supportive Counselling"), N_("Couples CBT-T"), N_("Psychoeducation"),
+    N_("Couples Psychoeducation"), N_("Internet-based psychoeducation"), N_("Minimal attention/symptom monitoring"),
+)
 
 LEWIS_COLUMNS = {
     "therapy": "text", "abbreviation": "text", "course_grouping": "text", "k_studies": "integer",

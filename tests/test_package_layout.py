@@ -21,7 +21,7 @@ ALIASES = {"parallel_autograde": "grader.parallel", "grade_report": "grader.repo
 #: list, whose entries every lesson's References cell shows (built by ``python -m course.references``).
 LESSON_SIDE = {"references"}
 #: What the grading engine may use from the learners' side of the package.
-GRADER_MAY_IMPORT = {"paths", "errors", "plotting"}
+GRADER_MAY_IMPORT = {"paths", "errors", "plotting", "i18n"}  # i18n: the text stub of each language
 
 
 def _module_name(path: Path) -> str:
@@ -107,7 +107,7 @@ def test_old_command_names_still_run(old):
     assert f"is now course.{ALIASES[old]}" in done.stderr
 
 
-def test_the_grading_engine_uses_only_plotting_paths_and_errors_from_the_lessons_side():
+def test_the_grading_engine_uses_only_plotting_paths_errors_and_i18n_from_the_lessons_side():
     for path in (PACKAGE / "grader").glob("*.py"):
         outside = {name for name in _course_imports(path)
                    if not name.startswith("course.grader") and name != "course"}

@@ -1,8 +1,9 @@
 """The bokmål edition runs and grades exactly like the English source.
 
-The generated bokmål notebooks pass nbval; their student versions fail every
-test; autograding the same answers gives the same scores, cell by cell, as the
-English source promises (same grade ids, same points). Kernels speak bokmål
+The generated bokmål notebooks pass nbval; autograding their student versions
+gives every check 0 points with the stubs left in and full points with the
+instructor's answers, cell by cell the points the English source gives (same
+grade ids, same points). Kernels speak bokmål
 because ``COURSE_LANG=nb`` is set, as on a hub running the course in bokmål.
 """
 
@@ -16,7 +17,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
-from nbgrader.validator import Validator
 
 from course import i18n
 from course.grader import nbgrader_api as grading
@@ -24,11 +24,6 @@ from course.paths import MODULES_DIR
 
 LESSONS = [(name, nb.name) for name in grading.assignments() for nb in sorted((MODULES_DIR / name).glob("*.ipynb"))]
 IDS = [f"{a}/{n}" for a, n in LESSONS]
-
-
-@pytest.fixture
-def bokmal_kernels(monkeypatch):
-    monkeypatch.setenv(i18n.ENV, "nb")
 
 
 @pytest.mark.parametrize("assignment,notebook", LESSONS, ids=IDS)
@@ -48,11 +43,10 @@ def test_the_start_page_is_in_the_edition_with_its_marker(bokmal_modules):
 
 
 @pytest.mark.parametrize("assignment,notebook", LESSONS, ids=IDS)
-def test_bokmal_student_version_fails_every_test_and_has_bokmal_stubs(bokmal_course, bokmal_kernels,
-                                                                      assignment, notebook):
+def test_bokmal_student_version_holds_bokmal_stubs_and_no_answers(bokmal_course, assignment, notebook):
+    """That it fails every test is shown by autograding its untouched stubs (below): every check scores 0."""
     _, config = bokmal_course
     student = grading.release_dir(config, assignment) / notebook
-    assert Validator(invert=True).validate(str(student)) == {}
     text = student.read_text(encoding="utf-8")
     for leak in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
         assert leak not in text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..paths import MODULES_DIR, REPO_ROOT
 from ..references import cited_keys
-from .catalogues import CELL_CONTEXT, load, merge, save, templates
+from .catalogues import CELL_CONTEXT, load, merge, templates
 
 _FENCE = re.compile(r"```.*?```", re.S)
 _CODE = re.compile(r"`[^`\n]+`")
@@ -127,7 +127,3 @@ def problems(lang: str = "nb", only: str | None = None, modules_dir: Path = MODU
             found.append(f"{name}: {len(extra)} entries no longer in the English source "
                          "(python -m course.i18n update removes them)")
     return found
-
-
-def save_current(path: Path, template, lang="nb") -> None:
-    save(merge(template, load(path), lang), path)

@@ -98,6 +98,40 @@ def load_session_plan() -> pd.DataFrame:
     return table
 
 
+#: The core practices named in the session plan, marked so that :func:`practices_in_words` can show
+#: them in the reader's language (the data file keeps the published English names).
+PRACTICE_NAMES = (
+    N_("SOBER breathing space"), N_("SOBER breathing space in a high-risk situation"),
+    N_("SOBER breathing space in pairs"), N_("body scan"), N_("breath meditation"),
+    N_("daily-activities exercise"), N_("loving-kindness meditation"), N_("mindful hearing or seeing"),
+    N_("mindful movement"), N_("mindful stretching"), N_("mindful walking"), N_("mindful walking or movement"),
+    N_("mountain meditation"), N_("raisin exercise"), N_("sitting meditation (adding emotions)"),
+    N_("sitting meditation (breath and body)"), N_("sitting meditation (sounds, breath, body sensations, thoughts)"),
+    N_("sitting meditation (thoughts)"), N_("urge surfing"), N_("walking down the street exercise"),
+)
+
+
+def practices_in_words(cell: str) -> str:
+    """A session plan cell of practices as the reader's language names them.
+
+    Parameters
+    ----------
+    cell : str
+        A ``"; "``-separated cell of :func:`load_session_plan`, e.g. ``core_practices``.
+
+    Returns
+    -------
+    str
+        The practices joined by ``"; "``, each in the current language (English names are the
+        published ones; :data:`PRACTICE_NAMES` lists them for translation).
+
+    References
+    ----------
+    .. [1] Zgierska AE et al. (2017), Table 1 [@zgierska2017]; Bowen S et al. (2011) [@bowen2011manual]
+    """
+    return "; ".join(tr(name) for name in practices(cell))
+
+
 def practices(cell: str) -> list[str]:
     """Split a ``"; "``-separated cell of the session plan into a list.
 
@@ -988,7 +1022,7 @@ def plan_to_markdown(plan, warnings=None) -> str:
     lines += ["## " + tr("Sessions (published MBRP themes)"), ""]
     for row in load_session_plan().itertuples():
         if row.session <= p["sessions"]:
-            lines.append(f"{row.session}. **{tr(row.theme)}**: {row.core_practices}")
+            lines.append(f"{row.session}. **{tr(row.theme)}**: {practices_in_words(row.core_practices)}")
     lines += ["", "## " + tr("Check against the evidence"), "", summarise(warnings), ""]
     lines += [f"- **{label}**: {_md(m)} ({c})" for _s, label, m, c in _warning_lines(warnings)]
     lines += ["", "_" + tr("Education, not clinical advice. Produced with the course's protocol designer.") + "_", ""]
@@ -1039,7 +1073,7 @@ def plan_to_html(plan, warnings=None) -> str:
         if key in LIST_FIELDS:
             value = "; ".join(tr(LIST_FIELDS[key][k]) for k in p[key]) or tr("none")
         rows.append(f"<tr><th scope=\"row\">{e(label)}</th><td>{e(value)}</td></tr>")
-    sessions = [f"<li><strong>{e(tr(r.theme))}</strong>: {e(r.core_practices)}</li>"
+    sessions = [f"<li><strong>{e(tr(r.theme))}</strong>: {e(practices_in_words(r.core_practices))}</li>"
                 for r in load_session_plan().itertuples() if r.session <= p["sessions"]]
     items = [f"<li class=\"{e(s)}\"><strong>{e(label)}</strong>: {e(m)} <em>({e(c)})</em></li>"
              for s, label, m, c in _warning_lines(warnings)]

@@ -176,6 +176,8 @@ def merge(template: list[Entry], old: Catalog, lang: str = "nb") -> Catalog:
     new = Catalog(locale=lang, project="clinician-course", fuzzy=False,
                   header_comment="# Norwegian bokmål translation of the clinician course.\n"
                                  "# English is the source; update with `python -m course.i18n update`.")
+    if any(m.id for m in old):  # an unchanged catalogue stays byte-for-byte the same
+        new.creation_date = old.creation_date
     by_key = {(m.context, m.id): m for m in old if m.id}
     by_context = {m.context: m for m in old if m.id and m.context}
     for entry in template:

@@ -157,12 +157,8 @@ def tr(msgid: str, /, **fields) -> str:
 
 def ntr(singular: str, plural: str, n: int, /, **fields) -> str:
     """Like :func:`tr`, choosing the singular or plural message by ``n`` (filled in as ``{n}``)."""
-    msgid = singular if n == 1 else plural
-    text = _lookup(msgid)
     fields.setdefault("n", n)
-    if language() == "nb":
-        return _LocalFormatter().format(text, **fields)
-    return text.format(**fields)
+    return tr(singular if n == 1 else plural, **fields)
 
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "language", "using", "_", "N_", "tr", "ntr", "format_number"]

@@ -89,16 +89,32 @@ case "$cmd" in
         say "The browser tests need Chromium at $chromium and will be skipped. To run them, install it with: sudo apt-get update && sudo apt-get install -y chromium"
       fi
     fi
-    # The multi-user JupyterHub test needs configurable-http-proxy, installed from npm into .cache/node.
-    chp=.cache/node/node_modules/.bin/configurable-http-proxy
-    if [ ! -x "$chp" ]; then
-      if command -v npm >/dev/null 2>&1; then
-        say "Installing configurable-http-proxy for the JupyterHub test (first run only) ..."
-        mkdir -p .cache/node
-        npm install --no-audit --no-fund --silent --prefix .cache/node configurable-http-proxy@5.3.0 >/dev/null 2>&1 ||
-          say "Could not install configurable-http-proxy with npm; the JupyterHub test will be skipped."
+    # The PostgreSQL gradebook tests start their own server (initdb in a temporary folder, as an
+    # unprivileged user); they need Debian's postgresql package, installed like Chromium.
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing PostgreSQL for the gradebook tests (first run only) ..."
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } ||
+          say "Could not install PostgreSQL with apt-get; the PostgreSQL gradebook tests will be skipped."
       else
-        say "The JupyterHub test needs npm (Node.js) to install configurable-http-proxy and will be skipped."
+        say "The PostgreSQL gradebook tests need PostgreSQL and will be skipped. To run them: sudo apt-get update && sudo apt-get install -y postgresql"
+      fi
+    fi
+    # From npm into .cache/node: configurable-http-proxy (the multi-user JupyterHub and LTI login
+    # tests) and axe-core (the accessibility audit in tests/browser).
+    node_packages="configurable-http-proxy@5.3.0 axe-core@4.11.0"
+    if [ "$(cat .cache/node/.installed 2>/dev/null)" != "$node_packages" ]; then
+      if command -v npm >/dev/null 2>&1; then
+        say "Installing $node_packages from npm for the hub and accessibility tests (first run only) ..."
+        mkdir -p .cache/node
+        # shellcheck disable=SC2086
+        if npm install --no-audit --no-fund --silent --prefix .cache/node $node_packages >/dev/null 2>&1; then
+          echo "$node_packages" > .cache/node/.installed
+        else
+          say "Could not install $node_packages with npm; the JupyterHub, LTI and axe-core tests will be skipped."
+        fi
+      else
+        say "The JupyterHub, LTI and axe-core tests need npm (Node.js) and will be skipped."
       fi
     fi
     # Isolated grading is tested for real when we are root (CI): sandbox users, and

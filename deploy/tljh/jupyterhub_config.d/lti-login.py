@@ -86,13 +86,29 @@ def course_authenticator():
     return CourseLTI13Authenticator
 
 
-c = get_config()  # noqa: F821 (provided by JupyterHub when it reads this file)
+def lti_settings(config) -> dict:
+    """The LTI13Authenticator settings the admin filled in.
 
-if c.LTI13Authenticator.get("issuer"):
-    c.JupyterHub.authenticator_class = course_authenticator()
+    Zero to JupyterHub runs this text inside the hub's configuration, where
+    hub.config's values are already in ``c``. TLJH loads it as a separate file that
+    does not see config.yaml's values, so they are read from TLJH's own loader.
+    """
+    found = dict(config.LTI13Authenticator) if "LTI13Authenticator" in config else {}
+    if found.get("issuer"):
+        return found
+    try:
+        from tljh.configurer import load_config
+    except ImportError:  # not on TLJH
+        return found
+    return dict((load_config().get("auth") or {}).get("LTI13Authenticator") or {})
+
+
+# `c` is the hub's configuration: provided by JupyterHub's config loader (TLJH) or by
+# the chart's jupyterhub_config.py, which runs hub.extraConfig in its own namespace.
+if lti_settings(c).get("issuer"):  # noqa: F821
+    c.JupyterHub.authenticator_class = course_authenticator()  # noqa: F821
     # Whoever the LMS launches with a valid, signed token may log in: the course's
     # enrolment in the LMS is the list of users. Install the tool in the course only.
-    c.Authenticator.allow_all = True
+    c.Authenticator.allow_all = True  # noqa: F821
     # The grader group follows the LTI role at every login (hub admins cannot edit it).
-    c.Authenticator.manage_groups = True
-    c.LTI13Authenticator.uri_scheme = c.LTI13Authenticator.get("uri_scheme", "https")
+    c.Authenticator.manage_groups = True  # noqa: F821

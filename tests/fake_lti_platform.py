@@ -62,6 +62,7 @@ class FakePlatform:
         self.users: dict[str, LmsUser] = {}
         self.mode = "ok"
         self.issued: list[dict] = []  # the claims of every token handed out, for the tests
+        self.targets: dict[str, str] = {}  # login_hint -> the target link of the launch
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.issuer = self.url
@@ -91,6 +92,7 @@ class FakePlatform:
 
     def login_initiation(self, login_hint: str, target_link_uri: str) -> dict:
         """The fields the LMS posts to the tool's OIDC initiation URL (third-party initiated login)."""
+        self.targets[login_hint] = target_link_uri
         return {"iss": self.issuer, "login_hint": login_hint, "target_link_uri": target_link_uri,
                 "client_id": self.client_id, "lti_deployment_id": self.deployment_id,
                 "lti_message_hint": "resource-link-1"}
@@ -136,7 +138,7 @@ class FakePlatform:
         user = self.users.get(query.get("login_hint", ""))
         if user is None:
             return 400, "unknown login_hint"
-        claims = self.claims(user, query["nonce"], query["redirect_uri"])
+        claims = self.claims(user, query["nonce"], self.targets.get(user.sub, query["redirect_uri"]))
         self.issued.append(claims)
         fields = {"id_token": self.id_token(claims), "state": query["state"]}
         inputs = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items())

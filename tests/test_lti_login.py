@@ -39,7 +39,9 @@ from fake_lti_platform import INSTRUCTOR_ROLES, LEARNER_ROLES, FakePlatform, Lms
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "tljh" / "jupyterhub_config.d"
 LEARNER = LmsUser("1001", "Åse Ødegård", LEARNER_ROLES)
 INSTRUCTOR = LmsUser("1002", "Tor Lærer", INSTRUCTOR_ROLES)
-OUTSIDER = LmsUser("1003", "Per Prøve", LEARNER_ROLES)  # only ever sends bad tokens
+OUTSIDER = LmsUser("1003", "Per Prøve", LEARNER_ROLES)  # logs in once, at the end
+SPOILED = {mode: LmsUser(str(1100 + i), "Per Prøve", LEARNER_ROLES)  # one user per spoiled token
+           for i, mode in enumerate(("tamper", "expired", "foreign-key", "wrong-audience"))}
 NO_ID = LmsUser("$Canvas.user.id", "Kari Uten", LEARNER_ROLES)  # the custom field was not substituted
 LOGIN_COOKIE = "jupyterhub-hub-login"
 
@@ -78,7 +80,7 @@ def setup():
     for name in names:
         hh.delete_user(name)
     platform = FakePlatform().start()
-    for user in (LEARNER, INSTRUCTOR, OUTSIDER, NO_ID):
+    for user in (LEARNER, INSTRUCTOR, OUTSIDER, NO_ID, *SPOILED.values()):
         platform.users[user.sub] = user
     hub = None
     try:
@@ -186,11 +188,11 @@ def test_each_browser_reaches_its_own_server_only(setup, logged_in):
 @pytest.mark.parametrize("mode, status", [("tamper", 400), ("expired", 400), ("foreign-key", 400),
                                           ("wrong-audience", 401)])
 def test_bad_tokens_are_refused(setup, mode, status):
-    session, answer = launch(setup, OUTSIDER, mode)
+    session, answer = launch(setup, SPOILED[mode], mode)
     assert answer.status_code == status, (mode, answer.status_code, answer.text[:300])
     assert not session.cookies.get(LOGIN_COOKIE)
     names = {u["name"] for u in setup["hub"].api("GET", "/users")}
-    assert hub_name(OUTSIDER) not in names
+    assert hub_name(SPOILED[mode]) not in names
 
 
 def test_a_launch_without_the_user_id_is_refused_with_a_sentence(setup):
@@ -201,7 +203,7 @@ def test_a_launch_without_the_user_id_is_refused_with_a_sentence(setup):
 
 
 def test_the_same_launch_is_accepted_unspoiled(setup):
-    """The refusals above are the spoiling's doing: the same user's clean launch logs in."""
+    """The refusals above are the spoiling's doing: the same kind of launch, unspoiled, logs in."""
     session, answer = launch(setup, OUTSIDER, "ok")
     assert answer.status_code == 302 and session.cookies.get(LOGIN_COOKIE)
     setup["hub"].api("DELETE", f"/users/{hub_name(OUTSIDER)}")

@@ -60,7 +60,7 @@ POINTS_ROW = "Points Possible"
 LMS_USER = re.compile(r"(?:jupyter-)?lms-(\d+)")
 #: Report statuses (course.grader.report.status) whose score goes to Canvas; "missing" and
 #: "grading failed" leave the cell empty, so Canvas keeps the grade it has.
-EXPORTED_STATUSES = {"graded", "awaiting manual grading", "missing", "grading failed"}
+EXPORTED_STATUSES = {"graded", "awaiting manual grading"}
 
 
 class CanvasExportError(CourseError):

@@ -25,6 +25,7 @@ Root only (OS users for the spawner); skipped with the reason elsewhere.
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import shutil
 import sys
@@ -141,11 +142,12 @@ def logged_in(setup):
     return sessions
 
 
-def _environment(hub, name: str) -> dict[str, str]:
-    """The environment of ``name``'s running single-user server (read from /proc as root)."""
+def _server_process(hub, name: str) -> tuple[str, dict[str, str]]:
+    """The OS user and the environment of ``name``'s running single-user server (from /proc, as root)."""
     pid = hub.api("GET", f"/users/{name}")["servers"][""]["state"]["pid"]
     raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+    owner = pwd.getpwuid(os.stat(f"/proc/{pid}").st_uid).pw_name
+    return owner, dict(item.decode().split("=", 1) for item in raw if b"=" in item)
 
 
 def test_learner_and_instructor_are_logged_in_under_their_lms_ids(setup, logged_in):
@@ -165,9 +167,11 @@ def test_only_the_instructor_is_a_grader(setup, logged_in):
 
 
 def test_servers_get_the_settings_of_their_role(setup, logged_in):
-    learner = _environment(setup["hub"], hub_name(LEARNER))
-    instructor = _environment(setup["hub"], hub_name(INSTRUCTOR))
+    learner_owner, learner = _server_process(setup["hub"], hub_name(LEARNER))
+    instructor_owner, instructor = _server_process(setup["hub"], hub_name(INSTRUCTOR))
     assert learner["JUPYTERHUB_USER"] == "lms-1001" and instructor["JUPYTERHUB_USER"] == "lms-1002"
+    # nbgrader's student id: the OS user here and on TLJH (jupyter-<name> there), the hub user on Z2JH.
+    assert (learner_owner, instructor_owner) == ("lms-1001", "lms-1002")
     for env in (learner, instructor):
         assert env["COURSE_EXCHANGE_ROOT"] == "/srv/nbgrader/exchange"
     assert "JUPYTER_CONFIG_PATH" not in learner and "COURSE_ROOT" not in learner

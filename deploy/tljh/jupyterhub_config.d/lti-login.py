@@ -39,10 +39,11 @@ GRADER_ROLES = frozenset({f"{MEMBERSHIP}#Instructor", "Instructor", "TeachingAss
 def hub_username(claims: dict) -> str:
     """The hub user name for a verified id_token's claims: "lms-" + the LMS user id.
 
-    Characters other than a-z and 0-9 (none, for Canvas's numeric ids) become
-    "_" and their hex code, so the name stays a safe Unix user name and two
-    different ids never share a name. Raises ValueError with a sentence when the
-    LMS did not send the id.
+    The id is lower-cased and any character other than a-z and 0-9 becomes "_"
+    and its hex code, so the name is always a safe Unix user name. Canvas's ids
+    are digits, which pass unchanged; for another LMS, choose an id field that
+    is not case-sensitive. Raises ValueError with a sentence when the LMS did
+    not send the id.
     """
     custom = claims.get(CUSTOM_CLAIM) or {}
     raw = str(custom.get(USER_ID_FIELD) or "").strip()

@@ -294,6 +294,9 @@ def run_lti_config(c: Config | None = None) -> tuple[Config, dict]:
 def test_lti_login_in_values_is_the_tljh_file(values):
     assert values["hub"]["extraConfig"]["lti-login.py"] == LTI_CONFIG.read_text(encoding="utf-8")
     assert set(values["hub"]["config"]["LTI13Authenticator"]) == set(LTI_SETTINGS)
+    setup = SETUP.read_text(encoding="utf-8")  # TLJH: the authenticator in the hub's environment, the file in place
+    assert "/opt/tljh/hub/bin/python3 -m pip install --quiet \"jupyterhub-ltiauthenticator==" in setup
+    assert re.search(r"for file in [^;]*\blti-login\.py\b", setup)
 
 
 def test_lti_user_name_is_the_lms_user_id():

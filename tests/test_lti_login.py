@@ -33,6 +33,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import requests  # a JupyterHub dependency
 
 import hub_harness as hh
 from fake_lti_platform import INSTRUCTOR_ROLES, LEARNER_ROLES, FakePlatform, LmsUser
@@ -72,7 +73,6 @@ def hub_name(user: LmsUser) -> str:
 
 @pytest.fixture(scope="module")
 def setup():
-    requests = pytest.importorskip("requests", reason="requests drives the launch; it is in the test extra")
     base = hh.make_base()
     homes = base / "home"
     homes.mkdir()
@@ -94,7 +94,7 @@ def setup():
         scripts = str(Path(sys.executable).parent)
         environment = {"COURSE_HEADLESS": "1", "PATH": f"{scripts}:/usr/local/bin:/usr/bin:/bin"}
         hub = hh.start_hub(base, [], environment, extra_config=extra)
-        yield {"hub": hub, "platform": platform, "requests": requests}
+        yield {"hub": hub, "platform": platform}
     finally:
         if hub is not None:
             hub.users = names
@@ -117,7 +117,7 @@ def launch(setup, user: LmsUser, mode: str = "ok"):
     """One launch from the LMS; returns the browser session and the hub's answer to the id_token."""
     hub, platform = setup["hub"], setup["platform"]
     platform.mode = mode
-    session = setup["requests"].Session()
+    session = requests.Session()
     start = session.post(hub.url + "/hub/lti13/oauth_login", allow_redirects=False, timeout=30,
                          data=platform.login_initiation(user.sub, hub.url + "/hub/home"))
     assert start.status_code == 302, (start.status_code, start.text[:300])

@@ -1,12 +1,12 @@
 """A real JupyterHub on loopback for tests: OS users, a shared nbgrader exchange, REST helpers.
 
-Used by ``tests/test_hub_multiuser.py``. The hub runs as root with
-``configurable-http-proxy`` (from npm, in ``.cache/node``), the dummy
-authenticator and the local process spawner, so each hub user's server runs
-as the OS user of the same name. The test drives everything through the hub's
-REST API (with a service token allowed to manage users and reach their
-servers) and the single-user servers' own APIs (contents, nbgrader's
-assignment list and formgrader).
+Used by ``tests/test_hub_multiuser.py`` and ``tests/test_lti_login.py``. The hub
+runs as root with ``configurable-http-proxy`` (from npm, in ``.cache/node``), the
+dummy authenticator (unless ``extra_config`` sets another) and the local process
+spawner, so each hub user's server runs as the OS user of the same name. The
+tests drive everything through the hub's REST API (with a service token allowed
+to manage users and reach their servers) and the single-user servers' own APIs
+(contents, nbgrader's assignment list and formgrader).
 """
 
 from __future__ import annotations
@@ -175,15 +175,20 @@ c.Spawner.environment = {environment!r}
 c.JupyterHub.services = [{{"name": "course-test", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "course-test",
-    "scopes": ["admin:users", "admin:servers", "access:servers", "read:users"],
+    "scopes": ["admin:users", "admin:servers", "admin:server_state", "access:servers", "read:users"],
     "services": ["course-test"],
 }}]
 c.JupyterHub.cleanup_servers = True
+{extra_config}
 """
 
 
-def start_hub(base: Path, users: list[str], environment: dict, timeout: float = 60) -> Hub:
-    """Start JupyterHub (as root) on free loopback ports; return when its API answers."""
+def start_hub(base: Path, users: list[str], environment: dict, timeout: float = 60,
+              extra_config: str = "") -> Hub:
+    """Start JupyterHub (as root) on free loopback ports; return when its API answers.
+
+    ``extra_config`` is appended to the generated jupyterhub_config.py (e.g. another authenticator).
+    """
     port, hub_port, proxy_port = free_port(), free_port(), free_port()
     token = secrets.token_hex(16)
     scripts = Path(sys.executable).parent
@@ -193,7 +198,7 @@ def start_hub(base: Path, users: list[str], environment: dict, timeout: float = 
         proxy_api=f"http://127.0.0.1:{proxy_port}", proxy_token=secrets.token_hex(16),
         db_url=f"sqlite:///{base / 'jupyterhub.sqlite'}", cookie=str(base / "jupyterhub_cookie_secret"),
         users=sorted(users), singleuser=str(scripts / "jupyterhub-singleuser"), environment=environment,
-        token=token), encoding="utf-8")
+        token=token, extra_config=extra_config), encoding="utf-8")
     log = base / "jupyterhub.log"
     env = dict(os.environ, PATH=f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}")
     with open(log, "wb") as out:

@@ -272,3 +272,133 @@ def test_content_link_opens_the_start_page():
         assert repo.scheme == "https" and repo.netloc and repo.path.count("/") >= 2
         target = query["targetpath"][0]
         assert query["urlpath"][0] == f"lab/tree/{target}/START-HERE.ipynb"
+
+
+# ---------------------------------------------------------------- login from the LMS (LTI 1.3)
+LTI_CONFIG = DEPLOY / "tljh" / "jupyterhub_config.d" / "lti-login.py"
+LTI_SETTINGS = {"issuer": "https://canvas.instructure.com", "client_id": ["10000000000042"],
+                "authorize_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+                "jwks_endpoint": "https://sso.canvaslms.com/api/lti/security/jwks"}
+ROLE = "http://purl.imsglobal.org/vocab/lis/v2/"
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+
+
+def run_lti_config(c: Config | None = None) -> tuple[Config, dict]:
+    """Run lti-login.py as Zero to JupyterHub runs hub.extraConfig: inside a config ``c``."""
+    c = c if c is not None else Config()
+    namespace = {"c": c, "__file__": str(LTI_CONFIG)}
+    exec(compile(LTI_CONFIG.read_text(encoding="utf-8"), str(LTI_CONFIG), "exec"), namespace)
+    return c, namespace
+
+
+def test_lti_login_in_values_is_the_tljh_file(values):
+    assert values["hub"]["extraConfig"]["lti-login.py"] == LTI_CONFIG.read_text(encoding="utf-8")
+    assert set(values["hub"]["config"]["LTI13Authenticator"]) == set(LTI_SETTINGS)
+    setup = SETUP.read_text(encoding="utf-8")  # TLJH: the authenticator in the hub's environment, the file in place
+    assert "/opt/tljh/hub/bin/python3 -m pip install --quiet \"jupyterhub-ltiauthenticator==" in setup
+    assert re.search(r"for file in [^;]*\blti-login\.py\b", setup)
+
+
+def test_lti_user_name_is_the_lms_user_id():
+    name = run_lti_config()[1]["hub_username"]
+    assert name({CUSTOM: {"lms_user_id": "1001"}, "sub": "x"}) == "lms-1001"
+    assert name({CUSTOM: {"lms_user_id": " 77 "}}) == "lms-77"
+    assert name({CUSTOM: {"lms_user_id": "Ola.N@uio.no"}}) == "lms-ola_2en_40uio_2eno"  # lower-case, Unix-safe
+    for claims in ({"sub": "a6d5"}, {CUSTOM: {"lms_user_id": "$Canvas.user.id"}}, {CUSTOM: {"lms_user_id": ""}}):
+        with pytest.raises(ValueError, match=r"lms_user_id=\$Canvas.user.id"):
+            name(claims)
+
+
+def test_lti_instructor_roles_make_graders_and_nothing_else_does():
+    is_grader = run_lti_config()[1]["is_grader"]
+    for roles in ([ROLE + "membership#Instructor"], [ROLE + "membership/Instructor#TeachingAssistant"],
+                  [ROLE + "membership#Learner", ROLE + "membership/Instructor#Grader"], ["Instructor"]):
+        assert is_grader(roles), roles
+    for roles in ([], None, [ROLE + "membership#Learner"], [ROLE + "institution/person#Instructor"],
+                  [ROLE + "system/person#Administrator"], [ROLE + "membership#ContentDeveloper"],
+                  [ROLE + "membership#Mentor"], ["Learner"]):
+        assert not is_grader(roles), roles
+
+
+def test_lti_login_does_nothing_until_the_issuer_is_set(monkeypatch):
+    monkeypatch.delitem(__import__("sys").modules, "tljh.configurer", raising=False)
+    c, _ = run_lti_config()
+    assert "authenticator_class" not in c.JupyterHub and "allow_all" not in c.Authenticator
+
+
+def test_lti_login_takes_over_when_configured_zero_to_jupyterhub(monkeypatch):
+    pytest.importorskip("ltiauthenticator", reason="jupyterhub-ltiauthenticator is in the test extra")
+    from ltiauthenticator.lti13.auth import LTI13Authenticator
+
+    c = Config()
+    c.LTI13Authenticator.update(LTI_SETTINGS)  # what hub.config holds
+    c, _ = run_lti_config(c)
+    assert issubclass(c.JupyterHub.authenticator_class, LTI13Authenticator)
+    assert c.Authenticator.allow_all is True and c.Authenticator.manage_groups is True
+
+
+def test_lti_login_reads_tljh_config_yaml(monkeypatch):
+    pytest.importorskip("ltiauthenticator", reason="jupyterhub-ltiauthenticator is in the test extra")
+    fake = types.ModuleType("tljh.configurer")
+    fake.load_config = lambda: {"auth": {"LTI13Authenticator": LTI_SETTINGS}}
+    monkeypatch.setitem(__import__("sys").modules, "tljh", types.ModuleType("tljh"))
+    monkeypatch.setitem(__import__("sys").modules, "tljh.configurer", fake)
+    c, _ = run_lti_config()  # TLJH: a fresh config, config.yaml's values only through its loader
+    assert c.JupyterHub.authenticator_class.__name__ == "CourseLTI13Authenticator"
+
+
+def test_lti_authenticator_names_users_and_sets_the_graders_group():
+    pytest.importorskip("ltiauthenticator", reason="jupyterhub-ltiauthenticator is in the test extra")
+    import asyncio
+
+    from ltiauthenticator.lti13.error import LoginError
+
+    c = Config()
+    c.LTI13Authenticator.update(LTI_SETTINGS)
+    authenticator = run_lti_config(c)[0].JupyterHub.authenticator_class(config=c)
+    roles = "https://purl.imsglobal.org/spec/lti/claim/roles"
+    teacher = {CUSTOM: {"lms_user_id": "1002"}, roles: [ROLE + "membership#Instructor"]}
+    learner = {CUSTOM: {"lms_user_id": "1001"}, roles: [ROLE + "membership#Learner"]}
+    got = asyncio.run(authenticator.authenticate(None, teacher))
+    assert (got["name"], got["groups"]) == ("lms-1002", ["clinician-graders"])
+    got = asyncio.run(authenticator.authenticate(None, learner))
+    assert (got["name"], got["groups"]) == ("lms-1001", [])
+    with pytest.raises(LoginError, match="lms_user_id"):
+        asyncio.run(authenticator.authenticate(None, {roles: [], "sub": "x"}))
+    assert authenticator.issuer == LTI_SETTINGS["issuer"]  # LTI13Authenticator's settings reach the subclass
+
+
+class GroupSpawner(FakeSpawner):
+    """A spawner whose user is in hub groups, as the LTI login leaves them."""
+
+    def __init__(self, name: str, groups: list[str]):
+        super().__init__(name)
+        self.user.groups = [types.SimpleNamespace(name=g) for g in groups]
+        self.user_groups = {"clinician-graders": ["teacher"]}  # TLJH's UserCreatingSpawner setting
+
+
+def test_tljh_hook_treats_the_lti_graders_group_as_graders(monkeypatch):
+    c = run_config(TLJH_CONFIG, {}, monkeypatch)
+    hook = c.Spawner.pre_spawn_hook
+    monkeypatch.setitem(hook.__globals__, "graders", lambda: frozenset())
+    teacher, learner = GroupSpawner("lms-1002", ["clinician-graders"]), GroupSpawner("lms-1001", [])
+    hook(teacher)
+    hook(learner)
+    assert teacher.environment["JUPYTER_CONFIG_PATH"] == "/etc/jupyter/instructor"
+    assert teacher.notebook_dir == "/srv/clinician-course"
+    assert teacher.user_groups["clinician-graders"] == ["teacher", "lms-1002"]  # the Unix group for the course folder
+    assert "JUPYTER_CONFIG_PATH" not in learner.environment and learner.notebook_dir == ""
+    assert learner.user_groups["clinician-graders"] == ["teacher"]
+
+
+def test_z2jh_hook_treats_the_lti_graders_group_as_graders(values, monkeypatch):
+    snippet = values["hub"]["extraConfig"]["clinician-course.py"]
+    c = Config()
+    exec(compile(snippet, "hub.extraConfig", "exec"),
+         {"c": c, "get_config": lambda key, default=None: {"custom.graders": []}.get(key, default)})
+    teacher, learner = GroupSpawner("lms-1002", ["clinician-graders"]), GroupSpawner("lms-1001", ["other"])
+    c.KubeSpawner.pre_spawn_hook(teacher)
+    c.KubeSpawner.pre_spawn_hook(learner)
+    assert teacher.environment["JUPYTER_CONFIG_PATH"] == "/etc/jupyter/instructor"
+    assert teacher.working_dir == "/srv/clinician-course"
+    assert learner.environment == {"KEEP": "1"} and learner.working_dir == ""

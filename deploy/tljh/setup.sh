@@ -128,8 +128,12 @@ tljh-config set user_environment.default_app jupyterlab
 
 # 9. The hub settings that tljh-config cannot express (exchange path for everyone;
 #    instructor settings, gradebook and course folder for graders), then reload.
-install -D -m 0644 "$COURSE_PKG/deploy/tljh/jupyterhub_config.d/clinician-course.py" \
-  "$TLJH_CONFIG/jupyterhub_config.d/clinician-course.py"
+#    lti-login.py (login from Canvas) stays inactive until auth.LTI13Authenticator.issuer
+#    is set with tljh-config (deploy/README.md, "Login from Canvas (LTI 1.3)").
+/opt/tljh/hub/bin/python3 -m pip install --quiet "jupyterhub-ltiauthenticator==1.6.3"
+for file in clinician-course.py lti-login.py; do
+  install -D -m 0644 "$COURSE_PKG/deploy/tljh/jupyterhub_config.d/$file" "$TLJH_CONFIG/jupyterhub_config.d/$file"
+done
 tljh-config reload hub
 
 echo "Done. Graders: ${GRADERS[*]}. Next: the content link and the first release (deploy/README.md)."

@@ -7,7 +7,8 @@ runs the hub. Memory, CPU and idle culling stay in config.yaml (tljh-config),
 where setup.sh sets them; this file only adds what tljh-config cannot express:
 
 - every learner's environment points at the shared nbgrader exchange;
-- graders (the members of the TLJH group "clinician-graders") get the
+- graders (the members of the TLJH group "clinician-graders", or, with login
+  from the LMS, of the hub group of that name: lti-login.py) get the
   instructor's nbgrader and server settings, the gradebook address, and a
   server that opens in the course folder, which the formgrader requires.
 """
@@ -49,12 +50,23 @@ def _gradebook_url() -> str | None:
         return None
 
 
+def is_grader(spawner) -> bool:
+    """Listed in TLJH's grader group, or put in the hub group of that name by the LTI login."""
+    hub_groups = {g.name for g in getattr(spawner.user, "groups", None) or ()}
+    return spawner.user.name in graders() or GRADERS_GROUP in hub_groups
+
+
 def course_environment(spawner):
     """Per-user settings, applied just before each server starts."""
     env = dict(spawner.environment)
     # The course's own nbgrader_config.py reads this; learners' global file sets the same path.
     env["COURSE_EXCHANGE_ROOT"] = EXCHANGE_ROOT
-    if spawner.user.name in graders():
+    if is_grader(spawner):
+        # TLJH adds the system user to the Unix groups of user_groups when the server
+        # starts: graders from the LMS need the one that may write to the course folder.
+        groups = getattr(spawner, "user_groups", None)
+        if isinstance(groups, dict) and spawner.user.name not in groups.get(GRADERS_GROUP, ()):
+            spawner.user_groups = {**groups, GRADERS_GROUP: [*groups.get(GRADERS_GROUP, ()), spawner.user.name]}
         # First on the config path: the instructor's nbgrader settings and, for the
         # formgrader's frame, Content-Security-Policy "frame-ancestors 'self'".
         env["JUPYTER_CONFIG_PATH"] = INSTRUCTOR_CONFIG_DIR

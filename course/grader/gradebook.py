@@ -10,9 +10,52 @@ grade's ``auto_score`` and ``needs_manual_grade``, each comment's
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from ..errors import CourseError
 from .nbgrader_api import put_environment_on_path
+
+
+class GradebookUnavailable(CourseError, RuntimeError):
+    """The gradebook database cannot be opened: wrong address or password, server down, driver missing."""
+
+
+def check_connection(db_url: str) -> None:
+    """Raise :class:`GradebookUnavailable` with one sentence if the database at ``db_url`` cannot be reached.
+
+    A SQLite file is left to the caller (a missing file means "nothing graded yet").
+    The sentence shows the address without its password.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    where = "COURSE_GRADEBOOK_URL" if os.environ.get("COURSE_GRADEBOOK_URL") == db_url else "CourseDirectory.db_url"
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise GradebookUnavailable(f"The gradebook address in {where} is not a database URL; "
+                                   "it should look like postgresql://user:password@host:5432/database.") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        return
+    try:
+        engine = create_engine(url)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise GradebookUnavailable(f"Cannot open the gradebook at {shown} ({where}): the database driver it "
+                                   f"needs is not installed ({exc}).") from None
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+        reason = " ".join((lines[-1] if lines else type(exc.orig).__name__).split())
+        raise GradebookUnavailable(f"Cannot open the gradebook at {shown} ({where}): {reason.rstrip('.')}. "
+                                   "Check the address, user name and password "
+                                   "(deploy/README.md, PostgreSQL gradebook).") from None
+    finally:
+        engine.dispose()
 
 
 def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = None) -> None:

@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 from ..errors import CourseError
-from .nbgrader_api import put_environment_on_path
 
 
 class GradebookUnavailable(CourseError, RuntimeError):
@@ -64,6 +63,7 @@ def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = No
     SQLite gradebooks are copied with SQLite's online backup (consistent even
     while the Formgrader writes); any other database (PostgreSQL, MySQL) is
     copied table by table through SQLAlchemy. ``row_copy=True`` forces the latter.
+    The copy holds every row, the course's (``course_id``) included.
     """
     import sqlite3
 
@@ -83,13 +83,22 @@ def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = No
         dst.close()
         return
 
-    from nbgrader.api import Base, Gradebook
+    from nbgrader.api import Base
+    from sqlalchemy import inspect, text
 
-    put_environment_on_path()
-    Gradebook(f"sqlite:///{dest}", course_id).close()  # schema, alembic stamp, course row
     source, target = create_engine(db_url, future=True), create_engine(f"sqlite:///{dest}", future=True)
     try:
         with source.connect() as s, target.begin() as t:
+            # nbgrader's schema and the source's alembic stamp, without nbgrader's Gradebook(), which
+            # runs the `alembic` command (seconds) for every new file.
+            Base.metadata.create_all(t)
+            t.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            t.execute(text("DELETE FROM alembic_version"))
+            version = None
+            if inspect(s).has_table("alembic_version"):
+                version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if version:
+                t.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
             for table in reversed(Base.metadata.sorted_tables):
                 t.execute(table.delete())
             for table in Base.metadata.sorted_tables:

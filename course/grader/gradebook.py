@@ -48,8 +48,10 @@ def check_connection(db_url: str) -> None:
         with engine.connect():
             pass
     except DBAPIError as exc:
+        # the driver's first line says what failed (later lines are hints, e.g. "Is the server running ...?")
         lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
-        reason = " ".join((lines[-1] if lines else type(exc.orig).__name__).split())
+        reason = " ".join((lines[0] if lines else type(exc.orig).__name__).split())
+        reason = reason.removeprefix("connection failed: ")
         raise GradebookUnavailable(f"Cannot open the gradebook at {shown} ({where}): {reason.rstrip('.')}. "
                                    "Check the address, user name and password "
                                    "(deploy/README.md, PostgreSQL gradebook).") from None

@@ -12,8 +12,13 @@ gradebook"). Against that server:
 - two instructors at once: one puts manual scores and comments for the written
   reflection through the Formgrader's REST API while the other re-autogrades
   the assignment with ``python -m course.grader.parallel --force``: nothing lost,
-  no manual score overwritten, then or at the next ``--force``;
+  and the manual scores given before the ``--force`` run are still there;
+- a backup with ``pg_dump`` restores the same grades;
 - a wrong password gives one sentence from the course's commands, not a traceback.
+
+Checked by hand that these can fail: with ``gradebook.write_state`` made to clear
+``manual_score`` the two-instructor tests fail; without ``gradebook.check_connection``
+both commands print SQLAlchemy's traceback.
 """
 
 from __future__ import annotations

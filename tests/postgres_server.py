@@ -68,6 +68,14 @@ def _server_account() -> pwd.struct_passwd | None:
     return None
 
 
+def _enterable_temp_dir(account: pwd.struct_passwd | None) -> str:
+    """The temporary folder, or /tmp when the server's user could not reach it (e.g. TMPDIR under /root)."""
+    base = Path(tempfile.gettempdir()).resolve()
+    if account is None or all(os.stat(p).st_mode & 0o001 for p in (base, *base.parents)):
+        return str(base)
+    return "/tmp"
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -107,7 +115,7 @@ class PostgresServer:
 
     def start(self) -> "PostgresServer":
         # In the system temporary folder (not pytest's, which is private to root) so the server's user can enter it.
-        self.folder = Path(tempfile.mkdtemp(prefix="course-postgres-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="course-postgres-", dir=_enterable_temp_dir(self.account)))
         try:
             if self.account is not None:
                 os.chown(self.folder, self.account.pw_uid, self.account.pw_gid)

@@ -34,7 +34,7 @@ c.CourseDirectory.student_id = "*"
 # One gradebook for several graders: PostgreSQL, e.g.
 #   COURSE_GRADEBOOK_URL=postgresql://grader:<password>@<db host>:5432/clinician_course
 # put into graders' environment by the hub from a secret, never written into the
-# repository. It needs a PostgreSQL driver (psycopg2-binary) in the environment.
+# repository. It needs the PostgreSQL driver psycopg 3 (psycopg[binary]) in the environment.
 # Without it, the course folder's SQLite file stays in use: one grader at a time.
 if os.environ.get("COURSE_GRADEBOOK_URL"):
     c.CourseDirectory.db_url = os.environ["COURSE_GRADEBOOK_URL"]

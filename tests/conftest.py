@@ -38,3 +38,18 @@ def bokmal_course(tmp_path_factory, bokmal_modules):
     for name in grading.assignments(bokmal_modules):
         grading.generate(config, name)
     return root, config
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throw-away PostgreSQL server per session (tests/postgres_server.py), stopped and removed at the end.
+
+    Tests call ``postgres_server.create_database(name)`` for a fresh database of their own.
+    """
+    from postgres_server import PostgresServer, why_not_runnable
+
+    reason = why_not_runnable()
+    if reason:
+        pytest.skip(f"The PostgreSQL gradebook tests cannot run because {reason}.")
+    with PostgresServer() as server:
+        yield server

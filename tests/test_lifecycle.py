@@ -45,7 +45,12 @@ def _cells(nb, **flags):
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory):
     """Run the full lifecycle once; return what the tests need to inspect it."""
-    base = tmp_path_factory.mktemp("lifecycle")
+    return run_lifecycle(tmp_path_factory.mktemp("lifecycle"))
+
+
+def run_lifecycle(base: Path) -> SimpleNamespace:
+    """The whole lifecycle in a new course under ``base``, with the gradebook nbgrader_config.py
+    chooses (tests/test_postgres_gradebook.py runs it with COURSE_GRADEBOOK_URL set)."""
     modules = base / "modules"
     (modules / ASSIGNMENT).mkdir(parents=True)
     shutil.copy2(MODULES_DIR / ASSIGNMENT / f"{NOTEBOOK}.ipynb", modules / ASSIGNMENT)

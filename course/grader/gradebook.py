@@ -10,9 +10,53 @@ grade's ``auto_score`` and ``needs_manual_grade``, each comment's
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from .nbgrader_api import put_environment_on_path
+from ..errors import CourseError
+
+
+class GradebookUnavailable(CourseError, RuntimeError):
+    """The gradebook database cannot be opened: wrong address or password, server down, driver missing."""
+
+
+def check_connection(db_url: str) -> None:
+    """Raise :class:`GradebookUnavailable` with one sentence if the database at ``db_url`` cannot be reached.
+
+    A SQLite file is left to the caller (a missing file means "nothing graded yet").
+    The sentence shows the address without its password.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    where = "COURSE_GRADEBOOK_URL" if os.environ.get("COURSE_GRADEBOOK_URL") == db_url else "CourseDirectory.db_url"
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise GradebookUnavailable(f"The gradebook address in {where} is not a database URL; "
+                                   "it should look like postgresql://user:password@host:5432/database.") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        return
+    try:
+        engine = create_engine(url)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise GradebookUnavailable(f"Cannot open the gradebook at {shown} ({where}): the database driver it "
+                                   f"needs is not installed ({exc}).") from None
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        # the driver's first line says what failed (later lines are hints, e.g. "Is the server running ...?")
+        lines = [line.strip() for line in str(exc.orig).splitlines() if line.strip()]
+        reason = " ".join((lines[0] if lines else type(exc.orig).__name__).split())
+        reason = reason.removeprefix("connection failed: ")
+        raise GradebookUnavailable(f"Cannot open the gradebook at {shown} ({where}): {reason.rstrip('.')}. "
+                                   "Check the address, user name and password "
+                                   "(deploy/README.md, PostgreSQL gradebook).") from None
+    finally:
+        engine.dispose()
 
 
 def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = None) -> None:
@@ -21,6 +65,7 @@ def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = No
     SQLite gradebooks are copied with SQLite's online backup (consistent even
     while the Formgrader writes); any other database (PostgreSQL, MySQL) is
     copied table by table through SQLAlchemy. ``row_copy=True`` forces the latter.
+    The copy holds every row, the course's (``course_id``) included.
     """
     import sqlite3
 
@@ -40,13 +85,22 @@ def snapshot(db_url: str, dest: Path, course_id: str, row_copy: bool | None = No
         dst.close()
         return
 
-    from nbgrader.api import Base, Gradebook
+    from nbgrader.api import Base
+    from sqlalchemy import inspect, text
 
-    put_environment_on_path()
-    Gradebook(f"sqlite:///{dest}", course_id).close()  # schema, alembic stamp, course row
     source, target = create_engine(db_url, future=True), create_engine(f"sqlite:///{dest}", future=True)
     try:
         with source.connect() as s, target.begin() as t:
+            # nbgrader's schema and the source's alembic stamp, without nbgrader's Gradebook(), which
+            # runs the `alembic` command (seconds) for every new file.
+            Base.metadata.create_all(t)
+            t.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            t.execute(text("DELETE FROM alembic_version"))
+            version = None
+            if inspect(s).has_table("alembic_version"):
+                version = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if version:
+                t.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": version})
             for table in reversed(Base.metadata.sorted_tables):
                 t.execute(table.delete())
             for table in Base.metadata.sorted_tables:

@@ -378,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             print(r.log, flush=True)
 
     try:
+        gradebook.check_connection(coursedir(config).db_url)  # a wrong COURSE_GRADEBOOK_URL: one sentence
         results = parallel_autograde(config, args.assignment, args.student, args.workers, args.force, report,
                                      isolate=args.isolate)
     except (RuntimeError, PermissionError) as exc:

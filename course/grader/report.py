@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CourseError, explained_on_the_command_line
+from . import gradebook
 from . import notes as grading_notes
 from . import timing
 
@@ -355,6 +356,7 @@ def collect(config, assignment: str) -> AssignmentData:
     if db_file is not None and not db_file.exists():
         raise ReportError(f"There is no gradebook yet at {db_file}: run nbgrader generate_assignment and "
                           "nbgrader autograde first.")
+    gradebook.check_connection(db_url)  # a PostgreSQL gradebook that cannot be reached: one sentence
     timeout = config.Execute.get("timeout") if "Execute" in config else None
     code_stub = str(config.ClearSolutions.get("code_stub", {}).get("python", DEFAULT_CODE_STUB)
                     if "ClearSolutions" in config else DEFAULT_CODE_STUB)

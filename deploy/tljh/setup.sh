@@ -37,11 +37,11 @@ if [ "$pyver" != "3.11" ]; then
 fi
 
 # 3. The course's packages (JupyterLab, nbgrader, the scientific stack) and the course
-#    package itself, for every user. nbgitpuller serves the content links; psycopg2-binary
+#    package itself, for every user. nbgitpuller serves the content links; psycopg (3)
 #    lets nbgrader talk to PostgreSQL.
 chmod -R a+rX "$COURSE_PKG"
 "$USER_ENV/bin/python" -m pip install --quiet -e "$COURSE_PKG"
-"$USER_ENV/bin/python" -m pip install --quiet nbgitpuller psycopg2-binary
+"$USER_ENV/bin/python" -m pip install --quiet nbgitpuller "psycopg[binary]>=3.2,<4"
 #    JupyterLab settings as on Binder: no news pop-up or update check, cell run
 #    times recorded in the notebook (recordTiming, for the time-on-task report).
 mkdir -p "$USER_ENV/share/jupyter/lab/settings"

@@ -5,7 +5,7 @@ each assignment (that writes ``grading/reports/<assignment>/lms.csv``, the one
 place grades are shaped for an LMS; this command only lays those files out as
 Canvas reads them)::
 
-    python -m course.grader.canvas_export 01-nervous-system 02-stress-response \\
+    python -m course.grader.canvas_export 01-nervous-system 02-exposure-critique \\
         --column "01-nervous-system=Modul 1: Nervesystemet (4411)" -o grades-canvas.csv
 
 The file (UTF-8, comma-separated, quoted where needed), as Canvas's own gradebook

@@ -15,7 +15,10 @@ in this order, each with one job:
    limit (and, for isolated grading, as an unprivileged user in a throw-away
    folder). A cell that stops the kernel or runs past the per-cell time limit
    is marked with a plain message and the notebook is run again without it,
-   so the learner keeps the points of every other exercise.
+   so the learner keeps the points of every other exercise. The per-cell
+   limit is the assignment's own (:mod:`course.grader.cell_limit`: derived
+   from the instructor's run of the source, or overridden), else
+   ``Execute.timeout``.
 4. :class:`VerifyIntegrity` removes the hidden cell and reads what it
    printed: if error reporting no longer works or a helper is not the
    course's own, the tests score 0 too.
@@ -50,7 +53,7 @@ from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-from . import notes, sandbox
+from . import cell_limit, notes, sandbox
 from .tamper_scan import cell_label, loaded_names, tamper_findings
 
 #: Where the steps of one notebook's grading share their state in ``resources``.
@@ -274,6 +277,23 @@ class SandboxedExecute(Execute):
     sandbox_uid = Integer(-1, help="Run kernels as this uid (needs root; -1 = as the grader).").tag(config=True)
     sandbox_gid = Integer(-1, help="Group of the sandbox user.").tag(config=True)
     sandbox_parent = Unicode("", help="Folder for each kernel's throw-away working folder (default: system temp).").tag(config=True)
+    cell_limit = Integer(0, help="Per-cell time limit (s) for every assignment; 0 = the assignment's stored "
+                                 "limit (course.grader.cell_limit), else Execute.timeout.").tag(config=True)
+    _announced: set = set()  # (assignment, limit) pairs already said in this process's log
+
+    def _use_assignment_limit(self, resources) -> None:
+        """Set nbclient's ``timeout`` to the limit of the assignment being graded (said once in the log)."""
+        if not hasattr(self, "_configured_timeout"):
+            self._configured_timeout = self.timeout or cell_limit.FALLBACK_S
+        assignment = (resources.get("nbgrader") or {}).get("assignment")
+        if not assignment:
+            self.timeout = self._configured_timeout
+            return
+        limit = cell_limit.resolve(self.config, assignment, fallback=self._configured_timeout)
+        self.timeout = limit.seconds
+        if (assignment, limit.why) not in self._announced:
+            self._announced.add((assignment, limit.why))
+            self.log.info("Per-cell time limit for %s: %s", assignment, limit.why)
 
     # --- nbclient hooks
     def preprocess_cell(self, cell, resources, index):
@@ -350,6 +370,7 @@ class SandboxedExecute(Execute):
             return nb, resources
         # A learner cannot opt a test cell out of execution with nbclient's skip tag.
         self.skip_cells_with_tag = "course-never-skip-" + secrets.token_hex(8)
+        self._use_assignment_limit(resources)
         sources = [c.source if c.cell_type == "code" else None for c in nb.cells]
         skipped: dict[int, str] = {}
         gave_up = None
@@ -364,7 +385,7 @@ class SandboxedExecute(Execute):
                 break
             except (DeadKernelError, _CellTooSlow) as exc:
                 i = self._current_index
-                why = ("ran past the time limit per cell" if isinstance(exc, _CellTooSlow)
+                why = (f"ran past the time limit per cell ({self.timeout} s)" if isinstance(exc, _CellTooSlow)
                        else "stopped the grading kernel (exit, crash, or the memory or CPU-time limit)")
                 if i is None or i in skipped or attempt == self.max_recoveries or is_integrity_cell(nb.cells[i]):
                     gave_up = why if i is None else f"{cell_label(nb.cells[i], i)} {why}"

@@ -104,6 +104,18 @@ def test_the_command_line_sets_shows_and_refuses_bad_input(tmp_path, monkeypatch
         cell_limit.main(["set", ASSIGNMENT])  # neither seconds nor --clear: argparse's one-line error
 
 
+def test_each_cell_counts_with_its_fastest_run(tmp_path):
+    config = _config(tmp_path)
+    (tmp_path / "modules" / ASSIGNMENT).mkdir(parents=True)
+    (tmp_path / "modules" / ASSIGNMENT / "lesson.ipynb").write_text("{}")
+    runs = iter([[("a", 0.2), ("b", 3.0)], [("a", 0.9), ("b", 1.5)]])  # b was slowed down once
+    record = cell_limit.measure(config, ASSIGNMENT, timer=lambda _path: next(runs), say=lambda _line: None)
+    assert (record["slowest_cell"], record["slowest_s"], record["limit_s"]) == ("lesson/b", 1.5, 30)
+    assert record["runs"] == 2 and record["source_digest"]
+    (tmp_path / "modules" / ASSIGNMENT / "lesson.ipynb").write_text('{"changed": 1}')
+    assert "the source notebooks changed since" in cell_limit.resolve(config, ASSIGNMENT).why
+
+
 def test_the_report_names_the_stored_limit():
     output = {"output_type": "error", "ename": "CellTimeoutError", "evalue": "", "traceback": []}
     assert "(25 s per cell)" in grade_report.classify_error(output, 25)[1]
@@ -128,7 +140,7 @@ def measured_course(tmp_path_factory):
     config = grading.make_course(base / "course", base / "modules")
     release = grading.generate(config, ASSIGNMENT)
     # multiple 2, floor 3 s: a short limit, so the loop below costs the test seconds, not minutes
-    record = cell_limit.measure(config, ASSIGNMENT, multiple=2, floor_s=3, say=lambda _line: None)
+    record = cell_limit.measure(config, ASSIGNMENT, multiple=2, floor_s=3, repeats=1, say=lambda _line: None)
     return {"config": config, "record": record, "release": release,
             "source": nbformat.read(modules / LESSON, as_version=4)}
 
@@ -137,7 +149,8 @@ def test_measuring_runs_the_source_and_stores_how(measured_course):
     record = measured_course["record"]
     assert record["slowest_cell"].startswith(LESSON[:-len(".ipynb")] + "/") and record["slowest_s"] > 0
     assert record["limit_s"] == cell_limit.derive(record["slowest_s"], 2, 3)
-    assert (record["multiple"], record["floor_s"]) == (2, 3) and record["measured_at"].endswith("UTC")
+    assert (record["multiple"], record["floor_s"], record["runs"]) == (2, 3, 1)
+    assert record["measured_at"].endswith("UTC")
     stored = json.loads(cell_limit.limit_file(measured_course["config"], ASSIGNMENT).read_text())
     assert stored == record
     # the limit lives outside the assignment's release folder, so release_assignment never hands it out

@@ -199,3 +199,37 @@ def test_selected_learners_only(graded):
     assert "No notebooks were matched" in results[1].message
     after = _dump(config.CourseDirectory.db_url)
     assert after == before and "nobody" not in after["students"]
+
+
+def test_a_failed_gradebook_write_loses_no_other_learner(graded, monkeypatch):
+    """One learner's write fails inside a batch: the batch is written learner by learner, only that one fails."""
+    config = graded["parallel"]
+    before = _dump(config.CourseDirectory.db_url)
+    with Gradebook(config.CourseDirectory.db_url) as gb:  # blank both: only a real write brings scores back
+        for learner in ("cy", "di"):
+            for nb in gb.find_submission(ASSIGNMENT, learner).notebooks:
+                for g in nb.grades:
+                    g.auto_score = None
+        gb.db.commit()
+    real_write = gradebook.write_state
+
+    def failing_for_cy(gb, assignment, student, state, commit=True):
+        real_write(gb, assignment, student, state, commit)
+        if student == "cy":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pa.gradebook, "write_state", failing_for_cy)
+    monkeypatch.setattr(pa, "BATCH_SECONDS", 600.0)  # both learners in one batch, written at the end
+    reported = []
+    results = pa.parallel_autograde(config, ASSIGNMENT, students=["cy", "di"], workers=2, force=True,
+                                    report=reported.append)
+    status = {r.student: r for r in results}
+    assert status["di"].status == "graded" and status["cy"].status == "failed"
+    assert "gradebook write failed: RuntimeError: disk full" in status["cy"].message
+    assert [r.status for r in reported if r.student == "cy"] == ["graded", "failed"]  # told as it finished, then
+    after = _dump(config.CourseDirectory.db_url)
+    assert after["di"] == before["di"]
+    cy = after["cy"]["notebooks"][NOTEBOOK]["grades"]  # cy's staged write was rolled back, not committed
+    assert cy and all(auto is None for auto, *_rest in cy.values()), cy
+    cd = config.CourseDirectory
+    assert not (Path(cd.root) / cd.autograded_directory / "cy" / ASSIGNMENT).exists()

@@ -65,6 +65,9 @@ from .nbgrader_api import coursedir, load_config, put_environment_on_path
 from .notes import Note
 
 SKIPPED_MARK = "Skipping existing assignment"
+#: The parent commits finished learners to the gradebook every BATCH_SIZE learners or BATCH_SECONDS, and at the end.
+BATCH_SIZE = 10
+BATCH_SECONDS = 5.0
 # Names the worker's private course uses for nbgrader's folders.
 _WORKER_DIRS = {"source_directory": "source", "submitted_directory": "submitted",
                 "autograded_directory": "autograded"}
@@ -405,7 +408,7 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
             warnings.simplefilter("ignore")
             futures = {pool.submit(_grade_one, s, force): s for s in todo}
             with Gradebook(real.db_url, real.course_id) as gb:
-                writer = _BatchWriter(gb, assignment)
+                writer = _BatchWriter(gb, assignment, BATCH_SIZE, BATCH_SECONDS)
                 waiting = set(futures)
                 while waiting:
                     done, waiting = wait(waiting, timeout=writer.seconds, return_when=FIRST_COMPLETED)

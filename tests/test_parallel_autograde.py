@@ -233,3 +233,37 @@ def test_a_failed_gradebook_write_loses_no_other_learner(graded, monkeypatch):
     assert cy and all(auto is None for auto, *_rest in cy.values()), cy
     cd = config.CourseDirectory
     assert not (Path(cd.root) / cd.autograded_directory / "cy" / ASSIGNMENT).exists()
+
+
+def test_a_kernel_that_dies_before_the_first_cell_is_replaced(monkeypatch):
+    """The likely cause of a rare 'failed' learner under load: two workers' kernels drew the same free port,
+    one kernel died at start-up, and nbgrader failed the whole notebook. Now another kernel is started."""
+    from course.grader.preprocessors import SandboxedExecute
+
+    ex = SandboxedExecute()
+    calls = []
+
+    def run_once(nb, resources, km, fail_before_cell=1):
+        calls.append(1)
+        if len(calls) <= fail_before_cell:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(ex, "_run_once", run_once)
+    ex._run_started(None, {}, None)
+    assert len(calls) == 2
+
+    def dies_in_a_cell(nb, resources, km):  # learner code ran: never run it again behind nbgrader's back
+        calls.append(1)
+        ex._current_index = 3
+        raise RuntimeError("boom")
+
+    calls.clear()
+    monkeypatch.setattr(ex, "_run_once", dies_in_a_cell)
+    with pytest.raises(RuntimeError):
+        ex._run_started(None, {}, None)
+    assert len(calls) == 1
+    calls.clear()
+    monkeypatch.setattr(ex, "_run_once", lambda *a: run_once(*a, fail_before_cell=99))
+    with pytest.raises(RuntimeError):
+        ex._run_started(None, {}, None)
+    assert len(calls) == 1 + ex.kernel_start_retries

@@ -410,21 +410,24 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
             with Gradebook(real.db_url, real.course_id) as gb:
                 writer = _BatchWriter(gb, assignment, BATCH_SIZE, BATCH_SECONDS)
                 waiting = set(futures)
-                while waiting:
-                    done, waiting = wait(waiting, timeout=writer.seconds, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        s = futures[future]
-                        try:
-                            result = future.result()
-                            _publish_files(result, real, assignment)
-                            isolation.give_back(real.format_path(real.autograded_directory, s, assignment),
-                                                root_stat.st_uid, root_stat.st_gid)
-                        except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
-                            result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
-                        writer.add(result)
-                        finished(result)
-                    if writer.due() or not waiting:
-                        write_failed(writer.flush())
+                try:
+                    while waiting:
+                        done, waiting = wait(waiting, timeout=writer.seconds, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            s = futures[future]
+                            try:
+                                result = future.result()
+                                _publish_files(result, real, assignment)
+                                isolation.give_back(real.format_path(real.autograded_directory, s, assignment),
+                                                    root_stat.st_uid, root_stat.st_gid)
+                            except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
+                                result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
+                            writer.add(result)
+                            finished(result)
+                        if writer.due():
+                            write_failed(writer.flush())
+                finally:  # also on Ctrl-C: every learner reported as graded is in the gradebook
+                    write_failed(writer.flush())
     finally:
         shutil.rmtree(base, ignore_errors=True)
     isolation.give_back(str(notes.run_file(config, assignment)), root_stat.st_uid, root_stat.st_gid)

@@ -46,6 +46,7 @@ import hashlib
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ def time_cells(path: Path, timeout: int = 600) -> list[tuple[str, float]]:
     os.environ.update(env)
     try:
         TimedClient(nb, timeout=timeout, allow_errors=False,
-                    resources={"metadata": {"path": str(path.parent)}}).execute()
+                    resources={"metadata": {"path": str(path.parent)}}).execute(stderr=subprocess.DEVNULL)
     finally:
         for k, v in before.items():
             if v is None:

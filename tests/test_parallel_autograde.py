@@ -267,3 +267,25 @@ def test_a_kernel_that_dies_before_the_first_cell_is_replaced(monkeypatch):
     with pytest.raises(RuntimeError):
         ex._run_started(None, {}, None)
     assert len(calls) == 1 + ex.kernel_start_retries
+
+
+def test_a_batch_of_learners_is_one_commit(graded):
+    """The parent's writes for a batch of learners already in the gradebook are one transaction."""
+    config = graded["parallel"]
+    before = _dump(config.CourseDirectory.db_url)
+    with Gradebook(config.CourseDirectory.db_url) as gb:
+        results = [pa.StudentResult(s, "graded", state=gradebook.read_state(gb, ASSIGNMENT, s)) for s in ("ana", "bo")]
+        for nb in gb.find_submission(ASSIGNMENT, "bo").notebooks:
+            for g in nb.grades:
+                g.auto_score = None
+        gb.db.commit()
+        commits = []
+        real_commit = gb.db.commit
+        gb.db.commit = lambda: (commits.append(1), real_commit())
+        writer = pa._BatchWriter(gb, ASSIGNMENT, size=2, seconds=600)
+        for r in results:
+            writer.add(r)
+            assert writer.due() == (r.student == "bo")
+        assert writer.flush() == []
+        assert len(commits) == 1
+    assert _dump(config.CourseDirectory.db_url) == before

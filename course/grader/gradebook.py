@@ -80,12 +80,26 @@ def read_state(gb, assignment: str, student: str) -> dict | None:
     }
 
 
+def ensure_submission(gb, assignment: str, student: str):
+    """The learner's submission row, created (with its notebooks, grades and comments) if missing.
+
+    Unlike nbgrader's ``update_or_create_submission`` it commits only when it
+    creates rows, so writes staged for other learners stay one transaction.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        return gb.find_submission(assignment, student)
+    except MissingEntry:
+        return gb.add_submission(assignment, student)
+
+
 def write_state(gb, assignment: str, student: str, state: dict, commit: bool = True) -> None:
     """Write ``state`` (from :func:`read_state`) into gradebook ``gb``; manual fields are left alone.
 
     ``commit=False`` leaves the commit to the caller (one transaction for a batch of learners).
     """
-    sub = gb.update_or_create_submission(assignment, student)
+    sub = ensure_submission(gb, assignment, student)
     sub.timestamp = state["timestamp"]
     for nb in sub.notebooks:
         saved = state["notebooks"].get(nb.name)
@@ -104,7 +118,7 @@ def write_state(gb, assignment: str, student: str, state: dict, commit: bool = T
 
 def zero_autograded(gb, assignment: str, student: str, commit: bool = True) -> None:
     """Score 0 on every grade of a submission nothing could be read from (as for missing notebooks)."""
-    sub = gb.update_or_create_submission(assignment, student)
+    sub = ensure_submission(gb, assignment, student)
     for nb in sub.notebooks:
         for g in nb.grades:
             g.auto_score, g.needs_manual_grade = 0, False

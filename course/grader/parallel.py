@@ -289,7 +289,9 @@ class _BatchWriter:
         if not batch:
             return []
         try:
-            for result in batch:
+            for result in batch:  # rows of first-time submissions (nbgrader commits these as it creates them)
+                gradebook.ensure_submission(self.gb, self.assignment, result.student)
+            for result in batch:  # then every learner's fields in one transaction
                 _write_learner(result, self.assignment, self.gb)
             self.gb.db.commit()
             return []

@@ -263,7 +263,8 @@ class _BatchWriter:
 
     A commit costs a disk sync (SQLite) or a round trip (PostgreSQL) and takes
     the write lock the Formgrader also needs; batching them is cheaper and
-    shorter. If a batch fails, it is rolled back and its learners are written
+    shorter. (A learner graded for the first time first gets the empty
+    submission rows nbgrader creates, committed as nbgrader does.) If a batch fails, it is rolled back and its learners are written
     one by one, so one learner's failure never loses the others; :meth:`flush`
     returns the learners whose write failed, with the exception.
     """

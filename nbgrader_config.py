@@ -44,8 +44,13 @@ c.ExportPlugin.to = os.path.join(_grading, "grades.csv")
 # shared folder: set COURSE_EXCHANGE_ROOT (e.g. /srv/nbgrader/exchange) in their environment.
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE_ROOT") or os.path.join(_grading, "exchange")
 
-# A learner's infinite loop is stopped after this many seconds per cell;
-# later cells still run. Both names are read by different nbgrader steps.
+# A learner's infinite loop is stopped at the assignment's per-cell limit, and later
+# cells still run. The limit is 20x the slowest cell of the instructor's own run of the
+# source, at least 10 s (python -m course.grader.cell_limit measure A, after
+# generate_assignment; stored in grading/release/.cell-limits/, see grading/README.md).
+# These 120 s apply only to an assignment without a stored limit (the log says so);
+# c.SandboxedExecute.cell_limit = N would force N seconds for every assignment.
+# Both names are read by different nbgrader steps.
 c.Execute.timeout = 120
 c.ExecutePreprocessor.timeout = 120
 # A kernel that takes longer than nbclient's default 60 s to start (a busy hub or CI

@@ -1,15 +1,26 @@
-"""Benchmark: stock ``nbgrader autograde`` against ``python -m course.grader.parallel``.
+"""Benchmark: stock ``nbgrader autograde`` against ``python -m course.grader.parallel``, and an endless loop's cost.
 
-    python benchmarks/parallel_autograde.py                   # 60 learners, workers = CPUs
-    python benchmarks/parallel_autograde.py --learners 90 --workers 2
+    python benchmarks/parallel_autograde.py                                  # 40 learners, workers = CPUs, 3 runs
+    python benchmarks/parallel_autograde.py --learners 40 --workers 2 --runs 3
+    python benchmarks/parallel_autograde.py --learners 8 --runs 1            # a quick check (about 2 minutes)
 
-Builds two identical throw-away courses holding one short lesson
+Builds one throw-away course holding one short lesson
 (``01-nervous-system/01-hrv-basics.ipynb``) and a synthetic cohort of
 submissions (all correct, one exercise done, all but the first done, untouched
-stubs, and wrong answers), then grades one course with the stock command line
-(``nbgrader autograde ASSIGNMENT``) and the other with the parallel command,
-both started as an instructor would, from the course root. Prints both wall
-times, their ratio, and whether the two gradebooks agree on every score.
+stubs, and wrong answers), measures the assignment's per-cell limit as an
+instructor does (``python -m course.grader.cell_limit measure``), then, in each
+run, grades fresh copies of it:
+
+1. with the stock command line (``nbgrader autograde ASSIGNMENT``),
+2. with the parallel command (``python -m course.grader.parallel ASSIGNMENT --workers N``),
+3. with the parallel command again, on the same cohort with one learner's
+   submission (the middle one) replaced by an endless loop.
+
+Each is started as an instructor would, from the course root. Prints every
+run's wall times, then the medians: the speed-up stock / parallel (median of
+the runs' ratios; goal at least 1.85 with 2 workers on 2 cores), whether the
+stock and parallel gradebooks agree on every score in every run, and the batch
+with the endless loop against the batch without (goal at most 1.2).
 
 Prints figures only; it asserts nothing (timings belong here, not in tests).
 """
@@ -19,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +72,16 @@ def cohort(source, student, size: int) -> dict[str, str]:
     return {f"learner{i:03d}": texts[i % len(texts)] for i in range(size)}
 
 
+def endless_loop(nb):
+    """The notebook with ``while True: pass`` at the top of its first answer cell."""
+    import copy
+
+    looping = copy.deepcopy(nb)
+    cell = next(c for c in looping.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+    cell.source = "while True:\n    pass\n" + cell.source
+    return looping
+
+
 def build(root: Path, modules: Path):
     config = grading.make_course(root, modules)
     grading.generate(config, ASSIGNMENT)
@@ -72,6 +94,13 @@ def submit(config, submissions: dict[str, str]) -> None:
         folder = Path(cd.root) / cd.submitted_directory / learner / ASSIGNMENT
         folder.mkdir(parents=True)
         (folder / LESSON).write_text(text, encoding="utf-8")
+
+
+def fresh_copy(pristine: Path, dest: Path) -> Path:
+    """A copy of a course folder (its nbgrader_config.py points every path, the gradebook too, at the copy)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(pristine, dest, symlinks=True)
+    return dest
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
@@ -91,9 +120,15 @@ def scores(config) -> dict[str, tuple]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=60, help="size of the synthetic cohort (default 60)")
+    parser.add_argument("--learners", type=int, default=40, help="size of the synthetic cohort (default 40)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="parallel workers (default: CPUs)")
+    parser.add_argument("--runs", type=int, default=3, help="runs; medians are printed (default 3)")
+    parser.add_argument("--no-loop", action="store_true", help="skip the batch with an endless loop")
     args = parser.parse_args()
+    if args.learners < 2 or args.workers < 1 or args.runs < 1:
+        parser.error("--learners must be at least 2, --workers and --runs at least 1")
+
+    from course.grader import cell_limit
 
     base = Path(tempfile.mkdtemp(prefix="bench-parallel-autograde-"))
     try:
@@ -101,31 +136,55 @@ def main() -> int:
         modules.mkdir(parents=True)
         shutil.copy2(MODULES_DIR / ASSIGNMENT / LESSON, modules / LESSON)
         source = nbformat.read(modules / LESSON, as_version=4)
-        stock, parallel = build(base / "stock", base / "modules"), build(base / "parallel", base / "modules")
-        student = nbformat.read(grading.release_dir(stock, ASSIGNMENT) / LESSON, as_version=4)
+        config = build(base / "pristine", base / "modules")
+        record = cell_limit.measure(config, ASSIGNMENT, say=lambda _line: None)
+        student = nbformat.read(grading.release_dir(config, ASSIGNMENT) / LESSON, as_version=4)
         submissions = cohort(source, student, args.learners)
-        for config in (stock, parallel):
-            submit(config, submissions)
+        looper = sorted(submissions)[args.learners // 2]
+        looping = dict(submissions)
+        looping[looper] = nbformat.writes(endless_loop(nbformat.reads(submissions[looper], as_version=4)))
+        pristine_loop = fresh_copy(base / "pristine", base / "pristine-loop")
+        submit(config, submissions)
+        submit(grading.load_config(pristine_loop), looping)
 
-        load = os.getloadavg()[0]
         nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
-        t_stock, code_stock = timed([nbgrader, "autograde", ASSIGNMENT], base / "stock")
-        t_par, code_par = timed([sys.executable, "-m", "course.grader.parallel", ASSIGNMENT,
-                                 "--workers", str(args.workers)], base / "parallel")
-        mine, theirs = scores(parallel), scores(stock)
-        same = mine == theirs
-        graded = len(mine)
+        parallel = [sys.executable, "-m", "course.grader.parallel", ASSIGNMENT, "--workers", str(args.workers)]
         print(f"lesson {ASSIGNMENT}/{LESSON}, {args.learners} submissions, {os.cpu_count()} CPUs, "
-              f"load average before grading {load:.2f}")
-        print(f"{'stock nbgrader autograde (sequential)':<44} {t_stock:7.1f} s  (exit {code_stock})")
-        print(f"{'course.grader.parallel --workers ' + str(args.workers):<44} {t_par:7.1f} s  (exit {code_par})")
-        print(f"{'speed-up (stock / parallel)':<44} {t_stock / t_par:7.2f} x")
-        print(f"{'per submission, stock / parallel':<44} {t_stock / args.learners:7.2f} s / "
-              f"{t_par / args.learners:.2f} s")
-        print(f"same scores for every learner: {'yes' if same else 'NO'} ({graded} submissions in the gradebook)")
-        for learner in sorted(set(mine) | set(theirs)):
-            if mine.get(learner) != theirs.get(learner):
-                print(f"  {learner}: stock {theirs.get(learner)}, parallel {mine.get(learner)}")
+              f"{args.workers} workers, {args.runs} run(s)")
+        print(f"per-cell limit measured: {record['limit_s']} s ({record['multiple']:g}x the slowest cell "
+              f"{record['slowest_cell']}, {record['slowest_s']:.2f} s; at least {record['floor_s']:g} s)")
+        stock_t, par_t, loop_t, ratios, agree = [], [], [], [], []
+        for run in range(1, args.runs + 1):
+            load = os.getloadavg()[0]
+            stock_dir = fresh_copy(base / "pristine", base / "stock")
+            t_stock, code_stock = timed([nbgrader, "autograde", ASSIGNMENT], stock_dir)
+            par_dir = fresh_copy(base / "pristine", base / "parallel")
+            t_par, code_par = timed(parallel, par_dir)
+            mine, theirs = scores(grading.load_config(par_dir)), scores(grading.load_config(stock_dir))
+            same = mine == theirs and len(mine) == args.learners
+            stock_t.append(t_stock), par_t.append(t_par), ratios.append(t_stock / t_par), agree.append(same)
+            line = (f"run {run}: load {load:4.2f}  stock {t_stock:6.1f} s (exit {code_stock})  "
+                    f"parallel {t_par:6.1f} s (exit {code_par})  ratio {t_stock / t_par:4.2f}  "
+                    f"same scores {'yes' if same else 'NO'}")
+            if not args.no_loop:
+                loop_dir = fresh_copy(pristine_loop, base / "loop")
+                t_loop, code_loop = timed(parallel, loop_dir)
+                loop_t.append(t_loop)
+                line += f"  with endless loop {t_loop:6.1f} s (exit {code_loop})"
+            print(line, flush=True)
+            if not same:
+                for learner in sorted(set(mine) | set(theirs)):
+                    if mine.get(learner) != theirs.get(learner):
+                        print(f"  {learner}: stock {theirs.get(learner)}, parallel {mine.get(learner)}")
+        median = statistics.median
+        print(f"{'stock nbgrader autograde (sequential), median':<52} {median(stock_t):7.1f} s")
+        print(f"{'course.grader.parallel --workers ' + str(args.workers) + ', median':<52} {median(par_t):7.1f} s")
+        print(f"{'speed-up stock / parallel (median of runs)':<52} {median(ratios):7.2f} x   (goal >= 1.85 on 2 cores)")
+        print(f"same scores for every learner in every run: {'yes' if all(agree) else 'NO'}")
+        if loop_t:
+            print(f"{'with one endless loop, median':<52} {median(loop_t):7.1f} s")
+            print(f"{'endless loop batch / batch without (medians)':<52} {median(loop_t) / median(par_t):7.2f}     "
+                  f"(goal <= 1.2; learner {looper})")
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -1,8 +1,9 @@
 """Run every benchmark, one after another, and print their figures.
 
-    ./course.sh bench                       # every benchmark (about 15 minutes on 2 cores)
+    ./course.sh bench                       # every benchmark (about 40 minutes on 2 idle cores)
     ./course.sh bench --only notebook widget  # those whose name contains a word
     ./course.sh bench --list                # what there is
+    ./course.sh bench --only parallel -- --learners 8 --runs 1   # a quick look at grading speed
 
 Each benchmark is a script in this folder that prints figures and asserts
 nothing (speed and memory targets live here, not in the tests). This runner
@@ -27,7 +28,8 @@ BENCHMARKS = {
     "widget_speed": ("widget_speed.py", "how quickly each demo answers a control change"),
     "notebook_times": ("notebook_times.py", "how long each lesson takes to run top to bottom"),
     "hub_capacity": ("hub_capacity.py", "memory and CPU a learner needs on a JupyterHub"),
-    "parallel_autograde": ("parallel_autograde.py", "stock nbgrader autograde against the parallel command"),
+    "parallel_autograde": ("parallel_autograde.py", "stock nbgrader autograde against the parallel command "
+                                                     "(median of 3 runs), and an endless loop's cost"),
 }
 
 

@@ -23,13 +23,14 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course.grader import nbgrader_api as grading, parallel as pa, report as grade_report, sandbox
+from course.grader import cell_limit, nbgrader_api as grading, parallel as pa, report as grade_report, sandbox
 from course.paths import MODULES_DIR
 
 import mangled_submissions as corpus
 
 ISOLATED = sandbox.can_isolate()
-CELL_TIMEOUT = 8  # seconds per cell while grading the corpus (the course default is 120)
+CELL_TIMEOUT = 15  # s per cell for the corpus, stored as the assignment's own limit (8 s cut off the
+# correct setup cell of lesson 05, 4-5 s of imports, on a loaded 2-core machine)
 
 
 def _course(root: Path):
@@ -38,9 +39,8 @@ def _course(root: Path):
     for lesson in corpus.LESSONS:
         shutil.copy(MODULES_DIR / corpus.ASSIGNMENT / lesson, modules / lesson)
     config = grading.make_course(root, modules.parent)
-    config.Execute.timeout = CELL_TIMEOUT
-    config.ExecutePreprocessor.timeout = CELL_TIMEOUT
     release = grading.generate(config, corpus.ASSIGNMENT)
+    cell_limit.set_override(config, corpus.ASSIGNMENT, CELL_TIMEOUT)  # as `cell_limit set A 8` does
     return config, release
 
 
@@ -144,6 +144,15 @@ def test_each_case_has_a_one_line_reason_and_tampering_is_flagged(graded_corpus)
         assert bool(flagged) == case.tampering, (case.student, r.notes)
     for clean in ("ok-ana", "ok-bo", "partial", "untouched"):
         assert results[clean].notes == [], results[clean].notes
+
+
+def test_endless_loops_stop_at_the_assignments_stored_limit(graded_corpus):
+    """The limit stored with the release (not nbgrader_config.py's 120 s) is the one grading and the report use."""
+    assert graded_corpus["config"].Execute.timeout == 120
+    assert any(f"{CELL_TIMEOUT} s per cell, set by the instructor" in line for line in graded_corpus["said"])
+    for student in ("loop", "loop-stubborn"):
+        lines = [n.message for n in graded_corpus["results"][student].notes]
+        assert any(f"ran past the time limit per cell ({CELL_TIMEOUT} s)" in line for line in lines), lines
 
 
 def test_the_instructor_report_lists_the_reasons(graded_corpus):

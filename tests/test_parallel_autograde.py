@@ -199,3 +199,93 @@ def test_selected_learners_only(graded):
     assert "No notebooks were matched" in results[1].message
     after = _dump(config.CourseDirectory.db_url)
     assert after == before and "nobody" not in after["students"]
+
+
+def test_a_failed_gradebook_write_loses_no_other_learner(graded, monkeypatch):
+    """One learner's write fails inside a batch: the batch is written learner by learner, only that one fails."""
+    config = graded["parallel"]
+    before = _dump(config.CourseDirectory.db_url)
+    with Gradebook(config.CourseDirectory.db_url) as gb:  # blank both: only a real write brings scores back
+        for learner in ("cy", "di"):
+            for nb in gb.find_submission(ASSIGNMENT, learner).notebooks:
+                for g in nb.grades:
+                    g.auto_score = None
+        gb.db.commit()
+    real_write = gradebook.write_state
+
+    def failing_for_cy(gb, assignment, student, state, commit=True):
+        real_write(gb, assignment, student, state, commit)
+        if student == "cy":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pa.gradebook, "write_state", failing_for_cy)
+    monkeypatch.setattr(pa, "BATCH_SECONDS", 600.0)  # both learners in one batch, written at the end
+    reported = []
+    results = pa.parallel_autograde(config, ASSIGNMENT, students=["cy", "di"], workers=2, force=True,
+                                    report=reported.append)
+    status = {r.student: r for r in results}
+    assert status["di"].status == "graded" and status["cy"].status == "failed"
+    assert "gradebook write failed: RuntimeError: disk full" in status["cy"].message
+    assert [r.status for r in reported if r.student == "cy"] == ["graded", "failed"]  # told as it finished, then
+    after = _dump(config.CourseDirectory.db_url)
+    assert after["di"] == before["di"]
+    cy = after["cy"]["notebooks"][NOTEBOOK]["grades"]  # cy's staged write was rolled back, not committed
+    assert cy and all(auto is None for auto, *_rest in cy.values()), cy
+    cd = config.CourseDirectory
+    assert not (Path(cd.root) / cd.autograded_directory / "cy" / ASSIGNMENT).exists()
+
+
+def test_a_kernel_that_dies_before_the_first_cell_is_replaced(monkeypatch):
+    """The likely cause of a rare 'failed' learner under load: two workers' kernels drew the same free port,
+    one kernel died at start-up, and nbgrader failed the whole notebook. Now another kernel is started."""
+    from course.grader.preprocessors import SandboxedExecute
+
+    ex = SandboxedExecute()
+    calls = []
+
+    def run_once(nb, resources, km, fail_before_cell=1):
+        calls.append(1)
+        if len(calls) <= fail_before_cell:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(ex, "_run_once", run_once)
+    ex._run_started(None, {}, None)
+    assert len(calls) == 2
+
+    def dies_in_a_cell(nb, resources, km):  # learner code ran: never run it again behind nbgrader's back
+        calls.append(1)
+        ex._current_index = 3
+        raise RuntimeError("boom")
+
+    calls.clear()
+    monkeypatch.setattr(ex, "_run_once", dies_in_a_cell)
+    with pytest.raises(RuntimeError):
+        ex._run_started(None, {}, None)
+    assert len(calls) == 1
+    calls.clear()
+    monkeypatch.setattr(ex, "_run_once", lambda *a: run_once(*a, fail_before_cell=99))
+    with pytest.raises(RuntimeError):
+        ex._run_started(None, {}, None)
+    assert len(calls) == 1 + ex.kernel_start_retries
+
+
+def test_a_batch_of_learners_is_one_commit(graded):
+    """The parent's writes for a batch of learners already in the gradebook are one transaction."""
+    config = graded["parallel"]
+    before = _dump(config.CourseDirectory.db_url)
+    with Gradebook(config.CourseDirectory.db_url) as gb:
+        results = [pa.StudentResult(s, "graded", state=gradebook.read_state(gb, ASSIGNMENT, s)) for s in ("ana", "bo")]
+        for nb in gb.find_submission(ASSIGNMENT, "bo").notebooks:
+            for g in nb.grades:
+                g.auto_score = None
+        gb.db.commit()
+        commits = []
+        real_commit = gb.db.commit
+        gb.db.commit = lambda: (commits.append(1), real_commit())
+        writer = pa._BatchWriter(gb, ASSIGNMENT, size=2, seconds=600)
+        for r in results:
+            writer.add(r)
+            assert writer.due() == (r.student == "bo")
+        assert writer.flush() == []
+        assert len(commits) == 1
+    assert _dump(config.CourseDirectory.db_url) == before

@@ -5,7 +5,8 @@ against a private SQLite copy of the gradebook (:func:`snapshot`) and the
 parent process alone writes the real one. These functions move exactly the
 fields ``nbgrader autograde`` sets (submission timestamp, late penalty, each
 grade's ``auto_score`` and ``needs_manual_grade``, each comment's
-``auto_comment``); manual scores and comments are never written.
+``auto_comment``); manual scores and comments are never written. With
+``commit=False`` the caller commits a whole batch of learners at once.
 """
 
 from __future__ import annotations
@@ -133,9 +134,26 @@ def read_state(gb, assignment: str, student: str) -> dict | None:
     }
 
 
-def write_state(gb, assignment: str, student: str, state: dict) -> None:
-    """Write ``state`` (from :func:`read_state`) into gradebook ``gb``; manual fields are left alone."""
-    sub = gb.update_or_create_submission(assignment, student)
+def ensure_submission(gb, assignment: str, student: str):
+    """The learner's submission row, created (with its notebooks, grades and comments) if missing.
+
+    Unlike nbgrader's ``update_or_create_submission`` it commits only when it
+    creates rows, so writes staged for other learners stay one transaction.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        return gb.find_submission(assignment, student)
+    except MissingEntry:
+        return gb.add_submission(assignment, student)
+
+
+def write_state(gb, assignment: str, student: str, state: dict, commit: bool = True) -> None:
+    """Write ``state`` (from :func:`read_state`) into gradebook ``gb``; manual fields are left alone.
+
+    ``commit=False`` leaves the commit to the caller (one transaction for a batch of learners).
+    """
+    sub = ensure_submission(gb, assignment, student)
     sub.timestamp = state["timestamp"]
     for nb in sub.notebooks:
         saved = state["notebooks"].get(nb.name)
@@ -148,14 +166,16 @@ def write_state(gb, assignment: str, student: str, state: dict) -> None:
         for c in nb.comments:
             if c.name in saved["comments"]:
                 c.auto_comment = saved["comments"][c.name]
-    gb.db.commit()
+    if commit:
+        gb.db.commit()
 
 
-def zero_autograded(gb, assignment: str, student: str) -> None:
+def zero_autograded(gb, assignment: str, student: str, commit: bool = True) -> None:
     """Score 0 on every grade of a submission nothing could be read from (as for missing notebooks)."""
-    sub = gb.update_or_create_submission(assignment, student)
+    sub = ensure_submission(gb, assignment, student)
     for nb in sub.notebooks:
         for g in nb.grades:
             g.auto_score, g.needs_manual_grade = 0, False
-    gb.db.commit()
+    if commit:
+        gb.db.commit()
 

@@ -21,11 +21,17 @@ How it stays identical to stock nbgrader and safe for the gradebook:
    (``NbGraderAPI.autograde``): same preprocessors, same timeouts, same
    late-penalty plugin.
 3. As each learner finishes, the parent (the only process that writes the
-   real gradebook) copies ``autograded/<learner>/<assignment>`` back and writes
-   the fields autograding sets (submission timestamp, late penalty, each
-   grade's ``auto_score`` and ``needs_manual_grade``, each comment's
-   ``auto_comment``) from the worker's gradebook into the real one. Manual
-   scores and comments are never written.
+   real gradebook) copies ``autograded/<learner>/<assignment>`` back and
+   reports the learner; it writes the fields autograding sets (submission
+   timestamp, late penalty, each grade's ``auto_score`` and
+   ``needs_manual_grade``, each comment's ``auto_comment``) from the worker's
+   gradebook into the real one in one transaction per batch (10 learners or
+   5 seconds, and at the end). Manual scores and comments are never written;
+   if a batch cannot be written, its learners are written one by one and only
+   the one that fails is reported (again) as failed.
+
+The per-cell time limit is the assignment's own (:mod:`course.grader.cell_limit`):
+the parent reads it once, says it, and hands it to the workers.
 
 A failure in one submission (bad JSON, kernel death) is reported with
 nbgrader's own message and does not stop the others; as in stock nbgrader the
@@ -50,15 +56,18 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gradebook, isolation, notes, sandbox
+from . import cell_limit, gradebook, isolation, notes, sandbox
 from .nbgrader_api import coursedir, load_config, put_environment_on_path
 from .notes import Note
 
 SKIPPED_MARK = "Skipping existing assignment"
+#: The parent commits finished learners to the gradebook every BATCH_SIZE learners or BATCH_SECONDS, and at the end.
+BATCH_SIZE = 10
+BATCH_SECONDS = 5.0
 # Names the worker's private course uses for nbgrader's folders.
 _WORKER_DIRS = {"source_directory": "source", "submitted_directory": "submitted",
                 "autograded_directory": "autograded"}
@@ -223,8 +232,8 @@ def _grade_one(student: str, force: bool) -> StudentResult:
 
 # --------------------------------------------------------------------------- parent side
 
-def _publish(result: StudentResult, real, assignment: str, gb) -> None:
-    """Copy one learner's results into the real course (parent process only)."""
+def _publish_files(result: StudentResult, real, assignment: str) -> None:
+    """Copy one learner's autograded folder into the real course (parent process only)."""
     if result.status == "skipped":
         return
     dest = real.format_path(real.autograded_directory, result.student, assignment)
@@ -239,10 +248,65 @@ def _publish(result: StudentResult, real, assignment: str, gb) -> None:
         os.rename(staging, dest)
     elif os.path.exists(dest):  # nbgrader removes a failed learner's autograded folder
         _remove_tree(dest)
+
+
+def _write_learner(result: StudentResult, assignment: str, gb) -> None:
+    """Stage one learner's gradebook fields in ``gb``'s open transaction (no commit)."""
     if result.state is not None:
-        gradebook.write_state(gb, assignment, result.student, result.state)
+        gradebook.write_state(gb, assignment, result.student, result.state, commit=False)
     elif result.status == "failed" and result.notes:  # nothing readable: 0 everywhere, as for missing notebooks
-        gradebook.zero_autograded(gb, assignment, result.student)
+        gradebook.zero_autograded(gb, assignment, result.student, commit=False)
+
+
+class _BatchWriter:
+    """The parent's gradebook writes, one transaction per batch of finished learners.
+
+    A commit costs a disk sync (SQLite) or a round trip (PostgreSQL) and takes
+    the write lock the Formgrader also needs; batching them is cheaper and
+    shorter. (A learner graded for the first time first gets the empty
+    submission rows nbgrader creates, committed as nbgrader does.) If a batch fails, it is rolled back and its learners are written
+    one by one, so one learner's failure never loses the others; :meth:`flush`
+    returns the learners whose write failed, with the exception.
+    """
+
+    def __init__(self, gb, assignment: str, size: int = 10, seconds: float = 5.0):
+        self.gb, self.assignment, self.size, self.seconds = gb, assignment, size, seconds
+        self.pending: list[StudentResult] = []
+        self.since = time.monotonic()
+
+    def add(self, result: StudentResult) -> None:
+        if result.state is None and not (result.status == "failed" and result.notes):
+            return  # nothing to write (skipped, or failed with nothing readable)
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(result)
+
+    def due(self) -> bool:
+        return len(self.pending) >= self.size or (
+            bool(self.pending) and time.monotonic() - self.since >= self.seconds)
+
+    def flush(self) -> list[tuple[StudentResult, Exception]]:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return []
+        try:
+            for result in batch:  # rows of first-time submissions (nbgrader commits these as it creates them)
+                gradebook.ensure_submission(self.gb, self.assignment, result.student)
+            for result in batch:  # then every learner's fields in one transaction
+                _write_learner(result, self.assignment, self.gb)
+            self.gb.db.commit()
+            return []
+        except Exception:
+            self.gb.db.rollback()
+        failed = []
+        for result in batch:  # one by one: keep everyone who can be written
+            try:
+                _write_learner(result, self.assignment, self.gb)
+                self.gb.db.commit()
+            except Exception as exc:
+                self.gb.db.rollback()
+                failed.append((result, exc))
+        return failed
 
 
 def _context():
@@ -315,30 +379,58 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
         for account in accounts:
             users.put(account)
     root_stat = os.stat(real.root)
+    limit = cell_limit.resolve(config, assignment)
+    say(f"Per-cell time limit for {assignment}: {limit.why}")
+    wconfig = copy.deepcopy(config)
+    wconfig.SandboxedExecute.cell_limit = limit.seconds  # workers' private courses hold no release folder
+
+    def finished(result: StudentResult) -> None:
+        results[result.student] = result
+        if result.status != "skipped":
+            notes.record_run(config, assignment, result.student,
+                             notes.LearnerRun(result.status, result.message, result.notes))
+        if report:
+            report(result)
+
+    def write_failed(failures) -> None:
+        for result, exc in failures:
+            dest = real.format_path(real.autograded_directory, result.student, assignment)
+            if os.path.exists(dest):  # not in the gradebook: not autograded, as nbgrader would leave it
+                _remove_tree(dest)
+            finished(StudentResult(result.student, "failed",
+                                   f"graded, but the gradebook write failed: {type(exc).__name__}: {exc}",
+                                   result.log, result.seconds, notes=result.notes))
+
     base = tempfile.mkdtemp(prefix="nbgrader-parallel-", dir=tmp_dir)
     try:
         snapshot = os.path.join(base, "snapshot.db")
         gradebook.snapshot(real.db_url, Path(snapshot), real.course_id)
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(config, assignment, base, snapshot, users)) as pool, \
+                                 initargs=(wconfig, assignment, base, snapshot, users)) as pool, \
                 warnings.catch_warnings():
             warnings.simplefilter("ignore")
             futures = {pool.submit(_grade_one, s, force): s for s in todo}
             with Gradebook(real.db_url, real.course_id) as gb:
-                for future in as_completed(futures):
-                    s = futures[future]
-                    try:
-                        result = future.result()
-                        _publish(result, real, assignment, gb)
-                        isolation.give_back(real.format_path(real.autograded_directory, s, assignment),
-                                     root_stat.st_uid, root_stat.st_gid)
-                    except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
-                        result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
-                    results[s] = result
-                    if result.status != "skipped":
-                        notes.record_run(config, assignment, s, notes.LearnerRun(result.status, result.message, result.notes))
-                    if report:
-                        report(result)
+                writer = _BatchWriter(gb, assignment, BATCH_SIZE, BATCH_SECONDS)
+                waiting = set(futures)
+                try:
+                    while waiting:
+                        done, waiting = wait(waiting, timeout=writer.seconds, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            s = futures[future]
+                            try:
+                                result = future.result()
+                                _publish_files(result, real, assignment)
+                                isolation.give_back(real.format_path(real.autograded_directory, s, assignment),
+                                                    root_stat.st_uid, root_stat.st_gid)
+                            except Exception as exc:  # a worker died (e.g. out of memory) or copying back failed
+                                result = StudentResult(s, "failed", f"{type(exc).__name__}: {exc}")
+                            writer.add(result)
+                            finished(result)
+                        if writer.due():
+                            write_failed(writer.flush())
+                finally:  # also on Ctrl-C: every learner reported as graded is in the gradebook
+                    write_failed(writer.flush())
     finally:
         shutil.rmtree(base, ignore_errors=True)
     isolation.give_back(str(notes.run_file(config, assignment)), root_stat.st_uid, root_stat.st_gid)

@@ -15,7 +15,10 @@ in this order, each with one job:
    limit (and, for isolated grading, as an unprivileged user in a throw-away
    folder). A cell that stops the kernel or runs past the per-cell time limit
    is marked with a plain message and the notebook is run again without it,
-   so the learner keeps the points of every other exercise.
+   so the learner keeps the points of every other exercise. The per-cell
+   limit is the assignment's own (:mod:`course.grader.cell_limit`: derived
+   from the instructor's run of the source, or overridden), else
+   ``Execute.timeout``.
 4. :class:`VerifyIntegrity` removes the hidden cell and reads what it
    printed: if error reporting no longer works or a helper is not the
    course's own, the tests score 0 too.
@@ -50,7 +53,7 @@ from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-from . import notes, sandbox
+from . import cell_limit, notes, sandbox
 from .tamper_scan import cell_label, loaded_names, tamper_findings
 
 #: Where the steps of one notebook's grading share their state in ``resources``.
@@ -274,11 +277,37 @@ class SandboxedExecute(Execute):
     sandbox_uid = Integer(-1, help="Run kernels as this uid (needs root; -1 = as the grader).").tag(config=True)
     sandbox_gid = Integer(-1, help="Group of the sandbox user.").tag(config=True)
     sandbox_parent = Unicode("", help="Folder for each kernel's throw-away working folder (default: system temp).").tag(config=True)
+    kernel_start_retries = Integer(2, help="How many more kernels to start when one dies before running any "
+                                           "cell (e.g. two graders' kernels drew the same free port).").tag(config=True)
+    cell_limit = Integer(0, help="Per-cell time limit (s) for every assignment; 0 = the assignment's stored "
+                                 "limit (course.grader.cell_limit), else Execute.timeout.").tag(config=True)
+    _announced: set = set()  # (assignment, limit) pairs already said in this process's log
+
+    _assignment_limit: int | None = None
+
+    def _use_assignment_limit(self, resources) -> None:
+        """Use the per-cell limit of the assignment being graded (said once per process in the log)."""
+        fallback = self.timeout or cell_limit.FALLBACK_S  # Execute.timeout from the configuration
+        assignment = (resources.get("nbgrader") or {}).get("assignment")
+        if not assignment:
+            self._assignment_limit = fallback
+            return
+        limit = cell_limit.resolve(self.config, assignment, fallback=fallback)
+        self._assignment_limit = limit.seconds
+        if (assignment, limit.why) not in self._announced:
+            self._announced.add((assignment, limit.why))
+            self.log.info("Per-cell time limit for %s: %s", assignment, limit.why)
 
     # --- nbclient hooks
     def preprocess_cell(self, cell, resources, index):
         self._current_index = index
         return super().preprocess_cell(cell, resources, index)
+
+    def _get_timeout(self, cell):
+        # nbconvert re-initialises the client (and ``timeout`` from the configuration) for every notebook
+        if self._assignment_limit and cell is not None:
+            return self._assignment_limit
+        return super()._get_timeout(cell)
 
     async def _async_handle_timeout(self, timeout, cell=None):
         raise _CellTooSlow(timeout)
@@ -345,11 +374,31 @@ class SandboxedExecute(Execute):
             self.kernel_manager_class = original
             self._cleanup(workdir)
 
+    def _run_started(self, nb, resources, km):
+        """:meth:`_run_once`, with a new kernel when one fails before the first cell (no learner code ran yet).
+
+        Kernels started at the same moment by parallel workers can pick the same
+        free port (jupyter_client checks ports per process), and a busy machine
+        can miss the start-up timeout; either used to fail the whole learner.
+        """
+        for tries in range(self.kernel_start_retries + 1):
+            self._current_index = None
+            try:
+                return self._run_once(nb, resources, km)
+            except _CellTooSlow:
+                raise
+            except Exception as exc:
+                if self._current_index is not None or tries == self.kernel_start_retries or km is not None:
+                    raise
+                self.log.warning("The grading kernel stopped before running any cell (%s: %s); starting another",
+                                 type(exc).__name__, exc)
+
     def preprocess(self, nb, resources, km=None):
         if not_graded(resources):
             return nb, resources
         # A learner cannot opt a test cell out of execution with nbclient's skip tag.
         self.skip_cells_with_tag = "course-never-skip-" + secrets.token_hex(8)
+        self._use_assignment_limit(resources)
         sources = [c.source if c.cell_type == "code" else None for c in nb.cells]
         skipped: dict[int, str] = {}
         gave_up = None
@@ -358,13 +407,12 @@ class SandboxedExecute(Execute):
                 if cell.cell_type == "code":
                     cell.outputs, cell.execution_count = [], None
                     cell.source = ("raise RuntimeError('skipped by the grader')" if i in skipped else sources[i])
-            self._current_index = None
             try:
-                self._run_once(nb, resources, km)
+                self._run_started(nb, resources, km)
                 break
             except (DeadKernelError, _CellTooSlow) as exc:
                 i = self._current_index
-                why = ("ran past the time limit per cell" if isinstance(exc, _CellTooSlow)
+                why = (f"ran past the time limit per cell ({exc.args[0]} s)" if isinstance(exc, _CellTooSlow)
                        else "stopped the grading kernel (exit, crash, or the memory or CPU-time limit)")
                 if i is None or i in skipped or attempt == self.max_recoveries or is_integrity_cell(nb.cells[i]):
                     gave_up = why if i is None else f"{cell_label(nb.cells[i], i)} {why}"

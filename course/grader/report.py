@@ -357,7 +357,9 @@ def collect(config, assignment: str) -> AssignmentData:
         raise ReportError(f"There is no gradebook yet at {db_file}: run nbgrader generate_assignment and "
                           "nbgrader autograde first.")
     gradebook.check_connection(db_url)  # a PostgreSQL gradebook that cannot be reached: one sentence
-    timeout = config.Execute.get("timeout") if "Execute" in config else None
+    from .cell_limit import resolve as cell_limit  # the limit grading used for this assignment
+
+    timeout = cell_limit(config, assignment).seconds
     code_stub = str(config.ClearSolutions.get("code_stub", {}).get("python", DEFAULT_CODE_STUB)
                     if "ClearSolutions" in config else DEFAULT_CODE_STUB)
     code_stub = code_stub.strip().splitlines()[-1] if code_stub.strip() else DEFAULT_CODE_STUB

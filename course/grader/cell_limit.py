@@ -11,9 +11,8 @@ Run from the course root, after ``nbgrader generate_assignment``.
 to whole seconds, with :data:`MULTIPLE` 20 and :data:`FLOOR_S` 10 s; each
 notebook is run :data:`REPEATS` (2) times and each cell counts with its
 fastest run, so a moment when the instructor's machine was busy does not
-inflate the limit. The
-slowest cell of the instructor's solution is the most work any exercise asks
-for. Twenty times that leaves room for a learner's correct but slower code
+inflate the limit. The slowest cell of the instructor's solution is the
+most work any exercise asks for. Twenty times that leaves room for a learner's correct but slower code
 (a plain loop where the model answer is vectorised is typically 5-10x slower)
 and for a grading machine busier than the instructor's (two to four kernels
 per core while a batch runs); the floor keeps a lesson of instant cells from

@@ -264,9 +264,10 @@ class _BatchWriter:
     A commit costs a disk sync (SQLite) or a round trip (PostgreSQL) and takes
     the write lock the Formgrader also needs; batching them is cheaper and
     shorter. (A learner graded for the first time first gets the empty
-    submission rows nbgrader creates, committed as nbgrader does.) If a batch fails, it is rolled back and its learners are written
-    one by one, so one learner's failure never loses the others; :meth:`flush`
-    returns the learners whose write failed, with the exception.
+    submission rows nbgrader creates, committed as nbgrader does.) If a batch
+    fails, it is rolled back and its learners are written one by one, so one
+    learner's failure never loses the others; :meth:`flush` returns the
+    learners whose write failed, with the exception.
     """
 
     def __init__(self, gb, assignment: str, size: int = 10, seconds: float = 5.0):

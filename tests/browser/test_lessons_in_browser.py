@@ -12,7 +12,11 @@ what the learner sees:
   left, and each interactive demo shows its controls, caption and figure;
 * every image has a non-empty ``alt`` attribute and actually loaded;
 * each demo answers the keyboard: one focused control, an arrow key (or
-  Space), and the demo's caption or figure changes.
+  Space), and the demo's caption or figure changes;
+* axe-core finds no serious or critical accessibility violation in the
+  course's content (markdown, outputs, widgets, figures, feedback) of the page
+  as the run left it; JupyterLab's own violations are listed in the session
+  summary, not failed on (see axe_audit.py).
 
 A full-page screenshot of each lesson is saved in ``artifacts/browser/``.
 One JupyterLab server and one Chromium serve all lessons (see conftest.py).
@@ -31,6 +35,8 @@ import pytest
 from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR, REPO_ROOT
 from course.publish.student import START_PAGE
+
+from . import axe_audit
 
 pytestmark = pytest.mark.browser
 
@@ -314,6 +320,7 @@ def test_lesson_runs_in_browser(lesson, lab_server, browser, student_root):
             for index in demos:  # a control's callback may fail inside the demo's output
                 for text in after[index]["errors"]:
                     problems.append(f"cell {index}: the demo shows an error after a key press:\n{text[:1500]}")
+            problems += audit_accessibility(run)
         except (TimeoutError, PlaywrightError) as error:
             if not isinstance(error, TimeoutError) and "Timeout" not in type(error).__name__ \
                     and "Timeout" not in str(error):
@@ -329,6 +336,19 @@ def test_lesson_runs_in_browser(lesson, lab_server, browser, student_root):
         page.close()
         lab_server.shutdown_kernels()
     assert not problems, f"{lesson} in the browser (screenshot: {shot.relative_to(REPO_ROOT)}):\n- " + "\n- ".join(problems)
+    if not axe_audit.AXE_JS.exists():
+        pytest.skip(f"{lesson} passed its checks in the browser, but {axe_audit.MISSING_AXE}")
+
+
+def audit_accessibility(run: Lesson, kind: str = "lesson") -> list[str]:
+    """axe-core on the lesson as the run left it: the failing course findings as one problem, or none."""
+    if not axe_audit.AXE_JS.exists():
+        return []
+    run.stage = "auditing the page with axe-core"
+    result = axe_audit.audit(run.page, f"{run.folder}/{run.lesson}", kind)
+    print(f"{run.lesson}: axe-core checked {result.rules_checked} rules in {result.seconds:.1f} s: "
+          f"{result.count('course')} course and {result.count('jupyterlab')} JupyterLab violation(s)")
+    return [result.failure_message()] if result.failing() else []
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=DROPDOWN_NOTE)

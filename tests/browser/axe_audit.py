@@ -103,6 +103,7 @@ class PageAudit:
     seconds: float
     frames: int
     findings: list[Finding] = field(default_factory=list)
+    note: str = ""        # a limit of this page's audit, in words
 
     def failing(self) -> list[Finding]:
         """Serious or critical findings in the course's content that are not allowed."""
@@ -132,7 +133,17 @@ class PageAudit:
 
 RUN_JS = """async ({tags, pageRules, course, allCourse, allowed}) => {
   const started = performance.now();
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  // JupyterLab's <body> is 0 px high with overflow: hidden (the shell inside is absolutely positioned), so
+  // axe would take every cell for clipped and skip colour contrast and target size on all of them. The
+  // body gets the window's height while axe runs; nothing moves.
+  const height = document.body.style.height;
+  if (!allCourse) document.body.style.height = '100vh';
+  let result;
+  try {
+    result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  } finally {
+    document.body.style.height = height;
+  }
   const resolve = target => {
     // A target is a list of selectors, one per frame; a shadow-DOM step is itself a list.
     let el = null, root = document;
@@ -177,6 +188,9 @@ def inject(page) -> int:
     frames = page.frames
     for frame in frames:
         frame.add_script_tag(path=str(AXE_JS))
+        # Pages read from file:// or set in place have the origin "null", which axe's frame messages
+        # would refuse; every page audited here is local, so any origin may answer.
+        frame.evaluate("() => axe.configure({allowedOrigins: ['<unsafe_all_origins>']})")
     return len(frames)
 
 

@@ -358,7 +358,7 @@ def audit_accessibility(run: Lesson, kind: str = "lesson") -> list[str]:
     height = run.show_whole_lesson()
     result = axe_audit.audit(run.page, f"{run.folder}/{run.lesson}", kind)
     if height + 200 > MAX_SCREENSHOT_HEIGHT:
-        result.note = (f"the lesson is {height} px tall; colour contrast and target size were checked in the "
+        result.note += (f"; the lesson is {height} px tall; colour contrast and target size were checked in the "
                        f"first {MAX_SCREENSHOT_HEIGHT} px only (Chromium's largest window)")
     print(f"{run.lesson}: axe-core checked {result.rules_checked} rules in {result.seconds:.1f} s: "
           f"{result.count('course')} course and {result.count('jupyterlab')} JupyterLab violation(s)")

@@ -70,7 +70,8 @@ ACCESSIBLE_CSS = """<style>
   --jp-cell-inprompt-font-color: #2a6aa3; --jp-cell-outprompt-font-color: #a84d32;
   --jp-cell-prompt-not-active-opacity: 1; --jp-cell-prompt-not-active-font-color: #616161;
 }
-.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited, .jp-RenderedText pre a:link { text-decoration: underline; }
+.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited,
+.jp-RenderedText pre a:link { text-decoration: underline; }
 </style>
 """
 

@@ -72,7 +72,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     failing = sum(len(r.failing()) for r in results)
     write(f"{len(results)} page(s) audited with axe-core {results[0].axe_version} "
           f"({min(r.rules_checked for r in results)}-{max(r.rules_checked for r in results)} rules each): "
-          f"{course} violation(s) in the course's content, {failing} of them serious or critical; "
+          f"{course} violation(s) in the course's content (allowed ones left out), "
+          f"{failing} of them serious or critical; "
           f"report: {(axe_audit.REPORT_DIR / 'axe-report.json').relative_to(axe_audit.REPO_ROOT)}")
     lines = axe_audit.jupyterlab_summary(results)
     if lines:

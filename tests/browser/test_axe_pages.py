@@ -39,7 +39,8 @@ EDITION_PAGES = ["index.html"] + [PurePosixPath(p).with_suffix(".html").as_posix
 BOKMAL_LESSON = "01-nervous-system/01-hrv-basics.ipynb"
 BOKMAL_PAGES = ["index.html", "START-HERE.html", PurePosixPath(BOKMAL_LESSON).with_suffix(".html").as_posix()]
 
-PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PIXEL = ("data:image/png;base64,"
+         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +195,27 @@ def test_in_jupyterlab_pale_output_text_fails_and_the_allow_list_is_not_stale(la
         assert hits, (f"the allow-list entry ({rule!r}, {selector!r}) matched nothing in the sample notebook: "
                       "if upstream fixed it, remove the entry; else add a cell that shows it to SAMPLE_CELLS")
         assert all(f.owner == "course" and f.cell in (0, 2) for f in hits)
+
+
+def test_the_report_files_count_per_page_and_owner(tmp_path):
+    """axe-report.json and axe-summary.md, from two hand-made page audits (no browser needed)."""
+    finding = dict(help="Images must have alternative text", target='["img"]', html="<img>",
+                   help_url="https://dequeuniversity.com/rules/axe/4.11/image-alt")
+    pages = [axe_audit.PageAudit("student/a.ipynb", "lesson", "http://127.0.0.1/lab", "4.11.0", 90, 1.5, 1, [
+                axe_audit.Finding("image-alt", "critical", owner="course", cell=3, **finding),
+                axe_audit.Finding("region", "moderate", owner="jupyterlab", **finding),
+                axe_audit.Finding("link-in-text-block", "serious", owner="course", allowed="theme", **finding)]),
+             axe_audit.PageAudit("edition/index.html", "edition", "file:///index.html", "4.11.0", 88, 0.4, 1)]
+    path = axe_audit.write_report(pages, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first, second = data["pages"]
+    assert (first["rules_checked"], first["course_violations"], first["jupyterlab_violations"],
+            first["allowed_violations"], first["failing"]) == (90, 1, 1, 1, 1)
+    assert first["violations_by_rule"]["image-alt"] == {"impact": "critical", "course": 1, "jupyterlab": 0,
+                                                        "allowed": 0}
+    assert first["findings"][0]["cell"] == 3 and second["findings"] == [] and data["axe_version"] == "4.11.0"
+    table = (tmp_path / "axe-summary.md").read_text(encoding="utf-8")
+    row = "| student/a.ipynb | lesson | 90 | 1 | 1 | 1 | 1 | image-alt (1), region (1), link-in-text-block (1) |"
+    assert row in table
+    assert axe_audit.jupyterlab_summary(pages) == [
+        "region (moderate): 1 element(s) on 1 page(s) [student/a.ipynb]: Images must have alternative text"]

@@ -667,7 +667,7 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
     n_missing = len(data.learners) - len(in_stats)
 
     parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Report: {e(data.assignment)}"
-             f"</title><style>{_CSS}</style></head><body>",
+             f"</title><style>{_CSS}</style></head><body><main>",
              f"<h1>Instructor report: {e(data.assignment)}</h1>",
              f"<p class=\"note\">Made {now:%Y-%m-%d %H:%M} from the gradebook and the autograded notebooks. "
              f"{_count(len(data.learners), 'learner')} in the gradebook: {len(in_stats)} with graded work, "
@@ -733,7 +733,7 @@ def render_html(data: AssignmentData, threshold: float, now: _dt.datetime | None
         "talk to the learner before deciding).",
         ["Learner", "Notebook", "Note"],
         [[e(s), e(w), ("<strong>Possible tampering:</strong> " if t else "") + e(m)] for s, w, m, t in data.notes])
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")  # one main landmark: screen readers jump to the report
     return "\n".join(parts)
 
 

@@ -3,8 +3,9 @@
 The server serves ``student-nb/`` as Binder does, without ``COURSE_LANG``: the
 kernels find the edition's ``.course-lang`` file, as on Binder's second link.
 For each lesson: Run All (past every stub), no unexpected error, every widget
-and figure rendered with alt text, and no English message from the course's
-Python code in what the learner reads (outputs, widget labels, alt text).
+and figure rendered with alt text, no English message from the course's
+Python code in what the learner reads (outputs, widget labels, alt text), and
+no serious or critical axe-core finding in the course's content.
 JupyterLab's interface uses the ``no_NO`` language pack; that pack translates
 only a few dozen of JupyterLab's strings upstream (the Settings menu's
 "Autosave Documents" among them), so the check is that the pack is active,
@@ -24,7 +25,7 @@ from course.i18n.lab import LAB_LOCALES
 from course.publish import student
 
 from .conftest import LabServer
-from .test_lessons_in_browser import ARTIFACTS, NB, Lesson, check_outputs
+from .test_lessons_in_browser import ARTIFACTS, NB, Lesson, audit_accessibility, check_outputs
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +129,7 @@ def test_bokmal_lesson_runs_in_browser_with_no_english_from_the_course_code(less
                                 + "; ".join(repr(e) for e in english[:10]))
             if "Hovedpunkter" not in read and "Læringsmål" not in read:
                 problems.append("the lesson's text is not in bokmål (no 'Læringsmål' or 'Hovedpunkter')")
+            problems += audit_accessibility(run, kind="lesson-nb")
         except (TimeoutError, PlaywrightError) as error:
             if not isinstance(error, TimeoutError) and "Timeout" not in str(error):
                 raise

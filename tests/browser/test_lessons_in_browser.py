@@ -10,9 +10,14 @@ what the learner sees:
   course code, a warning) is reported with its text;
 * every widget rendered: no "Loading widget..." or "Error displaying widget"
   left, and each interactive demo shows its controls, caption and figure;
-* every image has a non-empty ``alt`` attribute and actually loaded;
+* every image has a non-empty ``alt`` attribute (not JupyterLab's stand-in
+  "Image") and actually loaded;
 * each demo answers the keyboard: one focused control, an arrow key (or
-  Space), and the demo's caption or figure changes.
+  Space), and the demo's caption or figure changes;
+* axe-core finds no serious or critical accessibility violation in the
+  course's content (markdown, outputs, widgets, figures, feedback) of the page
+  as the run left it; JupyterLab's own violations are listed in the session
+  summary, not failed on (see axe_audit.py).
 
 A full-page screenshot of each lesson is saved in ``artifacts/browser/``.
 One JupyterLab server and one Chromium serve all lessons (see conftest.py).
@@ -32,6 +37,8 @@ from course.grader import nbgrader_api as grading
 from course.paths import MODULES_DIR, REPO_ROOT
 from course.publish.student import START_PAGE
 
+from . import axe_audit
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "browser"
@@ -39,6 +46,9 @@ LESSON_TIMEOUT_S = float(os.environ.get("COURSE_BROWSER_LESSON_TIMEOUT", "150"))
 DEMO_CHANGE_TIMEOUT_S = 20
 NB = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 MAX_SCREENSHOT_HEIGHT = 16000  # Chromium's limit for one capture
+# JupyterLab's renderer gives every <img> without alt text alt="Image" (rendermime's handleDefaults),
+# which hides the missing text from axe-core and screen readers alike; the check below counts it as none.
+JUPYTERLAB_ALT_PLACEHOLDER = "Image"
 
 # Lessons that fail in the browser because of their content. Each stays
 # visible as a strict xfail (the suite fails when the lesson is fixed, so the
@@ -223,13 +233,18 @@ class Lesson:
                     f"within {DEMO_CHANGE_TIMEOUT_S} s: " + "; ".join(tried))
         return f"cell {index}: the demo shows no slider, dropdown, checkbox or toggle button to try"
 
-    def screenshot(self, path: Path):
-        self.stage = "taking the screenshot"
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def show_whole_lesson(self) -> int:
+        """Make the window as tall as the lesson (up to Chromium's limit), scrolled to the top; return its height."""
         height = self.page.evaluate(f"() => document.querySelector('{NB} .jp-WindowedPanel-outer').scrollHeight")
         self.page.set_viewport_size({"width": 1300, "height": int(min(height + 200, MAX_SCREENSHOT_HEIGHT))})
         self.page.evaluate(f"() => document.querySelector('{NB} .jp-WindowedPanel-outer').scrollTop = 0")
         self.page.wait_for_timeout(500)
+        return height
+
+    def screenshot(self, path: Path):
+        self.stage = "taking the screenshot"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.show_whole_lesson()
         self.page.screenshot(path=str(path), timeout=30_000)
 
 
@@ -261,7 +276,7 @@ def check_outputs(cells: list[dict], seen: list[dict], not_answered: str = "Not 
             if not output["rendered"]:
                 problems.append(f"cell {index} has a widget that did not render: {output['text']!r}")
         for image in view["images"]:
-            if not image["alt"]:
+            if not image["alt"] or image["alt"] == JUPYTERLAB_ALT_PLACEHOLDER:
                 problems.append(f"cell {index} has an image without alt text ({image['src']}...)")
             if not image["loaded"]:
                 problems.append(f"cell {index} has an image that did not load ({image['src']}...)")
@@ -314,6 +329,7 @@ def test_lesson_runs_in_browser(lesson, lab_server, browser, student_root):
             for index in demos:  # a control's callback may fail inside the demo's output
                 for text in after[index]["errors"]:
                     problems.append(f"cell {index}: the demo shows an error after a key press:\n{text[:1500]}")
+            problems += audit_accessibility(run)
         except (TimeoutError, PlaywrightError) as error:
             if not isinstance(error, TimeoutError) and "Timeout" not in type(error).__name__ \
                     and "Timeout" not in str(error):
@@ -329,6 +345,24 @@ def test_lesson_runs_in_browser(lesson, lab_server, browser, student_root):
         page.close()
         lab_server.shutdown_kernels()
     assert not problems, f"{lesson} in the browser (screenshot: {shot.relative_to(REPO_ROOT)}):\n- " + "\n- ".join(problems)
+    if not axe_audit.AXE_JS.exists():
+        pytest.skip(f"{lesson} passed its checks in the browser, but {axe_audit.MISSING_AXE}")
+
+
+def audit_accessibility(run: Lesson, kind: str = "lesson") -> list[str]:
+    """axe-core on the lesson as the run left it: the failing course findings as one problem, or none."""
+    if not axe_audit.AXE_JS.exists():
+        return []
+    run.stage = "auditing the page with axe-core"
+    # axe checks colours and sizes only of what is on screen: the whole lesson must be in the window.
+    height = run.show_whole_lesson()
+    result = axe_audit.audit(run.page, f"{run.folder}/{run.lesson}", kind)
+    if height + 200 > MAX_SCREENSHOT_HEIGHT:
+        result.note += (f"; the lesson is {height} px tall; colour contrast and target size were checked in the "
+                       f"first {MAX_SCREENSHOT_HEIGHT} px only (Chromium's largest window)")
+    print(f"{run.lesson}: axe-core checked {result.rules_checked} rules in {result.seconds:.1f} s: "
+          f"{result.count('course')} course and {result.count('jupyterlab')} JupyterLab violation(s)")
+    return [result.failure_message()] if result.failing() else []
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=DROPDOWN_NOTE)
@@ -401,3 +435,10 @@ def test_check_outputs_reports_what_a_learner_should_not_see():
     assert "cell 1" in problems[1] and "NameError" in problems[1]
     assert "did not render" in problems[2] and "without alt text" in problems[3]
     assert "cell 3 did not run" in problems[4]
+
+
+def test_check_outputs_counts_jupyterlabs_stand_in_alt_text_as_none():
+    seen = [_seen(images=[{"alt": JUPYTERLAB_ALT_PLACEHOLDER, "loaded": True, "src": "data:image/png"},
+                          {"alt": "Line chart of RMSSD over five minutes", "loaded": True, "src": "data:image/png"}])]
+    problems = check_outputs([_cell("code", "show()")], seen)
+    assert len(problems) == 1 and "without alt text" in problems[0]

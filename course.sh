@@ -46,6 +46,11 @@ ensure_env() {
   local overrides="$VENV/share/jupyter/lab/settings"
   mkdir -p "$overrides"
   cp jupyterlab-overrides.json "$overrides/overrides.json"
+  # The course's custom.css (links in lesson text underlined: jupyterlab-custom/custom.css says why),
+  # where Jupyter Server looks for it in this environment; loaded with --LabApp.custom_css=True.
+  local custom; custom="$("$PY" -c 'import jupyter_server, os; print(os.path.join(os.path.dirname(jupyter_server.__file__), "static", "custom"))')"
+  mkdir -p "$custom"
+  cp jupyterlab-custom/custom.css "$custom/custom.css"
 }
 
 cmd="${1:-}"; shift || true
@@ -60,7 +65,8 @@ case "$cmd" in
     esac
     ensure_env ""
     "$PY" -m course.publish.student --lang "$lang"
-    args=(--ServerApp.root_dir="$PWD" --LabApp.news_url=None)
+    # custom.css (installed by ensure_env) underlines links in the lessons' text.
+    args=(--ServerApp.root_dir="$PWD" --LabApp.news_url=None --LabApp.custom_css=True)
     if [ "$lang" = nb ]; then
       # Kernels give feedback in bokmål; JupyterLab's menus use its Norwegian language pack.
       # The bokmål edition keeps its own JupyterLab settings, so the English one is untouched.

@@ -48,9 +48,10 @@ def _run_postbuild(copy: Path, tmp: Path) -> tuple[subprocess.CompletedProcess, 
         "COURSE_POSTBUILD_SKIP_PIP": "1",
         "NB_PYTHON_PREFIX": str(prefix),  # where repo2docker puts the environment JupyterLab runs from
         "CONDA_DIR": str(conda),          # repo2docker's base conda; JupyterLab does not read settings there
+        "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),  # ~/.jupyter on Binder
     })
     result = subprocess.run(["bash", "postBuild"], cwd=copy, env=env, capture_output=True, text=True, timeout=600)
-    return result, {"prefix": prefix, "conda": conda}
+    return result, {"prefix": prefix, "conda": conda, "config": tmp / "jupyter-config"}
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +118,20 @@ def test_jupyterlab_overrides_go_where_jupyterlab_reads_them(postbuild):
     from jupyterlab.commands import get_app_dir
     if not os.environ.get("JUPYTERLAB_DIR"):
         assert Path(get_app_dir()).resolve() == (Path(sys.prefix) / "share" / "jupyter" / "lab").resolve()
+
+
+def test_the_course_css_is_served_the_way_jupyter_server_finds_it(postbuild):
+    """Links in lesson text underlined (axe rule link-in-text-block): custom.css in the config folder's
+    custom/, and LabApp.custom_css on in the environment's server settings."""
+    copy, _, dirs = postbuild
+    css = dirs["config"] / "custom" / "custom.css"
+    assert css.read_text(encoding="utf-8") == (copy / "jupyterlab-custom" / "custom.css").read_text(encoding="utf-8")
+    assert "text-decoration: underline" in css.read_text(encoding="utf-8")
+    settings = dirs["prefix"] / "etc" / "jupyter" / "jupyter_server_config.d" / "clinician-course.json"
+    assert json.loads(settings.read_text(encoding="utf-8")) == {"LabApp": {"custom_css": True}}
+    from jupyter_server.serverapp import ServerApp
+    app = ServerApp(config_dir=str(dirs["config"]))  # where a server with that config folder looks for custom/
+    assert str(dirs["config"] / "custom") in app.static_custom_path
 
 
 def test_a_failing_step_stops_postbuild(tmp_path):

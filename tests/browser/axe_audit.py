@@ -76,13 +76,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     # the value only. Upstream: noUiSlider's handleAttributes option exists; ipywidgets does not use it.
     ("aria-input-field-name", ".widget-slider .noUi-handle"):
         "ipywidgets' slider handle has no accessible name (set by ipywidgets' JavaScript, not the course)",
-    # JupyterLab's light theme sets `text-decoration: none` on links in rendered markdown
-    # (.jp-RenderedHTMLCommon a:link), so a citation link in a sentence differs from the text by colour
-    # only. The lesson's markdown cannot style itself; the fix is a custom.css served with
-    # `LabApp.custom_css = True` on each deployment (not done yet). The static edition underlines links
-    # (course/publish/edition.py ACCESSIBLE_CSS), and its audit fails without that.
-    ("link-in-text-block", ".jp-RenderedMarkdown a"):
-        "JupyterLab's theme removes the underline from links in rendered markdown (fix: a deployment custom.css)",
+    # (JupyterLab's light theme also removes the underline from links in rendered markdown, axe's
+    # link-in-text-block: the course fixes that itself with jupyterlab-custom/custom.css, which
+    # course.sh, Binder and the test server load; test_axe_pages checks a cited link passes.)
 }
 
 #: Every page audited in this session, for the artefact and the terminal summary.

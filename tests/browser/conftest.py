@@ -34,6 +34,7 @@ from course.publish import student
 from . import axe_audit
 
 CHROMIUM = Path("/usr/bin/chromium")
+CUSTOM_CSS = Path(__file__).resolve().parents[2] / "jupyterlab-custom" / "custom.css"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1300, "height": 1000}
@@ -107,12 +108,18 @@ class LabServer:
         env = dict(os.environ)
         for variable in ("COURSE_HEADLESS", "NBGRADER_EXECUTION"):  # the demos must show their controls
             env.pop(variable, None)
-        env.update(JUPYTERLAB_SETTINGS_DIR=str(settings),
+        # A Jupyter config folder of the test's own: nothing from ~/.jupyter, and custom/custom.css there.
+        config_dir = Path(work) / "jupyter-config"
+        (config_dir / "custom").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(CUSTOM_CSS, config_dir / "custom" / "custom.css")
+        env.update(JUPYTER_CONFIG_DIR=str(config_dir), JUPYTERLAB_SETTINGS_DIR=str(settings),
                    JUPYTERLAB_WORKSPACES_DIR=str(Path(work) / "lab-workspaces"),
                    JUPYTER_RUNTIME_DIR=str(Path(work) / "jupyter-runtime"))
         args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
                 "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.root_dir={self.root}", "--LabApp.news_url=None"]
+                f"--ServerApp.root_dir={self.root}", "--LabApp.news_url=None",
+                # the course's custom.css, as course.sh and Binder serve it: links in lesson text underlined
+                "--LabApp.custom_css=True"]
         if os.geteuid() == 0:
             args.append("--allow-root")
         self._log = open(self.log_path, "wb")

@@ -46,6 +46,13 @@ chmod -R a+rX "$COURSE_PKG"
 #    times recorded in the notebook (recordTiming, for the time-on-task report).
 mkdir -p "$USER_ENV/share/jupyter/lab/settings"
 cp "$COURSE_PKG/jupyterlab-overrides.json" "$USER_ENV/share/jupyter/lab/settings/overrides.json"
+#    Links in lesson text underlined (jupyterlab-custom/custom.css says why): Jupyter Server
+#    serves custom.css from its own package's static/custom/ when LabApp.custom_css is on.
+custom_dir="$("$USER_ENV/bin/python" -c 'import jupyter_server, os; print(os.path.join(os.path.dirname(jupyter_server.__file__), "static", "custom"))')"
+install -D -m 0644 "$COURSE_PKG/jupyterlab-custom/custom.css" "$custom_dir/custom.css"
+install -D -m 0644 /dev/stdin "$USER_ENV/etc/jupyter/jupyter_server_config.d/clinician-course.json" <<'JSON'
+{"LabApp": {"custom_css": true}}
+JSON
 
 # 4. nbgrader settings. Learners: a global file in the user environment. Graders: a folder
 #    the hub puts first on their JUPYTER_CONFIG_PATH, with the instructor settings and the

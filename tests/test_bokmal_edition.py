@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook
 
 from course import i18n
 from course.grader import nbgrader_api as grading
+from course.grader.parallel import parallel_autograde
 from course.paths import MODULES_DIR
 
 LESSONS = [(name, nb.name) for name in grading.assignments() for nb in sorted((MODULES_DIR / name).glob("*.ipynb"))]
@@ -73,17 +74,18 @@ def bokmal_autograded(request, bokmal_course):
     sources = {n: nbformat.read(root / "modules" / assignment / n, as_version=4) for n in notebooks}
     students = {n: nbformat.read(release / n, as_version=4) for n in notebooks}
     submitted = Path(config.CourseDirectory.root) / config.CourseDirectory.submitted_directory
-    api = grading.api(config)
+    learners = {"correct": None, "stubs": set()}
+    for learner, grade_ids in learners.items():
+        folder = submitted / learner / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in notebooks:
+            nbformat.write(grading.fill_answers(students[n], sources[n], grade_ids,
+                                                written_answer="Et skriftlig svar."), folder / n)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(i18n.ENV, "nb")
-        for learner, grade_ids in (("correct", None), ("stubs", set())):
-            folder = submitted / learner / assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            for n in notebooks:
-                nbformat.write(grading.fill_answers(students[n], sources[n], grade_ids,
-                                                    written_answer="Et skriftlig svar."), folder / n)
-            result = api.autograde(assignment, learner)
-            assert result["success"], result.get("error") or result.get("log")
+        patch.setenv(i18n.ENV, "nb")  # reaches the workers' kernels (parallel passes COURSE_* on)
+        # both learners at once, by the course's parallel command (same scores as nbgrader autograde)
+        results = parallel_autograde(config, assignment, list(learners), workers=2, say=lambda *_: None)
+    assert [r.status for r in results] == ["graded", "graded"], [(r.student, r.message, r.log) for r in results]
     return assignment, config, notebooks
 
 
@@ -114,3 +116,13 @@ def test_the_same_answers_get_the_same_scores_in_bokmal_as_the_english_source_pr
                      if g.name in english[n]}
             assert correct == pytest.approx(english[n]), _outputs_of(config, assignment, n, correct, english[n])
             assert set(stubs) == set(english[n]) and not any(stubs.values()), n
+
+
+def test_grading_kernels_speak_bokmal(bokmal_autograded):
+    """The untouched stubs' failed checks say so in bokmål: COURSE_LANG reached the grading kernels."""
+    assignment, config, notebooks = bokmal_autograded
+    folder = Path(config.CourseDirectory.root) / config.CourseDirectory.autograded_directory / "stubs" / assignment
+    errors = [str(o.get("evalue", "")) for n in notebooks for c in nbformat.read(folder / n, as_version=4).cells
+              if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert any("Ikke besvart ennå" in e for e in errors), errors[:5]
+    assert not any("Not answered yet" in e for e in errors), [e for e in errors if "Not answered yet" in e][:3]

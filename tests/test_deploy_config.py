@@ -347,10 +347,18 @@ def test_lti_login_reads_tljh_config_yaml(monkeypatch):
     assert c.JupyterHub.authenticator_class.__name__ == "CourseLTI13Authenticator"
 
 
+def _run_coroutine(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright session keeps
+    an event loop running in the main thread for the whole test session."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_lti_authenticator_names_users_and_sets_the_graders_group():
     pytest.importorskip("ltiauthenticator", reason="jupyterhub-ltiauthenticator is in the test extra")
-    import asyncio
-
     from ltiauthenticator.lti13.error import LoginError
 
     c = Config()
@@ -359,12 +367,12 @@ def test_lti_authenticator_names_users_and_sets_the_graders_group():
     roles = "https://purl.imsglobal.org/spec/lti/claim/roles"
     teacher = {CUSTOM: {"lms_user_id": "1002"}, roles: [ROLE + "membership#Instructor"]}
     learner = {CUSTOM: {"lms_user_id": "1001"}, roles: [ROLE + "membership#Learner"]}
-    got = asyncio.run(authenticator.authenticate(None, teacher))
+    got = _run_coroutine(authenticator.authenticate(None, teacher))
     assert (got["name"], got["groups"]) == ("lms-1002", ["clinician-graders"])
-    got = asyncio.run(authenticator.authenticate(None, learner))
+    got = _run_coroutine(authenticator.authenticate(None, learner))
     assert (got["name"], got["groups"]) == ("lms-1001", [])
     with pytest.raises(LoginError, match="lms_user_id"):
-        asyncio.run(authenticator.authenticate(None, {roles: [], "sub": "x"}))
+        _run_coroutine(authenticator.authenticate(None, {roles: [], "sub": "x"}))
     assert authenticator.issuer == LTI_SETTINGS["issuer"]  # LTI13Authenticator's settings reach the subclass
 
 

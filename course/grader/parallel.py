@@ -130,10 +130,25 @@ def _remove_tree(path: str) -> None:
     rmtree(path)
 
 
-def _init_worker(config, assignment: str, base: str, snapshot: str, users=None) -> None:
-    """Build this process's private course under ``base`` (and claim a sandbox user from ``users``)."""
+def _course_environment() -> dict[str, str]:
+    """The parent's ``COURSE_*`` settings now (e.g. ``COURSE_LANG``), for the workers and their kernels."""
+    return {k: v for k, v in os.environ.items() if k.startswith("COURSE_")}
+
+
+def _init_worker(config, assignment: str, base: str, snapshot: str, users=None,
+                 environment: dict[str, str] | None = None) -> None:
+    """Build this process's private course under ``base`` (and claim a sandbox user from ``users``).
+
+    ``environment`` replaces the worker's ``COURSE_*`` variables: a fork server started
+    earlier in a long-lived parent would otherwise hand workers the settings of that moment.
+    """
     import logging
     import warnings
+
+    if environment is not None:
+        for key in [k for k in os.environ if k.startswith("COURSE_")]:
+            del os.environ[key]
+        os.environ.update(environment)
 
     from nbgrader.api import Gradebook
 
@@ -407,7 +422,8 @@ def parallel_autograde(config, assignment: str, students: list[str] | None = Non
         snapshot = os.path.join(base, "snapshot.db")
         gradebook.snapshot(real.db_url, Path(snapshot), real.course_id)
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(wconfig, assignment, base, snapshot, users)) as pool, \
+                                 initargs=(wconfig, assignment, base, snapshot, users,
+                                           _course_environment())) as pool, \
                 warnings.catch_warnings():
             warnings.simplefilter("ignore")
             futures = {pool.submit(_grade_one, s, force): s for s in todo}

@@ -129,7 +129,9 @@ case "$cmd" in
       "$PY" -m course.grader.sandbox_setup --users 2 >/dev/null ||
         say "Could not prepare isolated grading; its tests will fail with the reason."
     fi
-    exec "$PY" -m pytest "$@"
+    # Two processes, one test file at a time each (a notebook's nbval cells share one kernel);
+    # see tests/conftest.py. `./course.sh test -n 0 ...` runs in this one process.
+    exec "$PY" -m pytest -n 2 --dist loadfile "$@"
     ;;
   bench)
     ensure_env "test"

@@ -41,6 +41,12 @@ REASON = hh.why_not_runnable()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"multi-user hub test skipped: {REASON}")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _system_users_one_file_at_a_time(system_users_to_myself):
+    """This file creates or uses the test system users: no other such file runs meanwhile (conftest.py)."""
+
+
+
 def _lessons():
     return sorted(p.name for p in (MODULES_DIR / ASSIGNMENT).glob("*.ipynb"))
 

@@ -67,6 +67,12 @@ c.Spawner.pre_spawn_hook = _hook
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _system_users_one_file_at_a_time(system_users_to_myself):
+    """This file creates or uses the test system users: no other such file runs meanwhile (conftest.py)."""
+
+
+
 def hub_name(user: LmsUser) -> str:
     return f"lms-{user.canvas_id}"
 

@@ -33,6 +33,12 @@ CELL_TIMEOUT = 15  # s per cell for the corpus, stored as the assignment's own l
 # correct setup cell of lesson 05, 4-5 s of imports, on a loaded 2-core machine)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _system_users_one_file_at_a_time(system_users_to_myself):
+    """This file creates or uses the test system users: no other such file runs meanwhile (conftest.py)."""
+
+
+
 def _course(root: Path):
     modules = root.parent / (root.name + "-modules") / corpus.ASSIGNMENT
     modules.mkdir(parents=True)

@@ -20,6 +20,12 @@ ROOT = sandbox.can_isolate()
 needs_root = pytest.mark.skipif(not ROOT, reason="starting processes as another user needs root (CI runs as root)")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _system_users_one_file_at_a_time(system_users_to_myself):
+    """This file creates or uses the test system users: no other such file runs meanwhile (conftest.py)."""
+
+
+
 @pytest.fixture
 def open_dir():
     """A folder other users can enter (pytest's own temporary folders are private to root)."""

@@ -33,6 +33,7 @@ conftest.py).
 from __future__ import annotations
 
 import json
+import pickle
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -81,8 +82,34 @@ ALLOWED: dict[tuple[str, str], str] = {
     # course.sh, Binder and the test server load; test_axe_pages checks a cited link passes.)
 }
 
-#: Every page audited in this session, for the artefact and the terminal summary.
+#: Every page audited in this process, for the artefact and the terminal summary.
 RESULTS: list["PageAudit"] = []
+#: With pytest-xdist each worker leaves its pages here; the main process merges them (tests/conftest.py).
+PARTS_DIR = REPORT_DIR / "parts"
+
+
+def save_part(worker: str, folder: Path = PARTS_DIR) -> None:
+    """This worker's audited pages, for the main process to merge into one report."""
+    if RESULTS:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{worker}.pickle").write_bytes(pickle.dumps(RESULTS))
+
+
+def merge_parts(folder: Path = PARTS_DIR) -> list["PageAudit"]:
+    """Every page audited in the session: this process's and the workers' (their files are removed)."""
+    results = list(RESULTS)
+    for part in sorted(folder.glob("*.pickle")) if folder.is_dir() else []:
+        results += pickle.loads(part.read_bytes())
+        part.unlink()
+    results.sort(key=lambda r: (r.kind, r.page))
+    RESULTS[:] = results
+    return results
+
+
+def clear_parts(folder: Path = PARTS_DIR) -> None:
+    """Forget pages left by an earlier, interrupted session."""
+    for part in folder.glob("*.pickle") if folder.is_dir() else []:
+        part.unlink()
 
 
 @dataclass

@@ -8,8 +8,9 @@ Chromium or Playwright the browser tests are skipped with a sentence saying
 how to install them.
 
 The accessibility audit (axe_audit.py) collects every page's findings; at the
-end of the session they are written to ``build/accessibility/`` (even when
-tests fail) and JupyterLab's own violations are listed in the terminal summary.
+end of the session tests/conftest.py writes them to ``build/accessibility/``
+(even when tests fail, and merged from every pytest-xdist worker) and lists
+JupyterLab's own violations in the terminal summary.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import pytest
 
 from course.publish import student
 
-from . import axe_audit
 
 CHROMIUM = Path("/usr/bin/chromium")
 CUSTOM_CSS = Path(__file__).resolve().parents[2] / "jupyterlab-custom" / "custom.css"
@@ -55,34 +55,6 @@ LAB_SETTINGS = {
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: runs a lesson in JupyterLab in a real browser (Chromium)")
-
-
-def pytest_sessionfinish(session, exitstatus):
-    if axe_audit.RESULTS:
-        axe_audit.write_report(axe_audit.RESULTS)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """JupyterLab's own accessibility violations (reported upstream, not failed on), and any allowed ones."""
-    results = axe_audit.RESULTS
-    if not results:
-        return
-    write = terminalreporter.write_line
-    terminalreporter.section("accessibility audit (axe-core)")
-    course = sum(r.count("course") for r in results)
-    failing = sum(len(r.failing()) for r in results)
-    write(f"{len(results)} page(s) audited with axe-core {results[0].axe_version} "
-          f"({min(r.rules_checked for r in results)}-{max(r.rules_checked for r in results)} rules each): "
-          f"{course} violation(s) in the course's content (allowed ones left out), "
-          f"{failing} of them serious or critical; "
-          f"report: {(axe_audit.REPORT_DIR / 'axe-report.json').relative_to(axe_audit.REPO_ROOT)}")
-    lines = axe_audit.jupyterlab_summary(results)
-    if lines:
-        write("JupyterLab's own interface (not the course's content; for upstream reports):")
-        for line in lines:
-            write(f"  {line}")
-    for line in axe_audit.allowed_summary(results):
-        write(f"  allowed: {line}")
 
 
 def _free_port() -> int:

@@ -124,5 +124,6 @@ def test_grading_kernels_speak_bokmal(bokmal_autograded):
     folder = Path(config.CourseDirectory.root) / config.CourseDirectory.autograded_directory / "stubs" / assignment
     errors = [str(o.get("evalue", "")) for n in notebooks for c in nbformat.read(folder / n, as_version=4).cells
               if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert any("Ikke besvart ennå" in e for e in errors), errors[:5]
-    assert not any("Not answered yet" in e for e in errors), [e for e in errors if "Not answered yet" in e][:3]
+    assert any("Bytt ut linjen `feedback.not_answered()`" in e for e in errors), errors[:5]
+    english = [e for e in errors if "Replace the line `feedback.not_answered()`" in e]
+    assert not english, english[:3]

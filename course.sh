@@ -53,6 +53,19 @@ ensure_env() {
   cp jupyterlab-custom/custom.css "$custom/custom.css"
 }
 
+# apt_install PACKAGE WHAT: a Debian package some tests need, installed with apt when we are
+# root (as in CI); otherwise say how, and those tests skip with a sentence.
+apt_install() {
+  local package="$1" what="$2"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing $package for $what (first run only) ..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; } ||
+      say "Could not install $package with apt-get; $what will be skipped."
+  else
+    say "${what^} need the Debian package $package and will be skipped. To run them: sudo apt-get update && sudo apt-get install -y $package"
+  fi
+}
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
   open)
@@ -84,27 +97,11 @@ case "$cmd" in
   test)
     ensure_env "test"
     # The browser tests (tests/browser) drive Debian's Chromium, never `playwright install`.
-    # Installed with apt when missing and running as root (CI); otherwise we say how, and they skip.
-    chromium=/usr/bin/chromium
-    if [ ! -x "$chromium" ]; then
-      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing Chromium for the browser tests (first run only) ..."
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
-          say "Could not install Chromium with apt-get; the browser tests will be skipped."
-      else
-        say "The browser tests need Chromium at $chromium and will be skipped. To run them, install it with: sudo apt-get update && sudo apt-get install -y chromium"
-      fi
-    fi
+    [ -x /usr/bin/chromium ] || apt_install chromium "the browser tests"
     # The PostgreSQL gradebook tests start their own server (initdb in a temporary folder, as an
-    # unprivileged user); they need Debian's postgresql package, installed like Chromium.
+    # unprivileged user); Debian keeps initdb in /usr/lib/postgresql/<version>/bin.
     if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
-      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing PostgreSQL for the gradebook tests (first run only) ..."
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } ||
-          say "Could not install PostgreSQL with apt-get; the PostgreSQL gradebook tests will be skipped."
-      else
-        say "The PostgreSQL gradebook tests need PostgreSQL and will be skipped. To run them: sudo apt-get update && sudo apt-get install -y postgresql"
-      fi
+      apt_install postgresql "the PostgreSQL gradebook tests"
     fi
     # From npm into .cache/node: configurable-http-proxy (the multi-user JupyterHub and LTI login
     # tests) and axe-core (the accessibility audit in tests/browser).

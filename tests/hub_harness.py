@@ -219,6 +219,9 @@ def start_hub(base: Path, users: list[str], environment: dict, timeout: float = 
 
 
 def make_base() -> Path:
+    """A temporary folder for one hub, with ``home/`` for its users' home folders."""
     base = Path(tempfile.mkdtemp(prefix="course-hub-"))
     os.chmod(base, 0o755)
+    (base / "home").mkdir()
+    os.chmod(base / "home", 0o755)
     return base

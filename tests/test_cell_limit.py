@@ -19,10 +19,8 @@ from traitlets.config import Config
 
 from course.grader import cell_limit, nbgrader_api as grading
 from course.grader import report as grade_report
-from course.paths import MODULES_DIR
 
-ASSIGNMENT = "01-nervous-system"
-LESSON = "01-hrv-basics.ipynb"
+from test_parallel_autograde import ASSIGNMENT, LESSON, one_lesson_modules
 
 
 def _config(root: Path, timeout: int = 120) -> Config:
@@ -134,9 +132,7 @@ def _prepend(nb, grade_id: str, code: str):
 @pytest.fixture(scope="module")
 def measured_course(tmp_path_factory):
     base = tmp_path_factory.mktemp("cell-limit")
-    modules = base / "modules" / ASSIGNMENT
-    modules.mkdir(parents=True)
-    shutil.copy2(MODULES_DIR / ASSIGNMENT / LESSON, modules / LESSON)
+    modules = one_lesson_modules(base)
     config = grading.make_course(base / "course", base / "modules")
     release = grading.generate(config, ASSIGNMENT)
     # multiple 2, floor 3 s: a short limit, so the loop below costs the test seconds, not minutes

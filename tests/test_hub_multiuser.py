@@ -77,8 +77,6 @@ def _expected_points(plan) -> float:
 def hub():
     base = hh.make_base()
     homes = base / "home"
-    homes.mkdir()
-    os.chmod(homes, 0o755)
     exchange = base / "exchange"
     exchange.mkdir()
     os.chmod(exchange, 0o777)  # nbgrader's shared exchange: everyone writes, nbgrader sets finer modes inside

@@ -81,8 +81,6 @@ def hub_name(user: LmsUser) -> str:
 def setup():
     base = hh.make_base()
     homes = base / "home"
-    homes.mkdir()
-    os.chmod(homes, 0o755)
     names = [hub_name(LEARNER), hub_name(INSTRUCTOR)]
     for name in names:
         hh.delete_user(name)

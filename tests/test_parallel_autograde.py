@@ -100,12 +100,18 @@ def _test_outputs(config, learner):
             for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    base = tmp_path_factory.mktemp("parallel")
+def one_lesson_modules(base: Path) -> Path:
+    """``base/modules/<ASSIGNMENT>/`` holding LESSON only (a small assignment for grading tests)."""
     modules = base / "modules" / ASSIGNMENT
     modules.mkdir(parents=True)
     shutil.copy2(MODULES_DIR / ASSIGNMENT / LESSON, modules / LESSON)
+    return modules
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("parallel")
+    modules = one_lesson_modules(base)
     source = nbformat.read(modules / LESSON, as_version=4)
 
     stock = _make(base / "stock", base / "modules")

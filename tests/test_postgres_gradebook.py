@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -41,7 +40,6 @@ from sqlalchemy import create_engine, text
 import test_lifecycle
 import test_parallel_autograde as tpa
 from course.grader import lifecycle, nbgrader_api as grading, parallel as pa, report as gr
-from course.paths import MODULES_DIR
 # The lifecycle's checks, collected here again and run against the PostgreSQL fixture `cycle` below.
 from test_lifecycle import (  # noqa: F401
     test_each_learner_fetched_the_student_version_into_their_own_home,
@@ -130,9 +128,7 @@ def _grade(config, url: str | None, submissions: dict) -> dict:
 def pair(tmp_path_factory, postgres_server):
     """The same submissions graded against SQLite and against PostgreSQL; reports from both."""
     base = tmp_path_factory.mktemp("pg-parallel")
-    modules = base / "modules" / ASSIGNMENT
-    modules.mkdir(parents=True)
-    shutil.copy2(MODULES_DIR / ASSIGNMENT / LESSON, modules / LESSON)
+    modules = tpa.one_lesson_modules(base)
     source = nbformat.read(modules / LESSON, as_version=4)
     url = postgres_server.create_database("parallel")
     sqlite = _course(base / "sqlite", base / "modules", None)

@@ -142,10 +142,33 @@ class Lesson:
                                     timeout=self.remaining_ms())
         self.page.wait_for_function(f"n => document.querySelectorAll('{NB} .jp-Notebook .jp-Cell').length === n",
                                     arg=len(self.cells), timeout=self.remaining_ms())
+        self.answer_dialog()
         # Close the file browser so the screenshot shows the lesson at full width.
         current = self.page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
         if current.count():
             current.first.click()
+
+    def answer_dialog(self) -> None:
+        """Accept JupyterLab's kernel choice if it asks; any other dialog fails the test with its words.
+
+        On a loaded machine JupyterLab can open a notebook before it has read the kernel list, and
+        then asks which kernel to start (preselected: the notebook's own); a learner clicks Select.
+        """
+        dialog = self.page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        select = dialog.locator("button:has-text('Select')")
+        if select.count():
+            select.first.click(timeout=self.remaining_ms())
+            dialog.first.wait_for(state="detached", timeout=self.remaining_ms())
+            self._wait_kernel_idle()
+            return
+        text = " ".join(dialog.first.inner_text().split())
+        raise AssertionError(f"JupyterLab showed a dialog while {self.stage}: {text!r}")
+
+    def _wait_kernel_idle(self):
+        self.page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                    timeout=self.remaining_ms())
 
     def _menu(self, item: str):
         self.page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=self.remaining_ms())
@@ -157,6 +180,7 @@ class Lesson:
     def run_all(self) -> None:
         """Run > Run All Cells; after each stub's error, run on from the next cell not yet run."""
         self.stage = "running all cells"
+        self.answer_dialog()
         self._menu("Run All Cells")
         self._wait_idle()
         for _ in range(len(self.cells) + 1):
@@ -164,6 +188,7 @@ class Lesson:
             if not not_run:
                 return
             self.stage = f"running from cell {not_run[0]} on"
+            self.answer_dialog()  # a Run All sent while JupyterLab asked for the kernel ran nothing
             self.page.locator(f"{NB} .jp-Notebook .jp-Cell").nth(not_run[0]).locator(".jp-InputArea-prompt").click()
             self._menu("Run Selected Cell and All Below")
             self._wait_idle()
@@ -396,6 +421,35 @@ def test_plain_arrow_down_on_a_dropdown(lab_server, browser, student_root):
         page.close()
         lab_server.shutdown_kernels()
     assert outcome == "changed", f"plain ArrowDown on a focused dropdown: {outcome}"
+
+
+def test_a_kernel_question_is_answered_and_other_dialogs_fail_with_their_words(lab_server, browser, student_root):
+    """JupyterLab asks which kernel to start when it cannot match the notebook's (as it may under load)."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("answer = 6 * 7\nanswer")]
+    notebook.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "No such kernel",
+                                       "language": "python"}
+    (student_root / "scratch").mkdir(exist_ok=True)
+    nbformat.write(notebook, student_root / "scratch" / "kernel-question.ipynb")
+    page = browser.new_page()
+    run = Lesson(page, lab_server, "kernel-question.ipynb", json.loads(nbformat.writes(notebook))["cells"],
+                 folder="scratch")
+    try:
+        run.page.goto(lab_server.url("lab/tree/scratch/kernel-question.ipynb?reset"), timeout=run.remaining_ms())
+        page.wait_for_selector(".jp-Dialog button:has-text('Select')", timeout=run.remaining_ms())
+        run.run_all()
+        outputs = run.cell(0).locator(".jp-OutputArea-output").all_inner_texts()
+        page.evaluate("""() => { const d = document.createElement('dialog');
+                         d.className = 'jp-Dialog'; d.textContent = 'Something unexpected'; d.open = true;
+                         document.body.appendChild(d); }""")
+        with pytest.raises(AssertionError, match="dialog while running all cells: 'Something unexpected'"):
+            run.answer_dialog()
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
+    assert "42" in " ".join(outputs)
 
 
 # --- the checks themselves, without a browser ----------------------------------------------

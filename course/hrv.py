@@ -148,6 +148,33 @@ def as_nn_array(nn_ms, min_length: int = 2, *, metric: str | None = None) -> np.
     return values
 
 
+def beat_times(nn_ms) -> np.ndarray:
+    """Time of the beat that ends each NN interval.
+
+    Parameters
+    ----------
+    nn_ms : array_like
+        NN intervals in milliseconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Seconds from the beat that starts the first interval to the beat
+        that ends each interval (the running sum of the intervals / 1000).
+
+    Raises
+    ------
+    course.errors.DataError
+        If the intervals fail :func:`as_nn_array`.
+
+    References
+    ----------
+    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
+       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
+    """
+    return np.cumsum(as_nn_array(nn_ms, min_length=1, metric=tr("Beat times"))) / 1000.0
+
+
 def _parses_as_float(value) -> bool:
     try:
         float(value)

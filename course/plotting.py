@@ -123,7 +123,7 @@ def show(fig, alt: str, caption: str | None = None) -> AltFigure:
 
 def tachogram(nn_ms, ax=None, label: str | None = None):
     """Plot NN intervals (ms) against time (s) and return the axes."""
-    from .spectral import beat_times
+    from .hrv import beat_times
 
     nn = np.asarray(nn_ms, dtype=float)
     t = beat_times(nn)

@@ -40,7 +40,7 @@ from scipy import integrate, interpolate, signal
 
 from .errors import DataError
 from .i18n import tr
-from .hrv import MIN_WINDOW_S, as_nn_array
+from .hrv import MIN_WINDOW_S, as_nn_array, beat_times  # noqa: F401 (beat_times: kept importable here)
 
 #: Task Force (1996) frequency bands in Hz, lower bound inclusive, upper exclusive.
 BANDS: dict[str, tuple[float, float]] = {
@@ -54,33 +54,6 @@ RESAMPLE_HZ = 4.0
 SEGMENT_S = 120.0
 #: The Task Force's rule: record at least this many periods of the lowest frequency of a band.
 RULE_FACTOR = 10
-
-
-def beat_times(nn_ms) -> np.ndarray:
-    """Time of the beat that ends each NN interval.
-
-    Parameters
-    ----------
-    nn_ms : array_like
-        NN intervals in milliseconds.
-
-    Returns
-    -------
-    numpy.ndarray
-        Seconds from the beat that starts the first interval to the beat
-        that ends each interval (the running sum of the intervals / 1000).
-
-    Raises
-    ------
-    course.errors.DataError
-        If the intervals fail :func:`course.hrv.as_nn_array`.
-
-    References
-    ----------
-    .. [1] Task Force of the ESC and NASPE (1996). *Circulation*
-       93(5):1043-1065. doi:10.1161/01.CIR.93.5.1043
-    """
-    return np.cumsum(as_nn_array(nn_ms, min_length=1, metric=tr("Beat times"))) / 1000.0
 
 
 def resample(nn_ms, fs: float = RESAMPLE_HZ) -> tuple[np.ndarray, np.ndarray]:

@@ -172,6 +172,7 @@ def test_an_endless_loop_stops_at_the_stored_limit_and_later_cells_are_graded(me
     stopped = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answers[0])
     texts = [o.get("evalue", "") for o in stopped.outputs if o.get("output_type") == "error"]
     assert any(f"ran past the time limit per cell ({limit} s)" in t for t in texts), texts
+    assert any(t.startswith("Grading stopped this cell") for t in texts), texts  # interrupted, same kernel
     with Gradebook(cd.db_url) as gb:
         nb = gb.find_submission_notebook(LESSON[:-len(".ipynb")], ASSIGNMENT, "looper")
         scores = {g.name: g.auto_score for g in nb.grades if g.auto_score is not None}

@@ -159,6 +159,11 @@ def test_endless_loops_stop_at_the_assignments_stored_limit(graded_corpus):
     for student in ("loop", "loop-stubborn"):
         lines = [n.message for n in graded_corpus["results"][student].notes]
         assert any(f"ran past the time limit per cell ({CELL_TIMEOUT} s)" in line for line in lines), lines
+    # A loop that Ctrl+C stops is interrupted in its kernel; one that swallows the interrupt costs a new kernel.
+    loop = [n.message for n in graded_corpus["results"]["loop"].notes]
+    stubborn = [n.message for n in graded_corpus["results"]["loop-stubborn"].notes]
+    assert any("stopped there, the rest was graded" in line for line in loop), loop
+    assert any("skipped, the rest was graded" in line for line in stubborn), stubborn
 
 
 def test_the_instructor_report_lists_the_reasons(graded_corpus):

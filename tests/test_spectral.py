@@ -189,7 +189,7 @@ def test_windowed_frequency_refuses_impossible_windows(five_min):
 def test_every_public_function_documents_units_and_references():
     functions = [f for name, f in inspect.getmembers(spectral, inspect.isfunction)
                  if not name.startswith("_") and f.__module__ == spectral.__name__]
-    assert len(functions) >= 10
+    assert len(functions) >= 9  # beat_times now lives in course.hrv (no SciPy needed to draw a tachogram)
     for func in functions:
         doc = func.__doc__ or ""
         assert "Parameters" in doc and "Returns" in doc and "References" in doc, func.__name__

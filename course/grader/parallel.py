@@ -60,7 +60,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cell_limit, gradebook, isolation, notes, sandbox
+from . import cell_limit, gradebook, isolation, lean_imports, notes, sandbox
 from .nbgrader_api import coursedir, load_config, put_environment_on_path
 from .notes import Note
 
@@ -330,7 +330,7 @@ def _context():
     database connections): a fork server that has imported nbgrader once, else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["nbgrader.apps", "nbgrader.api",
+        ctx.set_forkserver_preload(["course.grader.lean_imports", "nbgrader.apps", "nbgrader.api",
                                     "nbgrader.converters", "nbclient", "jupyter_client"])
         return ctx
     return multiprocessing.get_context("spawn")
@@ -473,8 +473,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    config = load_config()
     start = time.perf_counter()
+    lean_imports.apply()
+    if _context().get_start_method() == "forkserver":
+        # Start the fork server now: it imports nbgrader on the other core while this process does the same.
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+    config = load_config()
     reported = set()
 
     def report(r: StudentResult) -> None:

@@ -13,9 +13,11 @@ in this order, each with one job:
 3. :class:`SandboxedExecute` replaces nbgrader's ``Execute``. It starts each
    kernel through :mod:`course.grader.sandbox` with a memory and a CPU-time
    limit (and, for isolated grading, as an unprivileged user in a throw-away
-   folder). A cell that stops the kernel or runs past the per-cell time limit
-   is marked with a plain message and the notebook is run again without it,
-   so the learner keeps the points of every other exercise. The per-cell
+   folder). A cell that runs past the per-cell time limit is interrupted, as
+   Ctrl+C would, and the next cells run in the same kernel; a cell that
+   ignores the interrupt or stops the kernel is marked with a plain message
+   and the notebook is run again without it. Either way the learner keeps the
+   points of every other exercise. The per-cell
    limit is the assignment's own (:mod:`course.grader.cell_limit`: derived
    from the instructor's run of the source, or overridden), else
    ``Execute.timeout``.
@@ -47,6 +49,7 @@ import signal
 import sys
 import tempfile
 
+from jupyter_core.utils import ensure_async
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_code_cell
@@ -281,6 +284,8 @@ class SandboxedExecute(Execute):
                                            "cell (e.g. two graders' kernels drew the same free port).").tag(config=True)
     cell_limit = Integer(0, help="Per-cell time limit (s) for every assignment; 0 = the assignment's stored "
                                  "limit (course.grader.cell_limit), else Execute.timeout.").tag(config=True)
+    interrupt_grace = Integer(10, help="Seconds a cell past the time limit has to stop after an interrupt "
+                                       "(Ctrl+C) before its kernel is replaced (0 = replace at once).").tag(config=True)
     _announced: set = set()  # (assignment, limit) pairs already said in this process's log
 
     _assignment_limit: int | None = None
@@ -309,8 +314,43 @@ class SandboxedExecute(Execute):
             return self._assignment_limit
         return super()._get_timeout(cell)
 
+    async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive):
+        self._pending_msg_id = msg_id  # the reply an interrupt may still bring (see _async_handle_timeout)
+        return await super()._async_poll_for_reply(msg_id, cell, timeout, task_poll_output_msg,
+                                                   task_poll_kernel_alive)
+
     async def _async_handle_timeout(self, timeout, cell=None):
+        """Past the limit: interrupt the cell and go on in the same kernel; if it will not stop, replace the kernel.
+
+        An interrupt costs a second at most, where a new kernel costs its start-up and a second run of
+        every cell before this one (nbgrader's own ``interrupt_on_timeout`` idea, with a fallback).
+        """
+        index = self._current_index
+        if self.interrupt_grace > 0 and self.km is not None and index not in self._interrupted:
+            self._interrupted[index] = timeout
+            await ensure_async(self.km.interrupt_kernel())
+            reply = await self._reply_within(self.interrupt_grace)
+            if reply is not None:
+                return reply  # nbclient goes on as if the cell had ended with this reply
+            self._interrupted.pop(index)
         raise _CellTooSlow(timeout)
+
+    async def _reply_within(self, seconds: float):
+        """The pending cell's execute reply, if it comes within ``seconds``; None if it does not."""
+        import asyncio
+        from queue import Empty
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while (left := deadline - loop.time()) > 0:
+            try:
+                msg = await ensure_async(self.kc.shell_channel.get_msg(timeout=left))
+            except Empty:
+                break
+            if msg["parent_header"].get("msg_id") == self._pending_msg_id:
+                return msg
+        await self._async_check_alive()  # a kernel the interrupt killed: DeadKernelError, handled as such
+        return None
 
     def _limits(self) -> sandbox.Limits:
         return sandbox.Limits(memory_mb=self.memory_mb or None, cpu_seconds=self.cpu_seconds or None,
@@ -365,6 +405,7 @@ class SandboxedExecute(Execute):
 
     def _run_once(self, nb, resources, km):
         self._kernel_groups = []
+        self._interrupted: dict[int, int] = {}  # cell index -> the limit it ran past, then was interrupted
         workdir = self._workdir(resources)
         original = self.kernel_manager_class
         self.kernel_manager_class = self._kernel_manager_class(workdir)
@@ -409,7 +450,6 @@ class SandboxedExecute(Execute):
                     cell.source = ("raise RuntimeError('skipped by the grader')" if i in skipped else sources[i])
             try:
                 self._run_started(nb, resources, km)
-                break
             except (DeadKernelError, _CellTooSlow) as exc:
                 i = self._current_index
                 why = (f"ran past the time limit per cell ({exc.args[0]} s)" if isinstance(exc, _CellTooSlow)
@@ -418,6 +458,19 @@ class SandboxedExecute(Execute):
                     gave_up = why if i is None else f"{cell_label(nb.cells[i], i)} {why}"
                     break
                 skipped[i] = why
+                continue
+            stuck = [i for i in self._interrupted if is_integrity_cell(nb.cells[i])]
+            if stuck:  # the hidden check must run to its end, or nothing is graded
+                gave_up = f"{cell_label(nb.cells[stuck[0]], stuck[0])} ran past the time limit per cell " \
+                          f"({self._interrupted[stuck[0]]} s)"
+            break
+        interrupted = {} if gave_up else getattr(self, "_interrupted", {})
+        for i, limit in interrupted.items():
+            cell = nb.cells[i]
+            why = f"ran past the time limit per cell ({limit} s)"
+            cell.outputs = [_error_output(STOPPED, f"Grading stopped this cell: it {why}. "
+                                                   "The cells after it were still run.")]
+            notes.add(resources, "runtime", f"{cell_label(cell, i)} {why}; stopped there, the rest was graded")
         for i, why in skipped.items():
             cell = nb.cells[i]
             cell.source = sources[i]

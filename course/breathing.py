@@ -179,10 +179,12 @@ class BreathingSpectrum:
     def summary(self) -> str:
         """One sentence: breathing rate, where it falls, and the LF/HF that results."""
         m = self.metrics
+        where = (tr("above the HF band") if self.band == "above HF"
+                 else tr("in the {band} band", band=tr(self.band)))
         return (tr("Breathing {breaths_per_min:g} times a minute ({breathing_hz:.3f} Hz) puts the breathing rhythm "
-                   "in the {band} band: LF {lf_ms2:.0f} ms², HF {hf_ms2:.0f} ms², LF/HF {lf_hf:.2f} (simulated; "
+                   "{where}: LF {lf_ms2:.0f} ms², HF {hf_ms2:.0f} ms², LF/HF {lf_hf:.2f} (simulated; "
                    "SDNN {sdnn_ms:.0f} ms).",
-                   breaths_per_min=self.breaths_per_min, breathing_hz=self.breathing_hz, band=tr(self.band),
+                   breaths_per_min=self.breaths_per_min, breathing_hz=self.breathing_hz, where=where,
                    lf_ms2=(m['lf_ms2']), hf_ms2=(m['hf_ms2']), lf_hf=(m['lf_hf']), sdnn_ms=(m['sdnn_ms'])))
 
 

@@ -433,6 +433,9 @@ def read_table(path, columns: dict[str, str]):
                         hint=tr("Restore it from the course repository (git checkout -- datasets/)."))
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(tr("The file '{name}' is empty.", name=path.name),
+                        hint=tr("Restore it from the course repository (git checkout -- datasets/).")) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(tr("{name} could not be read as a CSV table: {error}", name=path.name, error=str(exc))) from None
     missing = [c for c in columns if c not in table.columns]

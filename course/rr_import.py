@@ -62,7 +62,7 @@ import pandas as pd
 
 from . import artefacts
 from .errors import DataError
-from .i18n import N_, format_number, tr
+from .i18n import N_, format_number, ntr, tr
 
 #: Plausible adult RR intervals in milliseconds (240 down to 24 beats per minute).
 PLAUSIBLE_MS = (250.0, 2500.0)
@@ -696,7 +696,8 @@ def _with_flags(values, lines, name, column, choices, units, detected, notes, th
         result.notes.append(tr("No interval is flagged by lesson 3's {pct:.0f} % rule; still look at the "
                                "trace.", pct=100 * threshold))
     if result.medical_flag:
-        what = (tr("{n} beats look premature (ectopic)", n=result.n_premature) if result.n_premature
+        what = (ntr("{n} beat looks premature (ectopic)", "{n} beats look premature (ectopic)", result.n_premature)
+                if result.n_premature
                 else tr("{pct:.0f} % of the intervals are flagged: the trace is very irregular",
                         pct=result.flagged_pct))
         result.notes.append(tr("{what}. {note}", what=what, note=tr(MEDICAL_NOTE)))

@@ -177,7 +177,7 @@ class VerdictKey:
         extra = [key for key in verdicts if key not in self.answer_hashes]
         if extra:
             extra = ", ".join(map(str, extra))
-            raise CheckFailed(tr("These keys are not {item}s in the list: {extra}.", item=tr(self.item), extra=extra))
+            raise CheckFailed(tr("These keys match no {item} in the list: {extra}.", item=tr(self.item), extra=extra))
         wrong = {k: v for k, v in verdicts.items() if not isinstance(v, str) or _clean(v) not in self.verdicts}
         if wrong:
             count = len(self.verdicts)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from course import breathing, hrv, spectral
+from course.i18n import using
 from course.errors import DataError
 from course.widgets import breathing as demo_module
 
@@ -64,6 +65,16 @@ def test_summary_mentions_rate_band_and_simulated():
     text = breathing.breathing_spectrum(6).summary()
     assert text.startswith("Breathing 6 times a minute (0.100 Hz) puts the breathing rhythm in the LF band")
     assert "simulated" in text
+
+
+def test_summary_of_a_rate_faster_than_the_hf_band_reads_plainly():
+    text = breathing.breathing_spectrum(30).summary()
+    assert text.startswith("Breathing 30 times a minute (0.500 Hz) puts the breathing rhythm above the HF band: ")
+    with using("nb"):
+        norsk = breathing.breathing_spectrum(30).summary()
+        lf = breathing.breathing_spectrum(6).summary()
+    assert norsk.startswith("Pust 30 ganger i minuttet (0,500 Hz) legger pusterytmen over HF-båndet: "), norsk
+    assert lf.startswith("Pust 6 ganger i minuttet (0,100 Hz) legger pusterytmen i LF-båndet: "), lf
 
 
 @pytest.mark.parametrize("rate", [0, 2, 31, float("nan"), "fast"])

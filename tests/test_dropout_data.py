@@ -60,6 +60,10 @@ def test_read_table_explains_problems(tmp_path):
         data.read_table(bad, {"name": "text", "pct": "number"})
     with pytest.raises(DataError, match="missing"):
         data.read_table(tmp_path / "nope.csv", {"name": "text"})
+    for empty in ("", "\n\n"):
+        bad.write_text(empty)
+        with pytest.raises(DataError, match="The file 't.csv' is empty"):
+            data.read_table(bad, {"name": "text"})
 
 
 def test_gutner_row_is_pooled_trial_arms_not_one_trial(headline):

@@ -154,4 +154,4 @@ def test_measures_power_and_breathing_messages():
     assert lines[1].startswith("total > 20: ikke nådd")
     assert measures.pacs_cutoffs(16)[0].startswith("total >= 15: reached")
     assert summary.startswith("Pust 6 ganger i minuttet (0,100 Hz)")
-    assert "i båndet LF" in summary
+    assert "i LF-båndet" in summary

@@ -16,6 +16,7 @@ import pytest
 
 from course import data, rr_import
 from course.errors import DataError
+from course.i18n import using
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rr_exports"
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "make_corpus.py")
@@ -95,6 +96,17 @@ def test_frequent_ectopic_beats_are_a_medical_matter_and_make_the_recording_unus
     assert "palpitations, fainting or chest pain" in rr_import.MEDICAL_NOTE
     assert "not clinical advice" in rr_import.MEDICAL_NOTE
     assert "do not interpret" in result.correction_note("interpolate")
+
+
+def test_one_premature_beat_in_a_short_recording_is_counted_in_the_singular():
+    rr = [800 + (i % 3) * 5 for i in range(90)]  # 72 s, so one premature beat is more than 1 % of the intervals
+    rr[30], rr[31] = 500, 1100  # early beat, then the compensatory pause
+    result = rr_import.read_rr_export(("rr_ms\n" + "\n".join(map(str, rr))).encode(), "short.csv")
+    assert result.n_premature == 1 and result.medical_flag
+    assert result.notes[-1].startswith("1 beat looks premature (ectopic). ")
+    with using("nb"):
+        again = rr_import.read_rr_export(("rr_ms\n" + "\n".join(map(str, rr))).encode(), "short.csv")
+    assert again.notes[-1].startswith("1 slag ser ut som ekstraslag (ektopisk). ")
 
 
 def test_two_interval_columns_offer_the_choice():

@@ -91,7 +91,7 @@ def test_an_unanswered_exercise_is_not_attempted_before_the_key_sees_it():
 @pytest.mark.parametrize("answers,words", [
     ([], '`verdicts` should be a dictionary like {"item_id": "right", ...}'),
     ({"a": "right"}, "Give a verdict for every statement; missing: b, c, d"),
-    (dict(RIGHT, e="right"), "These keys are not statements in the list: e"),
+    (dict(RIGHT, e="right"), "These keys match no statement in the list: e"),
     (dict(RIGHT, a="true"), "Use one of the three verdicts exactly as written"),
     (dict(RIGHT, a=1), "Use one of the three verdicts exactly as written"),
 ])

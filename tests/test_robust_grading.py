@@ -68,6 +68,31 @@ def test_the_integrity_check_finds_changed_helpers_and_hidden_errors():
     assert "`feedback` was loaded from" in rg.integrity_problems(_report("N1", {}, names), ["N1"], "N1")[0]
 
 
+def test_a_helper_changed_on_disk_during_grading_is_named_as_such(tmp_path, monkeypatch):
+    """A course update in the middle of a batch: the message says so instead of 'was changed'."""
+    import importlib
+    import sys
+
+    (tmp_path / "course_update_demo.py").write_text("def f():\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "course_update_demo", raising=False)
+    graded_with = rg._expected_module("course_update_demo")  # grading imports it once
+    old = rg.fingerprint(graded_with)
+    (tmp_path / "course_update_demo.py").write_text("def f():\n    return 2\n")  # the update lands
+    spec = importlib.util.spec_from_file_location("fresh", tmp_path / "course_update_demo.py")
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)  # what a kernel started after the update loads
+    new = rg.fingerprint(fresh)
+    assert new != old
+    report = _report("N2", {"course_update_demo": [graded_with.__file__, new]})
+    problems = rg.integrity_problems(report, ["N2"], "N2")
+    assert len(problems) == 1 and "course_update_demo changed on disk while grading ran" in problems[0], problems
+    # the same digests with the file unchanged since grading loaded it: an in-memory change, as before
+    (tmp_path / "course_update_demo.py").write_text("def f():\n    return 1\n")
+    assert rg.integrity_problems(report, ["N2"], "N2") == ["course_update_demo.f was changed"]
+    monkeypatch.delitem(rg._FILE_AT_IMPORT, "course_update_demo")
+
+
 def test_fingerprint_sees_a_replaced_function():
     module = types.ModuleType("demo")
     exec("def f(x):\n    return x + 1\nclass K:\n    def m(self):\n        return 1", module.__dict__)

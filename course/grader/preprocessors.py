@@ -168,9 +168,32 @@ def _integrity_source(nonce: str, names: list[str]) -> str:
     ])
 
 
+#: For each course module grading imported: a digest of its file as it was then (see :func:`_changed_on_disk`).
+_FILE_AT_IMPORT: dict[str, str | None] = {}
+
+
+def _file_digest(path: str | None) -> str | None:
+    import hashlib
+
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except (OSError, TypeError):
+        return None
+
+
 def _expected_module(name: str):
+    """The module as grading loaded it: the reference a learner's kernel is compared with."""
     __import__(name)
-    return sys.modules[name]
+    module = sys.modules[name]
+    _FILE_AT_IMPORT.setdefault(name, _file_digest(getattr(module, "__file__", None)))
+    return module
+
+
+def _changed_on_disk(name: str, module) -> bool:
+    """Whether ``module``'s file is no longer what grading loaded (a course update, or code that rewrote it)."""
+    then = _FILE_AT_IMPORT.get(name)
+    return then is not None and _file_digest(getattr(module, "__file__", None)) != then
 
 
 def integrity_problems(output_text: str, error_values: list[str], nonce: str) -> list[str]:
@@ -197,7 +220,10 @@ def integrity_problems(output_text: str, error_values: list[str], nonce: str) ->
             continue
         expected = fingerprint(real)
         changed = sorted(k for k, v in expected.items() if digests.get(k) != v)
-        if changed:
+        if changed and _changed_on_disk(name, real):
+            problems.append(f"{name} changed on disk while grading ran ({file}): after a course update, grade "
+                            "again; otherwise code rewrote the file")
+        elif changed:
             problems.append(f"{name}.{changed[0]} was changed" + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""))
     for name, (module_name, file) in sorted(report.get("names", {}).items()):
         if module_name.split(".")[0] == "course":

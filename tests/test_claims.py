@@ -135,8 +135,8 @@ def test_arguable_statements_accept_their_second_verdict_and_open_the_note():
 @pytest.mark.parametrize("answers,words", [
     ([], "dictionary"),
     ({"a_pooled_dropout": "supported"}, "missing"),
-    (dict(PRACTICE_KEY, e_effect_lasts="partly supported"), "not statements"),  # the retired statement
-    (dict(PRACTICE_KEY, z_extra="supported"), "not statements"),
+    (dict(PRACTICE_KEY, e_effect_lasts="partly supported"), "match no statement"),  # the retired statement
+    (dict(PRACTICE_KEY, z_extra="supported"), "match no statement"),
     (dict(PRACTICE_KEY, d_harms_rare="unclear"), "one of the five verdicts"),
 ])
 def test_practice_format_problems_are_explained(answers, words):

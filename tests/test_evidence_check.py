@@ -64,7 +64,7 @@ def test_all_verified_is_not_enough():
 @pytest.mark.parametrize("answers,words", [
     ([], "dictionary"),
     ({"delooff2018": "verified"}, "missing"),
-    (dict(KEY, extra2020="verified"), "not references"),
+    (dict(KEY, extra2020="verified"), "match no reference"),
     (dict(KEY, olff2007="true"), "one of the five verdicts"),
 ])
 def test_format_problems_are_explained(answers, words):

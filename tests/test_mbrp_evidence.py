@@ -108,7 +108,7 @@ def test_too_few_right_verdicts_earn_nothing_with_an_explanation():
 @pytest.mark.parametrize("answers,words", [
     ([], "dictionary"),
     ({"garland2022": "accurate"}, "missing"),
-    (dict(KEY, extra2020="accurate"), "not claims"),
+    (dict(KEY, extra2020="accurate"), "match no claim"),
     (dict(KEY, garland2019="false"), "one of the five verdicts"),
     (dict(KEY, garland2019=3), "one of the five verdicts"),
 ])

@@ -30,7 +30,7 @@ from course.publish import edition
 
 from . import axe_audit
 from .report_sample import write_sample_report
-from .test_lessons_in_browser import JUPYTERLAB_ALT_PLACEHOLDER, NB, Lesson
+from .test_lessons_in_browser import JUPYTERLAB_ALT_PLACEHOLDER, NB, scratch_lesson
 
 pytestmark = pytest.mark.browser
 
@@ -162,16 +162,10 @@ def test_in_jupyterlab_pale_output_text_fails_and_the_allow_list_is_not_stale(la
                                                                                     student_root, axe_ready):
     import nbformat
 
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in SAMPLE_CELLS]
-    notebook.cells.append(nbformat.v4.new_markdown_cell(SAMPLE_MARKDOWN))  # cell 2: a link in a sentence
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                       "language": "python"}
-    (student_root / "scratch").mkdir(exist_ok=True)
-    nbformat.write(notebook, student_root / "scratch" / "axe-sample.ipynb")
+    cells = [nbformat.v4.new_code_cell(source) for source in SAMPLE_CELLS]
+    cells.append(nbformat.v4.new_markdown_cell(SAMPLE_MARKDOWN))  # cell 2: a link in a sentence
     page = browser.new_page()
-    run = Lesson(page, lab_server, "axe-sample.ipynb", json.loads(nbformat.writes(notebook))["cells"],
-                 folder="scratch")
+    run = scratch_lesson(page, lab_server, student_root, "axe-sample.ipynb", cells)
     try:
         run.open()
         run.run_all()

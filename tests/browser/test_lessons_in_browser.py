@@ -390,25 +390,33 @@ def audit_accessibility(run: Lesson, kind: str = "lesson") -> list[str]:
     return [result.failure_message()] if result.failing() else []
 
 
+PYTHON3 = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def scratch_lesson(page, server, student_root, name: str, cells, kernelspec=PYTHON3) -> "Lesson":
+    """Write a small notebook of ``cells`` (nbformat cells) to the learner's ``scratch/`` folder; a Lesson to drive it."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = list(cells)
+    notebook.metadata["kernelspec"] = dict(kernelspec)
+    (student_root / "scratch").mkdir(exist_ok=True)
+    nbformat.write(notebook, student_root / "scratch" / name)
+    return Lesson(page, server, name, json.loads(nbformat.writes(notebook))["cells"], folder="scratch")
+
+
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=DROPDOWN_NOTE)
 def test_plain_arrow_down_on_a_dropdown(lab_server, browser, student_root):
     """What a keyboard user meets: ArrowDown on a focused dropdown in a notebook should change the choice."""
     import nbformat
 
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
+    page = browser.new_page()
+    run = scratch_lesson(page, lab_server, student_root, "dropdown.ipynb", [nbformat.v4.new_code_cell(
         "import ipywidgets as widgets\n"
         "choice = widgets.Dropdown(options=['first', 'second', 'third'], description='Choice')\n"
         "caption = widgets.HTML('first')\n"
         "choice.observe(lambda change: setattr(caption, 'value', change['new']), names='value')\n"
-        "widgets.VBox([choice, caption])")]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                       "language": "python"}
-    (student_root / "scratch").mkdir(exist_ok=True)
-    nbformat.write(notebook, student_root / "scratch" / "dropdown.ipynb")
-    cells = json.loads(nbformat.writes(notebook))["cells"]
-    page = browser.new_page()
-    run = Lesson(page, lab_server, "dropdown.ipynb", cells, folder="scratch")
+        "widgets.VBox([choice, caption])")])
     try:
         run.open()
         run.run_all()
@@ -427,15 +435,10 @@ def test_a_kernel_question_is_answered_and_other_dialogs_fail_with_their_words(l
     """JupyterLab asks which kernel to start when it cannot match the notebook's (as it may under load)."""
     import nbformat
 
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("answer = 6 * 7\nanswer")]
-    notebook.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "No such kernel",
-                                       "language": "python"}
-    (student_root / "scratch").mkdir(exist_ok=True)
-    nbformat.write(notebook, student_root / "scratch" / "kernel-question.ipynb")
     page = browser.new_page()
-    run = Lesson(page, lab_server, "kernel-question.ipynb", json.loads(nbformat.writes(notebook))["cells"],
-                 folder="scratch")
+    run = scratch_lesson(page, lab_server, student_root, "kernel-question.ipynb",
+                         [nbformat.v4.new_code_cell("answer = 6 * 7\nanswer")],
+                         kernelspec={"name": "no-such-kernel", "display_name": "No such kernel", "language": "python"})
     try:
         run.page.goto(lab_server.url("lab/tree/scratch/kernel-question.ipynb?reset"), timeout=run.remaining_ms())
         page.wait_for_selector(".jp-Dialog button:has-text('Select')", timeout=run.remaining_ms())

@@ -431,6 +431,38 @@ def test_plain_arrow_down_on_a_dropdown(lab_server, browser, student_root):
     assert outcome == "changed", f"plain ArrowDown on a focused dropdown: {outcome}"
 
 
+def test_the_forest_explorers_hartung_knapp_toggle_works_from_the_keyboard(lab_server, browser, student_root):
+    """Module 02 lesson 3's demo: Space on the Hartung-Knapp button redraws the pooled interval (HKSJ)."""
+    import nbformat
+
+    from course.widgets import forest_explorer
+
+    expected = {ci: forest_explorer.ForestExplorerPlot(None, **{**forest_explorer.DEFAULTS, "ci": ci}).summary()
+                for ci in ("normal", "HKSJ")}
+    assert expected["normal"] != expected["HKSJ"]  # otherwise the test could not tell the two apart
+    page = browser.new_page()
+    run = scratch_lesson(page, lab_server, student_root, "forest.ipynb", [nbformat.v4.new_code_cell(
+        "from course.widgets import forest_explorer\ndemo = forest_explorer.forest_explorer_demo()")])
+    try:
+        run.open()
+        run.run_all()
+        run.settle_widgets()
+        cell = run.cell(0)
+        page.wait_for_selector(f"{NB} .widget-toggle-buttons button", timeout=run.remaining_ms())
+        before_text = cell.inner_text()
+        button = cell.locator(".widget-toggle-buttons button", has_text="Hartung")
+        handle = cell.element_handle()
+        outcome = run.press(button.first, handle, ["Space"], page.evaluate(DEMO_VIEW_JS, handle), 20)
+        after_text = cell.inner_text()
+        pressed = button.first.evaluate("b => b.classList.contains('mod-active')")
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
+    assert expected["normal"] in " ".join(before_text.split())
+    assert outcome == "changed" and pressed, (outcome, pressed)
+    assert expected["HKSJ"] in " ".join(after_text.split()), after_text[-600:]
+
+
 def test_a_kernel_question_is_answered_and_other_dialogs_fail_with_their_words(lab_server, browser, student_root):
     """JupyterLab asks which kernel to start when it cannot match the notebook's (as it may under load)."""
     import nbformat

@@ -118,6 +118,23 @@ def test_a_changed_english_cell_keeps_its_translation_but_is_marked_fuzzy(tmp_pa
     assert message.previous_id == ["Old English"]
 
 
+def test_a_long_previous_english_survives_saving_and_loading_again(tmp_path):
+    """Babel wraps a long previous msgid like prose and cannot read it back; load() puts it together again."""
+    old = ("## The modules\n\nEach module stands on its own, but they \"work\" best in order. " * 4).strip()
+    catalogue = tmp_path / "lesson.po"
+    catalogues.save(catalogues.merge([catalogues.Entry(old, "cell abc")], catalogues.load(catalogue)), catalogue)
+    drafts.import_draft(catalogue, f"##### cell abc\n----- en\n{old}\n----- nb\nGammel norsk\n")
+    catalogues.save(catalogues.merge([catalogues.Entry("New English", "cell abc")], catalogues.load(catalogue)),
+                    catalogue)
+    assert "#| msgid" in catalogue.read_text(encoding="utf-8")  # written wrapped, over several lines
+    for _ in range(2):  # as `python -m course.i18n update` does, again and again
+        message = catalogues.load(catalogue).get("New English", context="cell abc")
+        assert message.previous_id == [old] and message.user_comments == [] and "fuzzy" in message.flags
+        catalogues.save(catalogues.merge([catalogues.Entry("New English", "cell abc")],
+                                         catalogues.load(catalogue)), catalogue)
+    assert "# |" not in catalogue.read_text(encoding="utf-8")
+
+
 # --- drift: CI fails when the English changes and the bokmål does not follow ------------------------
 
 def _copy_modules(tmp_path):

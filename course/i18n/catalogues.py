@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 import nbformat
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_python
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from ..paths import MODULES_DIR, REPO_ROOT
 from . import LOCALE_DIR
@@ -151,13 +152,38 @@ def _dedupe(entries: list[Entry]) -> list[Entry]:
 
 # --- reading, writing, merging ---------------------------------------------------------------
 
+_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _restore_previous(message) -> None:
+    """Give back a fuzzy entry's previous English that Babel turned into comments.
+
+    Babel writes a long previous ``msgid`` on ``#|`` lines wrapped like prose,
+    cutting its quoted strings, and cannot read those lines back: they arrive as
+    translator comments starting with ``|``, and the next save wraps them again
+    (the catalogues hold no translator comments of their own). Joined again,
+    the quoted strings give the previous English back.
+    """
+    comments = [c.strip() for c in message.user_comments]
+    if not comments or not comments[0].startswith("| msgid"):
+        return
+    text = " ".join(c[1:].strip() if c.startswith("|") else c for c in comments)
+    msgid = text[len("msgid"):].split("msgid_plural", 1)[0]
+    message.previous_id = ["".join(unescape(f'"{part}"') for part in _PO_STRING.findall(msgid))]
+    message.user_comments = []
+
+
 def load(path: Path) -> Catalog:
     """Read one catalogue (an empty one if the file does not exist yet)."""
     path = Path(path)
     if not path.exists():
         return Catalog(locale="nb", project="clinician-course")
     with open(path, "rb") as handle:
-        return read_po(handle, locale="nb", abort_invalid=True)
+        catalog = read_po(handle, locale="nb", abort_invalid=True)
+    for message in catalog:
+        if message.id:
+            _restore_previous(message)
+    return catalog
 
 
 def save(catalog: Catalog, path: Path) -> None:

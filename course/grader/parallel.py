@@ -60,7 +60,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cell_limit, gradebook, isolation, lean_imports, notes, sandbox
+from . import cell_limit, gradebook, isolation, notes, sandbox
 from .nbgrader_api import coursedir, load_config, put_environment_on_path
 from .notes import Note
 
@@ -474,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--workers must be at least 1")
 
     start = time.perf_counter()
+    from . import lean_imports  # here, not at the top: only the command's own processes skip the import
+
     lean_imports.apply()
     if _context().get_start_method() == "forkserver":
         # Start the fork server now: it imports nbgrader on the other core while this process does the same.

@@ -39,6 +39,7 @@ tests out of the learner's feedback.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import os
@@ -48,6 +49,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from queue import Empty
 
 from jupyter_core.utils import ensure_async
 from nbclient.exceptions import DeadKernelError
@@ -168,7 +170,7 @@ def _integrity_source(nonce: str, names: list[str]) -> str:
     ])
 
 
-#: For each course module grading imported: a digest of its file as it was then (see :func:`_changed_on_disk`).
+#: For each course module grading compared with: a digest of its file when grading first used it (see :func:`_changed_on_disk`).
 _FILE_AT_IMPORT: dict[str, str | None] = {}
 
 
@@ -363,9 +365,6 @@ class SandboxedExecute(Execute):
 
     async def _reply_within(self, seconds: float):
         """The pending cell's execute reply, if it comes within ``seconds``; None if it does not."""
-        import asyncio
-        from queue import Empty
-
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while (left := deadline - loop.time()) > 0:
@@ -490,7 +489,7 @@ class SandboxedExecute(Execute):
                 gave_up = f"{cell_label(nb.cells[stuck[0]], stuck[0])} ran past the time limit per cell " \
                           f"({self._interrupted[stuck[0]]} s)"
             break
-        interrupted = {} if gave_up else getattr(self, "_interrupted", {})
+        interrupted = {} if gave_up else self._interrupted
         for i, limit in interrupted.items():
             cell = nb.cells[i]
             why = f"ran past the time limit per cell ({limit} s)"

@@ -138,8 +138,7 @@ class Lesson:
     def open(self):
         self.stage = "opening the notebook and starting its kernel"
         self.page.goto(self.server.url(f"lab/tree/{self.folder}/{self.lesson}?reset"), timeout=self.remaining_ms())
-        self.page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                    timeout=self.remaining_ms())
+        self._wait_kernel_idle()
         self.page.wait_for_function(f"n => document.querySelectorAll('{NB} .jp-Notebook .jp-Cell').length === n",
                                     arg=len(self.cells), timeout=self.remaining_ms())
         self.answer_dialog()

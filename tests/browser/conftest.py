@@ -151,6 +151,23 @@ class LabServer:
             self._log.close()
 
 
+def answer_kernel_question(page, timeout_ms: float) -> bool:
+    """Accept JupyterLab's kernel choice if it asks (True); any other dialog fails with its words.
+
+    On a loaded machine JupyterLab can open a notebook before it has read the kernel list,
+    and then asks which kernel to start (preselected: the notebook's own); a learner clicks Select.
+    """
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return False
+    select = dialog.locator("button:has-text('Select')")
+    if not select.count():
+        raise AssertionError(f"JupyterLab showed a dialog: {' '.join(dialog.first.inner_text().split())!r}")
+    select.first.click(timeout=timeout_ms)
+    dialog.first.wait_for(state="detached", timeout=timeout_ms)
+    return True
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():

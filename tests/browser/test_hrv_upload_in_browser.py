@@ -61,6 +61,7 @@ def lab(served, browser):
         page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
         page.wait_for_selector(f"{NB} .jp-Notebook .jp-CodeCell", timeout=TIMEOUT_MS)  # the cell is on the page
         for _ in range(3):  # a Run All given before the notebook is fully attached can be lost: give it again
+            conftest.answer_kernel_question(page, TIMEOUT_MS)
             page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=TIMEOUT_MS)
             page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=TIMEOUT_MS)
             page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS, polling=250)

@@ -38,6 +38,7 @@ from course.paths import MODULES_DIR, REPO_ROOT
 from course.publish.student import START_PAGE
 
 from . import axe_audit
+from .conftest import answer_kernel_question
 
 pytestmark = pytest.mark.browser
 
@@ -148,22 +149,12 @@ class Lesson:
             current.first.click()
 
     def answer_dialog(self) -> None:
-        """Accept JupyterLab's kernel choice if it asks; any other dialog fails the test with its words.
-
-        On a loaded machine JupyterLab can open a notebook before it has read the kernel list, and
-        then asks which kernel to start (preselected: the notebook's own); a learner clicks Select.
-        """
-        dialog = self.page.locator(".jp-Dialog")
-        if not dialog.count():
-            return
-        select = dialog.locator("button:has-text('Select')")
-        if select.count():
-            select.first.click(timeout=self.remaining_ms())
-            dialog.first.wait_for(state="detached", timeout=self.remaining_ms())
-            self._wait_kernel_idle()
-            return
-        text = " ".join(dialog.first.inner_text().split())
-        raise AssertionError(f"JupyterLab showed a dialog while {self.stage}: {text!r}")
+        """Accept JupyterLab's kernel question (see conftest.answer_kernel_question); other dialogs fail."""
+        try:
+            if answer_kernel_question(self.page, self.remaining_ms()):
+                self._wait_kernel_idle()
+        except AssertionError as exc:
+            raise AssertionError(f"{exc} (while {self.stage})") from None
 
     def _wait_kernel_idle(self):
         self.page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']",
@@ -478,7 +469,7 @@ def test_a_kernel_question_is_answered_and_other_dialogs_fail_with_their_words(l
         page.evaluate("""() => { const d = document.createElement('dialog');
                          d.className = 'jp-Dialog'; d.textContent = 'Something unexpected'; d.open = true;
                          document.body.appendChild(d); }""")
-        with pytest.raises(AssertionError, match="dialog while running all cells: 'Something unexpected'"):
+        with pytest.raises(AssertionError, match="dialog: 'Something unexpected' \\(while running all cells\\)"):
             run.answer_dialog()
     finally:
         page.close()

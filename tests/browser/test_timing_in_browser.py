@@ -28,7 +28,7 @@ import pytest
 from course.grader import timing
 from course.paths import REPO_ROOT
 
-from .conftest import LabServer
+from .conftest import LabServer, answer_kernel_question
 
 NB = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PLUGIN = "@jupyterlab/notebook-extension:tracker"
@@ -103,10 +103,8 @@ def test_a_saved_notebook_keeps_the_times_of_its_cell_runs(timing_server, browse
         page.goto(server.url("lab/tree/timing.ipynb?reset"), timeout=TIMEOUT_MS)
         page.wait_for_selector(f"{NB} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
         started = time.time()
-        select = page.locator(".jp-Dialog button:has-text('Select')")  # JupyterLab may ask for a kernel once
         for attempt in range(4):  # a Run All sent while the kernel is still connecting can be dropped
-            if select.count():
-                select.first.click()
+            answer_kernel_question(page, TIMEOUT_MS)  # JupyterLab may ask for a kernel once
             page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=TIMEOUT_MS)
             page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=TIMEOUT_MS)
             try:
